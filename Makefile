@@ -1,0 +1,31 @@
+# Two commands on a fresh machine: `make demo` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv demo test test-fast bench clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt requirements-test.txt setup.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -r requirements-test.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+demo: venv
+	$(PY) -m beam_pipeline.demo --input-dir demo-input --output demo-output
+
+test: venv
+	$(PY) -m pytest -q tests
+
+test-fast: venv
+	$(PY) -m pytest -q -m "not slow" tests
+
+bench: venv
+	$(PY) -m bench.run
+
+clean:
+	rm -rf demo-input demo-output bench-output .pytest_cache
