@@ -286,7 +286,7 @@ def test_oversized_payload_becomes_a_size_violation_on_the_bad_sink(shared_colle
 def test_huge_headers_are_refused_and_the_server_lives_on(shared_collector):
     reply = raw_exchange(shared_collector.port, b"GET /i?e=pv&m=hugeheader HTTP/1.1\r\nHost: x\r\nX-Big: "
                          + b"a" * 200_000 + b"\r\n\r\n")
-    assert reply == b"" or reply.split(b" ")[1] in (b"400", b"431")
+    assert reply.startswith(b"HTTP/1.1 431")
     assert request(shared_collector, "GET", "/health")[0] == 200
     time.sleep(0.5)
     assert marker_payloads(shared_collector, "m=hugeheader", timeout=0) == []
