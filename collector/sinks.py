@@ -159,11 +159,10 @@ class BufferedSink(Sink):
         """Write a batch; return the items that failed (to retry). Raise for a failure of the whole batch."""
         raise NotImplementedError
 
-    def _take(self) -> list[Item]:
-        """Pop the next batch (with the lock held)."""
+    def _take_from(self, buffer: deque[Item]) -> list[Item]:
+        """Pop the next batch (at most ``record_limit`` records and ``byte_limit`` bytes) off ``buffer``."""
         batch = []
         size = 0
-        buffer = self._buffer
         while buffer and len(batch) < self.record_limit:
             record = buffer[0][0]
             if batch and size + len(record) > self.byte_limit:
@@ -211,37 +210,47 @@ class BufferedSink(Sink):
                     if not self._healthy and not self._buffer:
                         wait = min(wait, max(retry_at - now, 0.001))
                     self._cond.wait(wait)
-                batch = self._take() if now >= retry_at and self._ready(now) else []
-                batch_bytes = sum(len(item[0]) for item in batch)
-                self._buffer_bytes -= batch_bytes
-                self._inflight_bytes = batch_bytes
+                pending: deque[Item] = deque()
+                if now >= retry_at and self._ready(now):
+                    # O(1) swap: request handlers never wait on the writer while it slices batches
+                    pending, self._buffer = self._buffer, deque()
+                    self._inflight_bytes = self._buffer_bytes
+                    self._buffer_bytes = 0
             if now >= next_tick:
                 next_tick = now + self.tick_s
                 try:
                     self._tick()
                 except Exception:  # noqa: BLE001 - a failed rotation is retried on the next tick
                     log.exception("%s %s sink: periodic work failed", self.kind, self.role)
-            if batch:
-                try:
-                    failed = self._write(batch)
-                except Exception as exc:  # noqa: BLE001 - any failure means: keep the batch, retry later
-                    log.warning("%s %s sink: write of %d record(s) failed: %s", self.kind, self.role, len(batch), exc)
-                    failed = batch
-                done = len(batch) - len(failed)
-                self.written_records += done
-                self.written_bytes += batch_bytes - sum(len(item[0]) for item in failed)
-                with self._cond:
-                    self._inflight_bytes = 0
+            if pending:
+                failed: list[Item] = []
+                while pending:
+                    batch = self._take_from(pending)
+                    try:
+                        failed = self._write(batch)
+                    except Exception as exc:  # noqa: BLE001 - any failure means: keep the batch, retry later
+                        log.warning("%s %s sink: write of %d record(s) failed: %s", self.kind, self.role,
+                                    len(batch), exc)
+                        failed = batch
+                    batch_bytes = sum(len(item[0]) for item in batch)
+                    failed_bytes = sum(len(item[0]) for item in failed) if failed else 0
+                    self.written_records += len(batch) - len(failed)
+                    self.written_bytes += batch_bytes - failed_bytes
+                    self._inflight_bytes -= batch_bytes - failed_bytes
                     if failed:
-                        self._buffer.extendleft(reversed(failed))
-                        self._buffer_bytes += sum(len(item[0]) for item in failed)
+                        break
+                with self._cond:
+                    back = failed + list(pending)
+                    if back:
+                        self._buffer.extendleft(reversed(back))
+                        self._buffer_bytes += sum(len(item[0]) for item in back)
+                        self._oldest = min(self._oldest, time.monotonic()) if len(self._buffer) > len(back) \
+                            else time.monotonic()
+                    self._inflight_bytes = 0
                 if failed:
                     retry_at = self._record_failure()
                 else:
                     self._record_success()
-                    if self._buffer:
-                        with self._cond:
-                            self._oldest = min(self._oldest, time.monotonic())
             elif not self._healthy and not self._buffer and now >= retry_at:
                 try:
                     ok = self._probe()
