@@ -23,6 +23,7 @@ setup(
     entry_points={
         "console_scripts": [
             "snowplow-pipeline=beam_pipeline.__main__:main",
+            "snowplow-collector=collector.__main__:main",
         ],
     },
 )

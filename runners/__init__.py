@@ -1,0 +1,1 @@
+"""Runner presets: turn "where to run" into Beam options. No pipeline logic here."""

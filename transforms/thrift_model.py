@@ -5,11 +5,13 @@ Both use the IDL in ``collector_payload.thrift`` (Snowplow's field ids, ``body``
 """
 from __future__ import annotations
 
+import base64
+import binascii
 from pathlib import Path
 
 import thriftpy2
 from thriftpy2.protocol.cybin import TCyBinaryProtocol
-from thriftpy2.transport import TCyMemoryBuffer
+from thriftpy2.transport import TCyBufferedTransport, TCyMemoryBuffer, TMemoryBuffer
 
 COLLECTOR_PAYLOAD_SCHEMA = "iglu:com.snowplowanalytics.snowplow/CollectorPayload/thrift/1-0-0"
 _SCHEMA_PREFIX = "iglu:com.snowplowanalytics.snowplow/CollectorPayload/thrift/1-"
@@ -52,9 +54,12 @@ def decode_payload(data: bytes) -> CollectorPayload:
     """Parse and check one raw record; raise :class:`PayloadFormatError` if it is unusable."""
     payload = CollectorPayload()
     try:
-        TCyBinaryProtocol(TCyMemoryBuffer(data)).read_struct(payload)
+        # Not TCyMemoryBuffer: it reads past the end of its data when a declared length is too
+        # long, returning whatever memory follows. The buffered transport stops at the end.
+        TCyBinaryProtocol(TCyBufferedTransport(TMemoryBuffer(data))).read_struct(payload)
     except Exception as exc:  # garbage raises anything from EOFError to SystemError
-        raise PayloadFormatError(f"cannot deserialize Thrift CollectorPayload: {type(exc).__name__}: {exc}") from None
+        # The exception's text may quote the record's bytes: name only its type.
+        raise PayloadFormatError(f"cannot deserialize Thrift CollectorPayload ({type(exc).__name__})") from None
     for name in _STRING_FIELDS:
         value = getattr(payload, name)
         if isinstance(value, bytes):
@@ -69,3 +74,14 @@ def decode_payload(data: bytes) -> CollectorPayload:
     if not 0 <= payload.timestamp < 253402300800000:  # years 1970..9999, what warehouses accept
         raise PayloadFormatError("timestamp out of range", field="timestamp", value=str(payload.timestamp))
     return payload
+
+
+def decode_base64_record(line: str | bytes) -> CollectorPayload:
+    """Decode one line of a raw file: a base64-encoded Thrift CollectorPayload."""
+    try:
+        data = base64.b64decode(line.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        raise PayloadFormatError("record is not valid base64") from None
+    if not data:
+        raise PayloadFormatError("record is empty")
+    return decode_payload(data)

@@ -1,0 +1,22 @@
+"""``python -m beam_pipeline`` / ``snowplow-pipeline``: run the batch pipeline and print its counts."""
+from __future__ import annotations
+
+import logging
+import sys
+
+from beam_pipeline.pipeline import ConfigurationError, run
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        summary = run(argv)
+    except ConfigurationError as exc:
+        print(f"snowplow-pipeline: {exc}", file=sys.stderr)
+        return 2
+    print(summary.report())
+    return 0 if summary.records_accounted and summary.outputs_accounted else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Assembly: raw files -> Decode -> Enrich -> Validate -> Pseudonymize -> the lake.
+
+Bad rows branch off at every step into one stream, are pseudonymized like good events, and are
+written beside them. :func:`run` is the batch entry point; :func:`build` wires the graph onto a
+given pipeline (tests use it with TestPipeline).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics.metric import MetricsFilter
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from beam_pipeline.options import SnowplowOptions
+from beam_pipeline.sinks import TEMPORARY, WriteBadRows, WriteGoodEvents
+from beam_pipeline.sources import ReadCollectorBadRows, ReadRawRecords, input_fingerprint
+from runners.direct import local_args
+from transforms.config import PipelineConfig
+from transforms.pseudonymize import SaltSource
+from transforms.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
+
+_LOG = logging.getLogger(__name__)
+
+
+class ConfigurationError(ValueError):
+    """The pipeline cannot start as configured; the message says what to change."""
+
+
+def config_from_options(options: SnowplowOptions) -> PipelineConfig:
+    return PipelineConfig(
+        iglu_resolver=options.iglu_resolver,
+        enrichments_dir=options.enrichments,
+        pseudonymization_config=options.pseudonymization_config,
+        salt=SaltSource(options.salt_file, options.salt_secret_id, options.salt_secret_region),
+    )
+
+
+def check_startup(options: SnowplowOptions, config: PipelineConfig) -> None:
+    """Fail before launching, with a clear message, on what would otherwise fail on every worker."""
+    if not options.input and not options.raw_bad_input:
+        raise ConfigurationError("--input (raw records) or --raw_bad_input (collector bad rows) is required")
+    if not options.output:
+        raise ConfigurationError("--output (the root of the lake) is required")
+    if options.good_shards < 1:
+        raise ConfigurationError("--good_shards must be at least 1")
+    if not config.salt.configured():
+        raise ConfigurationError(
+            "no pseudonymization salt: give --salt_file, --salt_secret_id or the PSEUDONYMIZATION_SALT "
+            "environment variable. The pipeline never writes unpseudonymized output."
+        )
+    if config.salt.salt_file and not FileSystems.exists(config.salt.salt_file):
+        raise ConfigurationError(f"the salt file {config.salt.salt_file} does not exist")
+    try:
+        config.policy()
+        config.enrichments()
+    except (ValueError, OSError) as exc:
+        raise ConfigurationError(str(exc)) from None
+
+
+def build(pipeline: beam.Pipeline, options: SnowplowOptions, config: PipelineConfig, run_id: str) -> dict:
+    """Wire the graph; returns the pseudonymized ``good`` and ``bad`` PCollections and the written files."""
+    bad_streams = []
+    good = None
+    if options.input:
+        decoded = pipeline | "ReadRaw" >> ReadRawRecords(options.input) | "Decode" >> Decode()
+        enriched = decoded[MAIN] | "Enrich" >> Enrich(config)
+        validated = enriched[MAIN] | "Validate" >> Validate(config)
+        good = validated[MAIN] | "Pseudonymize" >> Pseudonymize(config)
+        bad_streams += [decoded[BAD], enriched[BAD], validated[BAD]]
+    if options.raw_bad_input:
+        bad_streams.append(pipeline | "ReadCollectorBad" >> ReadCollectorBadRows(options.raw_bad_input))
+    bad = (bad_streams
+           | "CollectBadRows" >> beam.Flatten()
+           | "PseudonymizeBadRows" >> Pseudonymize(config, bad_rows=True))
+    files = [bad | "WriteBadRows" >> WriteBadRows(options.output, run_id)]
+    if good is not None:
+        files.append(good | "WriteGood" >> WriteGoodEvents(
+            options.output, run_id, options.good_format, options.good_shards))
+    return {"good": good, "bad": bad, "files": files}
+
+
+@dataclass
+class RunSummary:
+    """The counters of a finished run, and whether they prove that no record was lost."""
+
+    counters: dict[str, int] = field(default_factory=dict)
+
+    def get(self, name: str) -> int:
+        return self.counters.get(name, 0)
+
+    @property
+    def records_accounted(self) -> bool:
+        """Every raw record was unreadable (raw-bad), rejected whole (one bad row) or adapted into events."""
+        return self.get("raw_records") == (
+            self.get("records_unreadable") + self.get("records_rejected") + self.get("records_adapted"))
+
+    @property
+    def outputs_accounted(self) -> bool:
+        """Every event is good or one bad row; every unreadable or rejected record, one bad row."""
+        inputs = (self.get("events") + self.get("records_rejected") + self.get("records_unreadable")
+                  + self.get("collector_bad_rows"))
+        return inputs == self.get("good") + self.get("enriched_bad") + self.get("raw_bad")
+
+    def report(self) -> str:
+        lines = [f"{name:>45}: {value:,}" for name, value in sorted(self.counters.items())]
+        verdict = "OK" if self.records_accounted and self.outputs_accounted else "MISMATCH"
+        lines.append(f"{'accounting (every record in exactly one place)':>45}: {verdict}")
+        return "\n".join(lines)
+
+
+def summarize(result) -> RunSummary:
+    query = result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))
+    counters: dict[str, int] = {}
+    for counter in query["counters"]:
+        value = counter.committed if counter.committed is not None else counter.attempted
+        counters[counter.key.metric.name] = counters.get(counter.key.metric.name, 0) + (value or 0)
+    return RunSummary(counters)
+
+
+def run(argv: list[str] | None = None) -> RunSummary:
+    """Run a batch pipeline to completion and return its counters."""
+    options = PipelineOptions(local_args(sys.argv[1:] if argv is None else argv))
+    snowplow = options.view_as(SnowplowOptions)
+    config = config_from_options(snowplow)
+    check_startup(snowplow, config)
+    run_id = input_fingerprint(snowplow.input, snowplow.raw_bad_input)
+    pipeline = beam.Pipeline(options=options)
+    build(pipeline, snowplow, config, run_id)
+    result = pipeline.run()
+    result.wait_until_finish()
+    _remove_temporary(snowplow.output, run_id)
+    return summarize(result)
+
+
+def _remove_temporary(root: str, run_id: str) -> None:
+    path = f"{root.rstrip('/')}/{TEMPORARY}/{run_id}"
+    try:
+        if FileSystems.exists(path):
+            FileSystems.delete([path])
+    except OSError as exc:  # leftovers are harmless: the stage never reads _temporary/
+        _LOG.warning("could not remove %s: %s", path, exc)

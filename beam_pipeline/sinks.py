@@ -1,0 +1,154 @@
+"""Writers of the lake: good events (Parquet or TSV) and bad rows (JSON lines), by collector hour.
+
+Layout under the output root::
+
+    good/date=YYYY-MM-DD/hour=HH/part-<run>-<shard>.parquet   (or .tsv)
+    enriched_bad/date=YYYY-MM-DD/hour=HH/part-<run>-<shard>.json
+    raw_bad/date=YYYY-MM-DD/hour=HH/part-<run>-<shard>.json
+
+``<run>`` is derived from the input (see :func:`beam_pipeline.sources.input_fingerprint`), so
+running the same input again replaces its files instead of adding duplicates. Each file is
+written under ``_temporary/`` first and renamed into place when complete, so readers (and
+Snowpipe) never see half a file.
+"""
+from __future__ import annotations
+
+import uuid
+import zlib
+from datetime import datetime, timezone
+from functools import lru_cache
+
+import apache_beam as beam
+import orjson
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+
+from transforms.atomic import to_arrow_table, to_tsv
+
+GOOD = "good"
+TEMPORARY = "_temporary"
+MS_PER_HOUR = 3_600_000
+
+
+@lru_cache(maxsize=4096)
+def _hour_path(hour: int) -> str:
+    moment = datetime.fromtimestamp(hour * 3600, tz=timezone.utc)
+    return f"date={moment:%Y-%m-%d}/hour={moment:%H}"
+
+
+def partition_path(millis: int) -> str:
+    """``date=YYYY-MM-DD/hour=HH`` of a UTC timestamp in milliseconds."""
+    return _hour_path(millis // MS_PER_HOUR)
+
+
+class ParquetFormat:
+    """Good events as Parquet, typed by :data:`transforms.atomic.ARROW_SCHEMA`."""
+
+    suffix = ".parquet"
+
+    @staticmethod
+    def write(handle, events: list) -> None:
+        pq.write_table(to_arrow_table(events), handle, compression="snappy")
+
+
+class TsvFormat:
+    """Good events as Snowplow's canonical enriched TSV."""
+
+    suffix = ".tsv"
+
+    @staticmethod
+    def write(handle, events: list) -> None:
+        handle.write("".join(to_tsv(event) + "\n" for event in events).encode("utf-8"))
+
+
+class JsonLinesFormat:
+    """Bad rows, one self-describing JSON per line."""
+
+    suffix = ".json"
+
+    @staticmethod
+    def write(handle, rows: list) -> None:
+        handle.write(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+
+
+GOOD_FORMATS = {"parquet": ParquetFormat, "tsv": TsvFormat}
+
+
+class _WriteFileFn(beam.DoFn):
+    def __init__(self, root: str, run_id: str, file_format):
+        self._root = root.rstrip("/")
+        self._run_id = run_id
+        self._format = file_format
+        self._files = Metrics.counter("snowplow", "files_written")
+
+    def process(self, element):
+        (directory, shard), records = element
+        records = list(records)
+        final_dir = f"{self._root}/{directory}"
+        final = f"{final_dir}/part-{self._run_id}-{shard:03d}{self._format.suffix}"
+        temporary = f"{self._root}/{TEMPORARY}/{self._run_id}/{uuid.uuid4().hex}{self._format.suffix}"
+        with FileSystems.create(temporary, compression_type="uncompressed") as handle:
+            self._format.write(handle, records)
+        try:
+            FileSystems.mkdirs(final_dir)
+        except IOError:
+            pass  # it exists
+        FileSystems.rename([temporary], [final])
+        self._files.inc()
+        yield final, len(records)
+
+
+class WritePartitioned(beam.PTransform):
+    """``(directory, shard, record)`` -> one file per (directory, shard): ``ROOT/<directory>/part-<run>-<shard><suffix>``."""
+
+    def __init__(self, root: str, run_id: str, file_format, label: str | None = None):
+        super().__init__(label)
+        self._root = root
+        self._run_id = run_id
+        self._format = file_format
+
+    def expand(self, records):
+        return (
+            records
+            | "KeyByFile" >> beam.Map(lambda item: ((item[0], item[1]), item[2]))
+            | "GroupByFile" >> beam.GroupByKey()
+            | "WriteFiles" >> beam.ParDo(_WriteFileFn(self._root, self._run_id, self._format))
+        )
+
+    def display_data(self):
+        return {"root": self._root, "run_id": self._run_id, "format": self._format.__name__}
+
+
+class WriteGoodEvents(beam.PTransform):
+    """Pseudonymized events -> ``ROOT/good/``, partitioned by collector hour, ``shards`` files per hour."""
+
+    def __init__(self, root: str, run_id: str, good_format: str = "parquet", shards: int = 1,
+                 label: str | None = None):
+        super().__init__(label)
+        self._root, self._run_id, self._shards = root, run_id, shards
+        self._format = GOOD_FORMATS[good_format]
+
+    def expand(self, events):
+        shards = self._shards
+
+        def place(event):
+            shard = zlib.crc32(event["event_id"].encode()) % shards if shards > 1 else 0
+            return f"{GOOD}/{partition_path(event['collector_tstamp'])}", shard, event
+
+        return (events
+                | "PlaceEvents" >> beam.Map(place)
+                | "Write" >> WritePartitioned(self._root, self._run_id, self._format))
+
+
+class WriteBadRows(beam.PTransform):
+    """Pseudonymized :class:`~transforms.badrows.BadRow` -> ``ROOT/raw_bad/`` and ``ROOT/enriched_bad/``."""
+
+    def __init__(self, root: str, run_id: str, label: str | None = None):
+        super().__init__(label)
+        self._root, self._run_id = root, run_id
+
+    def expand(self, bad_rows):
+        return (bad_rows
+                | "PlaceBadRows" >> beam.Map(lambda bad: (f"{bad.output}/{partition_path(bad.partition_ms)}", 0, bad.row))
+                | "Write" >> WritePartitioned(self._root, self._run_id, JsonLinesFormat))

@@ -1,0 +1,110 @@
+"""Builders for Snowplow's self-describing bad rows (``iglu:com.snowplowanalytics.snowplow.badrows/*``).
+
+Each builder returns a :class:`BadRow`: where it goes (raw_bad or enriched_bad), the collector
+timestamp that picks its hourly partition, and the bad row itself as a JSON-ready dict.
+"""
+from __future__ import annotations
+
+import time
+from typing import NamedTuple
+
+from transforms import ARTIFACT, __version__
+from transforms.atomic import format_iso_timestamp, to_partial_enriched
+
+RAW_BAD = "raw_bad"
+ENRICHED_BAD = "enriched_bad"
+
+_BADROWS = "iglu:com.snowplowanalytics.snowplow.badrows"
+COLLECTOR_PAYLOAD_FORMAT_VIOLATION = f"{_BADROWS}/collector_payload_format_violation/jsonschema/1-0-0"
+ADAPTER_FAILURES = f"{_BADROWS}/adapter_failures/jsonschema/1-0-0"
+TRACKER_PROTOCOL_VIOLATIONS = f"{_BADROWS}/tracker_protocol_violations/jsonschema/1-0-1"
+SCHEMA_VIOLATIONS = f"{_BADROWS}/schema_violations/jsonschema/2-0-1"
+ENRICHMENT_FAILURES = f"{_BADROWS}/enrichment_failures/jsonschema/2-0-1"
+SIZE_VIOLATION = f"{_BADROWS}/size_violation/jsonschema/1-0-0"
+GENERIC_ERROR = f"{_BADROWS}/generic_error/jsonschema/1-0-0"
+
+PROCESSOR = {"artifact": ARTIFACT, "version": __version__}
+
+
+class BadRow(NamedTuple):
+    """A bad row on its way to ``ROOT/<output>/``, partitioned by ``partition_ms``'s UTC hour."""
+
+    output: str
+    partition_ms: int
+    row: dict
+
+    @property
+    def type_name(self) -> str:
+        """The bad row type, e.g. ``schema_violations``."""
+        return self.row["schema"].split("/")[1]
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _sdj(schema: str, failure: dict, payload) -> dict:
+    return {"schema": schema, "data": {"processor": PROCESSOR, "failure": failure, "payload": payload}}
+
+
+def format_violation(raw_record: str, message: dict, failed_at: int | None = None) -> BadRow:
+    """A raw record that is not a usable CollectorPayload. ``message`` is ``{"error": ...}`` or
+    ``{"payloadField", "value", "expectation"}``; ``raw_record`` is the record as read (base64 text)."""
+    failed_at = failed_at or now_ms()
+    failure = {"timestamp": format_iso_timestamp(failed_at), "loader": "thrift", "message": message}
+    return BadRow(RAW_BAD, failed_at, _sdj(COLLECTOR_PAYLOAD_FORMAT_VIOLATION, failure, raw_record))
+
+
+def size_violation(payload: str, max_bytes: int, actual_bytes: int, expectation: str,
+                   partition_ms: int | None = None) -> BadRow:
+    """A record too large for the platform: ``payload`` is its (truncated) text."""
+    failed_at = now_ms()
+    failure = {
+        "timestamp": format_iso_timestamp(failed_at),
+        "maximumAllowedSizeBytes": max_bytes,
+        "actualSizeBytes": actual_bytes,
+        "expectation": expectation,
+    }
+    return BadRow(RAW_BAD, partition_ms or failed_at, _sdj(SIZE_VIOLATION, failure, payload))
+
+
+def adapter_failures(source, messages: list[dict]) -> BadRow:
+    """The payload's vendor/version has no adapter, or the adapter could not read it."""
+    return _payload_failure(ADAPTER_FAILURES, source, messages)
+
+
+def tracker_protocol_violations(source, messages: list[dict]) -> BadRow:
+    """The payload breaks the Snowplow tracker protocol."""
+    return _payload_failure(TRACKER_PROTOCOL_VIOLATIONS, source, messages)
+
+
+def _payload_failure(schema: str, source, messages: list[dict]) -> BadRow:
+    failure = {
+        "timestamp": format_iso_timestamp(now_ms()),
+        "vendor": source.vendor,
+        "version": source.version,
+        "messages": messages,
+    }
+    return BadRow(ENRICHED_BAD, source.timestamp, _sdj(schema, failure, source.to_badrow_payload()))
+
+
+def schema_violations(raw_event, enriched: dict, messages: list[dict]) -> BadRow:
+    """An event whose atomic fields or self-describing JSON do not validate."""
+    return _event_failure(SCHEMA_VIOLATIONS, raw_event, enriched, messages)
+
+
+def enrichment_failures(raw_event, enriched: dict, messages: list[dict]) -> BadRow:
+    """An event that an enrichment could not process."""
+    return _event_failure(ENRICHMENT_FAILURES, raw_event, enriched, messages)
+
+
+def _event_failure(schema: str, raw_event, enriched: dict, messages: list[dict]) -> BadRow:
+    failure = {"timestamp": format_iso_timestamp(now_ms()), "messages": messages}
+    payload = {"raw": raw_event.to_badrow_raw(), "enriched": to_partial_enriched(enriched)}
+    return BadRow(ENRICHED_BAD, raw_event.source.timestamp, _sdj(schema, failure, payload))
+
+
+def generic_error(payload: str, errors: list[str], partition_ms: int) -> BadRow:
+    """An unexpected error while processing a record; ``payload`` is the whole record (base64)."""
+    failure = {"timestamp": format_iso_timestamp(now_ms()), "errors": errors}
+    return BadRow(ENRICHED_BAD, partition_ms, _sdj(GENERIC_ERROR, failure, payload))

@@ -1,0 +1,60 @@
+"""What the steps need to build their per-worker resources: file locations only, never secrets.
+
+A :class:`PipelineConfig` is pickled into the DoFns; in ``DoFn.setup`` each worker turns it into
+the Iglu validator, the enrichments and the pseudonymizer. Those are built once per process and
+shared by the DoFns that need them (compiled schemas, loaded assets, the HMAC key).
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from transforms.pseudonymize import Policy, Pseudonymizer, SaltSource
+
+_SHARED: dict = {}
+_SHARED_LOCK = threading.RLock()
+
+
+def _shared(key, factory):
+    """One instance per process for each key, built on first use."""
+    with _SHARED_LOCK:
+        if key not in _SHARED:
+            _SHARED[key] = factory()
+        return _SHARED[key]
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Locations of the pipeline's configuration (local paths or any Beam filesystem URI)."""
+
+    iglu_resolver: str | None = None
+    enrichments_dir: str | None = None
+    pseudonymization_config: str | None = None
+    salt: SaltSource = field(default_factory=SaltSource)
+
+    def resolver(self):
+        from transforms.iglu import Resolver
+
+        def build():
+            return Resolver.from_file(self.iglu_resolver) if self.iglu_resolver else Resolver.embedded()
+
+        return _shared(("resolver", self.iglu_resolver), build)
+
+    def event_validator(self):
+        from transforms.iglu import Validator
+        from transforms.validation import EventValidator
+
+        return _shared(("validator", self.iglu_resolver), lambda: EventValidator(Validator(self.resolver())))
+
+    def enrichments(self) -> list:
+        from transforms.enrichments import load_enrichments
+
+        return _shared(("enrichments", self.enrichments_dir, self.iglu_resolver),
+                       lambda: load_enrichments(self.enrichments_dir, self.resolver()))
+
+    def policy(self) -> Policy:
+        return _shared(("policy", self.pseudonymization_config), lambda: Policy.from_file(self.pseudonymization_config))
+
+    def pseudonymizer(self) -> Pseudonymizer:
+        return _shared(("pseudonymizer", self.pseudonymization_config, self.salt),
+                       lambda: Pseudonymizer(self.policy(), self.salt.read()))

@@ -1,0 +1,387 @@
+"""From raw event to enriched event: tracker parameters mapped onto the 131 canonical fields.
+
+Phases, as in Snowplow's enrich:
+
+1. map and validate input: collector fields, tracker parameters parsed into typed fields, the
+   self-describing JSON parameters parsed. Unparseable values -> ``schema_violations``.
+2. enrichments: page and referer URLs, derived timestamp, schema fields, then the configured
+   enrichments (:mod:`transforms.enrichments`). Failures -> ``enrichment_failures``.
+3. atomic field lengths against ``atomic/jsonschema/1-0-0``. Too long -> ``schema_violations``.
+"""
+from __future__ import annotations
+
+import binascii
+import hashlib
+import math
+import re
+import uuid
+from typing import Callable, Sequence
+from urllib.parse import urlsplit
+
+import orjson
+
+from transforms import ARTIFACT, __version__, badrows
+from transforms.adapters import RawEvent, decode_base64url
+from transforms.atomic import MAX_LENGTHS
+from transforms.badrows import BadRow
+
+ATOMIC_SCHEMA = "iglu:com.snowplowanalytics.snowplow/atomic/jsonschema/1-0-0"
+V_ETL = f"{ARTIFACT}-{__version__}"
+
+EVENT_TYPES = {
+    "pv": "page_view", "pp": "page_ping", "se": "struct", "ev": "struct", "ue": "unstruct",
+    "tr": "transaction", "ti": "transaction_item", "ad": "ad_impression",
+}
+PLATFORMS = frozenset(("web", "iot", "app", "mob", "pc", "cnsl", "tv", "srv", "headset"))
+# Schema fields of the atomic event types (unstruct events take theirs from the event's schema).
+ATOMIC_EVENT_SCHEMAS = {
+    "page_view": ("com.snowplowanalytics.snowplow", "page_view", "jsonschema", "1-0-0"),
+    "page_ping": ("com.snowplowanalytics.snowplow", "page_ping", "jsonschema", "1-0-0"),
+    "struct": ("com.google.analytics", "event", "jsonschema", "1-0-0"),
+    "transaction": ("com.snowplowanalytics.snowplow", "transaction", "jsonschema", "1-0-0"),
+    "transaction_item": ("com.snowplowanalytics.snowplow", "transaction_item", "jsonschema", "1-0-0"),
+    "ad_impression": ("com.snowplowanalytics.snowplow", "ad_impression", "jsonschema", "1-0-0"),
+}
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_SCHEMA_URI = re.compile(r"^iglu:([a-zA-Z0-9\-_.]+)/([a-zA-Z0-9\-_]+)/([a-zA-Z0-9\-_]+)/([0-9]+-[0-9]+-[0-9]+)$")
+_MIN_MS, _MAX_MS = -62135596800000, 253402300800000  # years 1..9999
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class ParseError(ValueError):
+    """A parameter value that does not fit its field: ``keyword`` and ``targets`` feed the data report."""
+
+    def __init__(self, message: str, keyword: str):
+        super().__init__(message)
+        self.keyword = keyword
+
+
+# ---- parsers: text parameter -> typed value (raise ParseError) ---------------------------------
+
+def _string(value: str) -> str:
+    return value
+
+
+def _integer(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ParseError("cannot be converted to an integer", "type") from None
+
+
+def _integer_lenient(value: str) -> int:
+    """Page-ping offsets: trackers send floats, Snowplow keeps the integer part."""
+    try:
+        return int(value)
+    except ValueError:
+        return int(_decimal(value))
+
+
+def _decimal(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise ParseError("cannot be converted to a number", "type") from None
+    if not math.isfinite(number):
+        raise ParseError("must be a finite number", "type")
+    return number
+
+
+def _boolean(value: str) -> bool:
+    if value == "1":
+        return True
+    if value == "0":
+        return False
+    raise ParseError("must be 1 or 0", "enum")
+
+
+def _timestamp(value: str) -> int:
+    try:
+        millis = int(value)
+    except ValueError:
+        raise ParseError("must be milliseconds since the epoch", "format") from None
+    if not _MIN_MS <= millis < _MAX_MS:
+        raise ParseError("timestamp out of range (years 1 to 9999)", "format")
+    return millis
+
+
+def _uuid(value: str) -> str:
+    if not _UUID.match(value):
+        raise ParseError("must be a UUID", "format")
+    return value.lower()
+
+
+def _event_type(value: str) -> str:
+    try:
+        return EVENT_TYPES[value]
+    except KeyError:
+        raise ParseError(f"must be one of {', '.join(sorted(EVENT_TYPES))}", "enum") from None
+
+
+def _platform(value: str) -> str:
+    if value not in PLATFORMS:
+        raise ParseError(f"must be one of {', '.join(sorted(PLATFORMS))}", "enum")
+    return value
+
+
+def _dimensions(value: str) -> tuple[int, int]:
+    width, sep, height = value.partition("x")
+    try:
+        if sep:
+            return int(width), int(height)
+    except ValueError:
+        pass
+    raise ParseError("must be WIDTHxHEIGHT integers", "pattern")
+
+
+# Tracker parameter -> (field or pair of fields, parser). Later keys in an alias group win.
+_SCALAR_PARAMETERS: dict[str, tuple[str, Callable]] = {
+    "e": ("event", _event_type), "aid": ("app_id", _string), "p": ("platform", _platform),
+    "tna": ("name_tracker", _string), "tv": ("v_tracker", _string), "cv": ("v_collector", _string),
+    "eid": ("event_id", _uuid), "tid": ("txn_id", _integer),
+    "dtm": ("dvce_created_tstamp", _timestamp), "stm": ("dvce_sent_tstamp", _timestamp),
+    "ttm": ("true_tstamp", _timestamp),
+    "uid": ("user_id", _string), "duid": ("domain_userid", _string), "nuid": ("network_userid", _string),
+    "tnuid": ("network_userid", _string), "sid": ("domain_sessionid", _uuid),
+    "vid": ("domain_sessionidx", _integer), "fp": ("user_fingerprint", _string),
+    "ip": ("user_ipaddress", _string), "ua": ("useragent", _string),
+    "url": ("page_url", _string), "page": ("page_title", _string), "refr": ("page_referrer", _string),
+    "lang": ("br_lang", _string), "cs": ("doc_charset", _string), "cd": ("br_colordepth", _string),
+    "tz": ("os_timezone", _string), "cookie": ("br_cookies", _boolean),
+    "f_pdf": ("br_features_pdf", _boolean), "f_fla": ("br_features_flash", _boolean),
+    "f_java": ("br_features_java", _boolean), "f_dir": ("br_features_director", _boolean),
+    "f_qt": ("br_features_quicktime", _boolean), "f_realp": ("br_features_realplayer", _boolean),
+    "f_wma": ("br_features_windowsmedia", _boolean), "f_gears": ("br_features_gears", _boolean),
+    "f_ag": ("br_features_silverlight", _boolean),
+    "ev_ca": ("se_category", _string), "ev_ac": ("se_action", _string), "ev_la": ("se_label", _string),
+    "ev_pr": ("se_property", _string), "ev_va": ("se_value", _decimal),
+    "se_ca": ("se_category", _string), "se_ac": ("se_action", _string), "se_la": ("se_label", _string),
+    "se_pr": ("se_property", _string), "se_va": ("se_value", _decimal),
+    "tr_id": ("tr_orderid", _string), "tr_af": ("tr_affiliation", _string), "tr_tt": ("tr_total", _decimal),
+    "tr_tx": ("tr_tax", _decimal), "tr_sh": ("tr_shipping", _decimal), "tr_ci": ("tr_city", _string),
+    "tr_st": ("tr_state", _string), "tr_co": ("tr_country", _string), "tr_cu": ("tr_currency", _string),
+    "ti_id": ("ti_orderid", _string), "ti_sk": ("ti_sku", _string), "ti_na": ("ti_name", _string),
+    "ti_nm": ("ti_name", _string), "ti_ca": ("ti_category", _string), "ti_pr": ("ti_price", _decimal),
+    "ti_qu": ("ti_quantity", _integer), "ti_cu": ("ti_currency", _string),
+    "pp_mix": ("pp_xoffset_min", _integer_lenient), "pp_max": ("pp_xoffset_max", _integer_lenient),
+    "pp_miy": ("pp_yoffset_min", _integer_lenient), "pp_may": ("pp_yoffset_max", _integer_lenient),
+}
+_PAIR_PARAMETERS = {
+    "res": ("dvce_screenwidth", "dvce_screenheight"),
+    "vp": ("br_viewwidth", "br_viewheight"),
+    "ds": ("doc_width", "doc_height"),
+}
+# Self-describing JSON parameters: (plain, base64url) -> field. The base64 form wins when both are sent.
+_JSON_PARAMETERS = (("ue_pr", "ue_px", "unstruct_event"), ("co", "cx", "contexts"))
+# tnuid wins over nuid whatever the order the tracker sent them in: it is applied again last.
+_WINNERS = ("tnuid",)
+# Tracker parameter -> the enriched fields it fills (the pseudonymizer keeps a parameter in clear
+# only where all of them are allowlisted).
+PARAMETER_FIELDS: dict[str, tuple[str, ...]] = {
+    **{key: (field,) for key, (field, _) in _SCALAR_PARAMETERS.items()},
+    **_PAIR_PARAMETERS,
+    **{key: (field,) for plain, encoded, field in _JSON_PARAMETERS for key in (plain, encoded)},
+}
+
+
+def atomic_report(field: str, message: str, keyword: str | None, value) -> dict:
+    """A data report against atomic/jsonschema/1-0-0. ``message`` never quotes the value; ``targets`` holds it."""
+    return {"message": message, "path": f"$.{field}", "keyword": keyword, "targets": [value]}
+
+
+def atomic_violation(reports: list[dict]) -> dict:
+    return {"schemaKey": ATOMIC_SCHEMA, "error": {"error": "ValidationError", "dataReports": reports}}
+
+
+def derive_event_id(seed: bytes, index: int) -> str:
+    """A UUID (version 4 layout) derived from the raw record and the event's index in it.
+
+    Snowplow draws a random UUID when the tracker sent no ``eid``; deriving it instead keeps
+    reruns of the same input identical, so they replace output rather than duplicate it.
+    """
+    digest = hashlib.sha256(seed + index.to_bytes(4, "big")).digest()
+    return str(uuid.UUID(bytes=digest[:16], version=4))
+
+
+def first_ip(text: str) -> str:
+    """The first address of a comma-, space- or pipe-separated list (X-Forwarded-For style)."""
+    for separator in (",", " ", "|"):
+        text = text.split(separator, 1)[0]
+    return text.strip()
+
+
+def header_value(headers: Sequence[str] | None, name: str) -> str | None:
+    """The value of the first ``Name: value`` header matching ``name`` (case-insensitive)."""
+    if not headers:
+        return None
+    prefix = name.lower() + ":"
+    for header in headers:
+        if header[: len(prefix)].lower() == prefix:
+            return header[len(prefix):].strip()
+    return None
+
+
+def split_url(url: str, prefix: str, event: dict) -> None:
+    """Fill ``<prefix>_urlscheme/host/port/path/query/fragment``; raise ValueError if not a URL."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower() or None
+    port = parts.port or _DEFAULT_PORTS.get(scheme)
+    for suffix, value in (
+        ("urlscheme", scheme), ("urlhost", parts.hostname), ("urlport", port),
+        ("urlpath", parts.path or None), ("urlquery", parts.query or None),
+        ("urlfragment", parts.fragment or None),
+    ):
+        if value is not None:
+            event[f"{prefix}_{suffix}"] = value
+
+
+class EnrichmentError(Exception):
+    """An event that cannot be enriched; ``bad_row`` says why."""
+
+    def __init__(self, bad_row: BadRow):
+        super().__init__(bad_row.type_name)
+        self.bad_row = bad_row
+
+
+class EventEnricher:
+    """Turns raw events into enriched events (dicts of :mod:`transforms.atomic` fields).
+
+    ``enrichments`` are run in order after the built-in steps; each is an object with
+    ``enrich(event, raw_event) -> list[dict]`` returning enrichment_failures messages.
+    """
+
+    def __init__(self, enrichments: Sequence = (), clock: Callable[[], int] = badrows.now_ms):
+        self._enrichments = tuple(enrichments)
+        self._clock = clock
+
+    def enrich(self, raw: RawEvent, seed: bytes, index: int) -> dict:
+        """The enriched event for the ``index``-th event of the record ``seed`` identifies."""
+        event, reports, json_errors = self._map_input(raw)
+        if "event_id" not in event:
+            event["event_id"] = derive_event_id(seed, index)
+        if reports or json_errors:
+            messages = list(json_errors)
+            if reports:
+                messages.insert(0, atomic_violation(reports))
+            raise EnrichmentError(badrows.schema_violations(raw, event, messages))
+
+        failures = self._builtin_enrichments(raw, event)
+        for enrichment in self._enrichments:
+            failures.extend(enrichment.enrich(event, raw))
+        if failures:
+            raise EnrichmentError(badrows.enrichment_failures(raw, event, failures))
+
+        too_long = [
+            atomic_report(name, f"exceeds maxLength {limit}", "maxLength", value)
+            for name, limit in MAX_LENGTHS.items()
+            if (value := event.get(name)) is not None and isinstance(value, str) and len(value) > limit
+        ]
+        if too_long:
+            raise EnrichmentError(badrows.schema_violations(raw, event, [atomic_violation(too_long)]))
+        return event
+
+    def _map_input(self, raw: RawEvent) -> tuple[dict, list[dict], list[dict]]:
+        source = raw.source
+        params = raw.parameters
+        event: dict = {
+            "collector_tstamp": source.timestamp,
+            "etl_tstamp": self._clock(),
+            "v_etl": V_ETL,
+            "v_collector": source.collector,
+        }
+        if source.network_user_id:
+            event["network_userid"] = source.network_user_id
+        forwarded = header_value(source.headers, "X-Forwarded-For")
+        address = forwarded or source.ip_address
+        if address:
+            event["user_ipaddress"] = first_ip(address)
+        if source.user_agent:
+            event["useragent"] = source.user_agent
+
+        reports: list[dict] = []
+        for key, value in params.items():
+            mapping = _SCALAR_PARAMETERS.get(key)
+            if mapping is not None:
+                field, parse = mapping
+                try:
+                    event[field] = parse(value)
+                except ParseError as exc:
+                    reports.append(atomic_report(field, f"{key}: {exc}", exc.keyword, value))
+                continue
+            pair = _PAIR_PARAMETERS.get(key)
+            if pair is not None:
+                try:
+                    event[pair[0]], event[pair[1]] = _dimensions(value)
+                except ParseError as exc:
+                    reports.append(atomic_report(pair[0], f"{key}: {exc}", exc.keyword, value))
+        for key in _WINNERS:
+            if key in params:
+                field, parse = _SCALAR_PARAMETERS[key]
+                event[field] = parse(params[key])
+        if "useragent" in event:
+            event["useragent"] = event["useragent"].replace("\t", "    ").replace("\n", "").replace("\r", "")
+
+        json_errors: list[dict] = []
+        for plain, encoded, field in _JSON_PARAMETERS:
+            key = encoded if encoded in params else plain if plain in params else None
+            if key is None:
+                continue
+            text = params[key]
+            try:
+                if key == encoded:
+                    text = decode_base64url(text).decode("utf-8")
+                event[field] = orjson.loads(text)
+            except (binascii.Error, ValueError) as exc:
+                reason = "invalid base64" if isinstance(exc, binascii.Error) else str(exc)
+                json_errors.append({"field": key, "value": params[key], "error": reason})
+        return event, reports, json_errors
+
+    def _builtin_enrichments(self, raw: RawEvent, event: dict) -> list[dict]:
+        failures = []
+        if not event.get("v_collector"):
+            failures.append(_failure("v_collector", None, "v_collector should be set"))
+        if "page_url" not in event and raw.source.referer_uri:
+            event["page_url"] = raw.source.referer_uri
+        for field, prefix in (("page_url", "page"), ("page_referrer", "refr")):
+            url = event.get(field)
+            if url:
+                try:
+                    split_url(url, prefix, event)
+                except ValueError:
+                    failures.append(_failure(field, url, "a valid URI"))
+
+        collector = event["collector_tstamp"]
+        true_tstamp = event.get("true_tstamp")
+        created, sent = event.get("dvce_created_tstamp"), event.get("dvce_sent_tstamp")
+        if true_tstamp is not None:
+            event["derived_tstamp"] = true_tstamp
+        elif created is not None and sent is not None and created <= sent:
+            event["derived_tstamp"] = collector - (sent - created)
+        else:
+            event["derived_tstamp"] = collector
+
+        kind = event.get("event")
+        if kind == "unstruct":
+            schema = _unstruct_schema(event.get("unstruct_event"))
+            if schema is None:
+                failures.append(_failure("unstruct_event", None, "a self-describing event with an Iglu URI"))
+            else:
+                event["event_vendor"], event["event_name"], event["event_format"], event["event_version"] = schema
+        elif kind in ATOMIC_EVENT_SCHEMAS:
+            (event["event_vendor"], event["event_name"],
+             event["event_format"], event["event_version"]) = ATOMIC_EVENT_SCHEMAS[kind]
+        elif kind is None:
+            failures.append(_failure("event", None, "the e parameter must be set"))
+        return failures
+
+
+def _unstruct_schema(envelope) -> tuple[str, str, str, str] | None:
+    try:
+        match = _SCHEMA_URI.match(envelope["data"]["schema"])
+    except (TypeError, KeyError):
+        return None
+    return match.groups() if match else None
+
+
+def _failure(field: str, value, expectation: str) -> dict:
+    return {"enrichment": None, "message": {"field": field, "value": value, "expectation": expectation}}

@@ -1,0 +1,390 @@
+"""Privacy by default: every value outside an allowlist becomes its HMAC-SHA256 pseudonym.
+
+The pseudonym of a value is ``hmac.new(salt, text.encode("utf-8"), hashlib.sha256).hexdigest()``,
+where ``text`` is the string itself, or the JSON text of a number or boolean (``42``, ``true``);
+null stays null. It is deterministic (the same value always gives the same pseudonym, so joins
+across time and tables still work) and irreversible without the salt.
+
+The policy (:class:`Policy`, a JSON file) says what stays in clear:
+
+- ``atomic_allowlist``: enriched fields kept as they are. Other string fields are hashed; other
+  non-string fields (numbers, booleans, timestamps) are removed (null).
+- ``entities``: per-schema rules for self-describing JSON (contexts, derived contexts, the
+  unstruct event), matched by schema criterion. ``allow`` lists the paths kept in clear (every
+  other leaf hashed); ``deny`` lists the only paths hashed. Entities without a rule: every leaf
+  hashed. Paths are ``$`` (the whole entity) or ``$.key.key``; arrays are transparent, and a path
+  covers everything below it. Object keys are kept; only values are hashed.
+- ``header_allowlist``: HTTP headers kept in clear in bad rows (names, case-insensitive).
+
+Bad rows get the same treatment (:meth:`Pseudonymizer.bad_row`): tracker parameters follow the
+fields they fill (so ``aid`` is clear when ``app_id`` is), contexts and unstruct events inside
+parameters and bodies follow the entity rules, headers follow the header allowlist, and the
+collector's IP address, user agent, referer and network user id are hashed. Whatever cannot be
+parsed into fields (an undecodable record, a truncated oversized payload) is replaced by its
+pseudonym and its length.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
+
+import orjson
+
+from transforms.adapters import decode_base64url
+from transforms.atomic import FIELD_NAMES, JSON_FIELDS
+from transforms.badrows import BadRow
+from transforms.enrich import PARAMETER_FIELDS
+from transforms.iglu import SchemaCriterion
+
+DEFAULT_POLICY_PATH = Path(__file__).with_name("data") / "pseudonymization.json"
+SALT_ENV = "PSEUDONYMIZATION_SALT"
+_TERMINAL = "\0all"  # trie marker: this path and everything below it
+_SENSITIVE_MESSAGE_KEYS = ("value", "json", "targets")
+# Schema-describing parameters that carry no user data (the Iglu webhook's ``schema``).
+_PARAMETERS_ALWAYS_CLEAR = frozenset(("schema",))
+_JSON_PARAMETERS = {"ue_pr": "unstruct_event", "ue_px": "unstruct_event", "co": "contexts", "cx": "contexts"}
+_BASE64_PARAMETERS = frozenset(("ue_px", "cx"))
+_COLLECTOR_FIELDS_HASHED = ("ipAddress", "useragent", "refererUri", "networkUserId", "userId")
+
+
+class SaltUnavailable(RuntimeError):
+    """No salt could be read: the pipeline must not write anything."""
+
+
+@dataclass(frozen=True)
+class SaltSource:
+    """Where the secret salt is read from, on each worker: a file, the environment, or AWS Secrets Manager.
+
+    Only the location travels with the pipeline; the salt itself is read in ``DoFn.setup``.
+    """
+
+    salt_file: str | None = None
+    secret_id: str | None = None
+    region: str | None = None
+
+    def configured(self) -> bool:
+        return bool(self.salt_file or self.secret_id or os.environ.get(SALT_ENV))
+
+    def describe(self) -> str:
+        if self.salt_file:
+            return f"file {self.salt_file}"
+        if self.secret_id:
+            return f"AWS Secrets Manager secret {self.secret_id}"
+        return f"environment variable {SALT_ENV}"
+
+    def read(self) -> bytes:
+        """The salt's bytes; raises :class:`SaltUnavailable` (never quoting the salt)."""
+        if self.salt_file:
+            from apache_beam.io.filesystems import FileSystems
+
+            try:
+                with FileSystems.open(self.salt_file, compression_type="uncompressed") as handle:
+                    salt = handle.read()
+            except Exception as exc:
+                raise SaltUnavailable(f"cannot read the salt file {self.salt_file}: {type(exc).__name__}") from None
+            salt = salt[:-1] if salt.endswith(b"\n") else salt
+            salt = salt[:-1] if salt.endswith(b"\r") else salt
+        elif self.secret_id:
+            import boto3
+
+            try:
+                secret = boto3.client("secretsmanager", region_name=self.region).get_secret_value(SecretId=self.secret_id)
+            except Exception as exc:
+                raise SaltUnavailable(f"cannot read the salt secret {self.secret_id}: {type(exc).__name__}") from None
+            salt = secret.get("SecretBinary") or secret.get("SecretString", "").encode("utf-8")
+        else:
+            salt = os.environ.get(SALT_ENV, "").encode("utf-8")
+        if not salt:
+            raise SaltUnavailable(
+                f"no pseudonymization salt: the {self.describe()} is empty or unset. Give --salt_file, "
+                f"--salt_secret_id or the {SALT_ENV} environment variable; the pipeline never writes "
+                "unpseudonymized output."
+            )
+        return salt
+
+
+class Hasher:
+    """HMAC-SHA256 pseudonyms under one salt, with a cache for values that repeat."""
+
+    def __init__(self, salt: bytes, cache_size: int = 1 << 16):
+        base = hmac.new(salt, digestmod=hashlib.sha256)
+
+        def pseudonym(text: str) -> str:
+            mac = base.copy()
+            mac.update(text.encode("utf-8"))
+            return mac.hexdigest()
+
+        self.text = lru_cache(maxsize=cache_size)(pseudonym)
+
+    def leaf(self, value):
+        """A JSON leaf's pseudonym: strings as they are, numbers and booleans as JSON text, null kept."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return self.text(value)
+        return self.text(orjson.dumps(value).decode("utf-8"))
+
+    def opaque(self, text: str) -> str:
+        """What replaces data that cannot be parsed into fields: its pseudonym and its length."""
+        return f"hmac-sha256:{self.text(text)};length={len(text)}"
+
+
+def _path_trie(paths) -> dict:
+    trie: dict = {}
+    for path in paths:
+        if path == "$":
+            return {_TERMINAL: True}
+        if not path.startswith("$."):
+            raise ValueError(f"path {path!r} must be '$' or start with '$.'")
+        node = trie
+        for key in path[2:].split("."):
+            if not key:
+                raise ValueError(f"path {path!r} has an empty key")
+            node = node.setdefault(key, {})
+        node[_TERMINAL] = True
+    return trie
+
+
+@dataclass(frozen=True)
+class EntityRule:
+    """How to pseudonymize the data of the entities whose schema matches ``criterion``."""
+
+    criterion: SchemaCriterion
+    allow: bool  # True: paths kept in clear; False: only the paths hashed
+    trie: dict
+
+
+class Policy:
+    """What stays in clear; see the module docstring for the file format."""
+
+    def __init__(self, atomic_allowlist, entities, header_allowlist):
+        unknown = sorted(set(atomic_allowlist) - set(FIELD_NAMES))
+        if unknown:
+            raise ValueError(f"atomic_allowlist names fields that do not exist: {', '.join(unknown)}")
+        self.atomic_allowlist = frozenset(atomic_allowlist) - set(JSON_FIELDS)
+        self.header_allowlist = frozenset(h.lower() for h in header_allowlist)
+        self.rules: tuple[EntityRule, ...] = tuple(self._rule(entity) for entity in entities)
+        self.clear_parameters = frozenset(
+            key for key, fields in PARAMETER_FIELDS.items() if all(f in self.atomic_allowlist for f in fields)
+        ) | _PARAMETERS_ALWAYS_CLEAR
+        self.rule_for = lru_cache(maxsize=4096)(self._rule_for)
+
+    @staticmethod
+    def _rule(entity: dict) -> EntityRule:
+        if set(entity) not in ({"schema", "allow"}, {"schema", "deny"}):
+            raise ValueError(f"an entity rule has 'schema' and one of 'allow' or 'deny': {entity!r}")
+        allow = "allow" in entity
+        return EntityRule(SchemaCriterion.parse(entity["schema"]), allow, _path_trie(entity["allow" if allow else "deny"]))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Policy":
+        unknown = set(data) - {"atomic_allowlist", "entities", "header_allowlist", "description"}
+        if unknown:
+            raise ValueError(f"unknown keys in the pseudonymization policy: {', '.join(sorted(unknown))}")
+        return cls(data.get("atomic_allowlist", ()), data.get("entities", ()), data.get("header_allowlist", ()))
+
+    @classmethod
+    def from_file(cls, path: str | Path | None = None) -> "Policy":
+        """Load a policy file (local or any Beam filesystem path); the shipped default when None."""
+        if path is None:
+            text = DEFAULT_POLICY_PATH.read_bytes()
+        else:
+            from apache_beam.io.filesystems import FileSystems
+
+            with FileSystems.open(str(path), compression_type="uncompressed") as handle:
+                text = handle.read()
+        try:
+            return cls.from_dict(json.loads(text))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValueError(f"invalid pseudonymization policy {path or DEFAULT_POLICY_PATH}: {exc}") from None
+
+    def _rule_for(self, schema) -> EntityRule | None:
+        from transforms.iglu import SchemaKey
+
+        try:
+            key = SchemaKey.parse(schema)
+        except (ValueError, TypeError):
+            return None
+        for rule in self.rules:
+            if rule.criterion.matches(key):
+                return rule
+        return None
+
+
+class Pseudonymizer:
+    """Applies a :class:`Policy` with one salt to enriched events and bad rows."""
+
+    def __init__(self, policy: Policy, salt: bytes):
+        self.policy = policy
+        self._hash = Hasher(salt)
+
+    # ---- JSON values ---------------------------------------------------------------------------
+
+    def _all_leaves(self, node):
+        if isinstance(node, dict):
+            return {k: self._all_leaves(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self._all_leaves(v) for v in node]
+        return self._hash.leaf(node)
+
+    def _walk(self, node, trie, allow: bool):
+        if trie is None:
+            return node if not allow else self._all_leaves(node)
+        if _TERMINAL in trie:
+            return node if allow else self._all_leaves(node)
+        if isinstance(node, dict):
+            return {k: self._walk(v, trie.get(k), allow) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self._walk(v, trie, allow) for v in node]
+        return self._hash.leaf(node) if allow else node
+
+    def entity(self, entity):
+        """A self-describing entity ``{"schema", "data"}``: its data per the schema's rule."""
+        if not isinstance(entity, dict) or "data" not in entity:
+            return self._all_leaves(entity)
+        rule = self.policy.rule_for(entity.get("schema"))
+        if rule is None:
+            data = self._all_leaves(entity["data"])
+        else:
+            data = self._walk(entity["data"], rule.trie, rule.allow)
+        return {**entity, "data": data}
+
+    def envelope(self, field: str, envelope):
+        """The value of ``unstruct_event`` (one entity inside) or ``contexts`` / ``derived_contexts`` (a list)."""
+        if not isinstance(envelope, dict) or "data" not in envelope:
+            return self._all_leaves(envelope)
+        data = envelope["data"]
+        if field == "unstruct_event":
+            return {**envelope, "data": self.entity(data)}
+        if isinstance(data, list):
+            return {**envelope, "data": [self.entity(item) for item in data]}
+        return {**envelope, "data": self._all_leaves(data)}
+
+    # ---- good events ---------------------------------------------------------------------------
+
+    def event(self, event: dict) -> dict:
+        """An enriched event with every value outside the policy pseudonymized or removed."""
+        allowlist = self.policy.atomic_allowlist
+        text = self._hash.text
+        out = {}
+        for name, value in event.items():
+            if name in allowlist:
+                out[name] = value
+            elif name in JSON_FIELDS:
+                out[name] = self.envelope(name, value)
+            elif isinstance(value, str):
+                out[name] = text(value)
+        return out
+
+    # ---- bad rows ------------------------------------------------------------------------------
+
+    def parameter(self, name: str, value):
+        """One tracker parameter's value, as a bad row may carry it."""
+        if value is None or name in self.policy.clear_parameters:
+            return value
+        field = _JSON_PARAMETERS.get(name)
+        if field is not None:
+            try:
+                text = decode_base64url(value).decode("utf-8") if name in _BASE64_PARAMETERS else value
+                clean = orjson.dumps(self.envelope(field, orjson.loads(text)))
+            except (ValueError, binascii.Error, TypeError):
+                return self._hash.text(value)
+            return base64.urlsafe_b64encode(clean).decode("ascii") if name in _BASE64_PARAMETERS else clean.decode()
+        return self._hash.text(value)
+
+    def _parameters(self, items):
+        if items is None:
+            return None
+        return [{"name": item["name"], "value": self.parameter(item["name"], item["value"])} for item in items]
+
+    def _headers(self, headers):
+        if headers is None:
+            return None
+        allowed = self.policy.header_allowlist
+        out = []
+        for header in headers:
+            name, _, value = header.partition(":")
+            out.append(header if name.strip().lower() in allowed else f"{name}: {self._hash.text(value.strip())}")
+        return out
+
+    def _body(self, body, content_type):
+        if body is None:
+            return None
+        try:
+            parsed = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            if (content_type or "").lower().startswith("application/x-www-form-urlencoded"):
+                pairs = parse_qsl(body, keep_blank_values=True)
+                return urlencode([(k, self.parameter(k, v)) for k, v in pairs])
+            return self._hash.opaque(body)
+        if isinstance(parsed, dict) and isinstance(parsed.get("data"), list) and "schema" in parsed:
+            data = [
+                {k: self.parameter(k, v) if isinstance(v, str) else self._hash.leaf(v) for k, v in item.items()}
+                if isinstance(item, dict) else self._all_leaves(item)
+                for item in parsed["data"]
+            ]
+            return orjson.dumps({**parsed, "data": data}).decode("utf-8")
+        return orjson.dumps(self._all_leaves(parsed)).decode("utf-8")
+
+    def _collector_fields(self, payload: dict) -> dict:
+        out = dict(payload)
+        for name in _COLLECTOR_FIELDS_HASHED:
+            if out.get(name) is not None:
+                out[name] = self._hash.text(out[name])
+        if "headers" in out:
+            out["headers"] = self._headers(out["headers"])
+        return out
+
+    def _partial_event(self, enriched: dict) -> dict:
+        allowlist = self.policy.atomic_allowlist
+        out = {}
+        for name, value in enriched.items():
+            if name in allowlist:
+                out[name] = value
+            elif name in JSON_FIELDS:
+                try:
+                    out[name] = orjson.dumps(self.envelope(name, orjson.loads(value))).decode("utf-8")
+                except (ValueError, TypeError):
+                    out[name] = self._hash.text(value)
+            elif isinstance(value, str):
+                out[name] = self._hash.text(value)
+        return out
+
+    def _message(self, message):
+        if isinstance(message, dict):
+            return {
+                k: self._all_leaves(v) if k in _SENSITIVE_MESSAGE_KEYS else self._message(v)
+                for k, v in message.items()
+            }
+        if isinstance(message, list):
+            return [self._message(m) for m in message]
+        return message
+
+    def bad_row(self, bad: BadRow) -> BadRow:
+        """A bad row with nothing outside the policy left in clear."""
+        data = bad.row["data"]
+        failure = self._message(data["failure"])
+        payload = data["payload"]
+        kind = bad.type_name
+        if isinstance(payload, str):  # format and size violations, generic errors: unparsed bytes
+            payload = self._hash.opaque(payload)
+        elif kind in ("adapter_failures", "tracker_protocol_violations"):
+            payload = self._collector_fields(payload)
+            payload["querystring"] = self._parameters(payload.get("querystring"))
+            payload["body"] = self._body(payload.get("body"), payload.get("contentType"))
+        elif isinstance(payload, dict) and "raw" in payload:
+            raw = self._collector_fields(payload["raw"])
+            raw["parameters"] = self._parameters(raw.get("parameters"))
+            payload = {"raw": raw, "enriched": self._partial_event(payload.get("enriched", {}))}
+        else:
+            payload = self._all_leaves(payload)
+        row = {**bad.row, "data": {**data, "failure": failure, "payload": payload}}
+        return bad._replace(row=row)

@@ -1,0 +1,40 @@
+"""Iglu validation of what an event carries: the tp2 body, the unstruct event, contexts, derived contexts."""
+from __future__ import annotations
+
+from transforms.iglu import SchemaCriterion, Validator
+
+_SNOWPLOW = "iglu:com.snowplowanalytics.snowplow"
+PAYLOAD_DATA = SchemaCriterion.parse(f"{_SNOWPLOW}/payload_data/jsonschema/1-*-*")
+UNSTRUCT_EVENT = SchemaCriterion.parse(f"{_SNOWPLOW}/unstruct_event/jsonschema/1-*-*")
+CONTEXTS = SchemaCriterion.parse(f"{_SNOWPLOW}/contexts/jsonschema/1-*-*")
+
+
+class EventValidator:
+    """Returns schema_violations messages (empty when valid), as the bad-row schema shapes them."""
+
+    def __init__(self, validator: Validator):
+        self._validator = validator
+
+    def payload_data(self, body) -> list[dict]:
+        """A tp2 POST body: a ``payload_data`` 1-*-* self-describing JSON."""
+        return self._validator.validate_with_criterion(body, PAYLOAD_DATA)
+
+    def event(self, event: dict) -> list[dict]:
+        """The envelope and inner event of ``unstruct_event``, and every entity of the contexts."""
+        validator = self._validator
+        messages: list[dict] = []
+        envelope = event.get("unstruct_event")
+        if envelope is not None:
+            found = validator.validate_with_criterion(envelope, UNSTRUCT_EVENT)
+            messages.extend(found or validator.validate(envelope["data"]))
+        for field in ("contexts", "derived_contexts"):
+            envelope = event.get(field)
+            if envelope is None:
+                continue
+            found = validator.validate_with_criterion(envelope, CONTEXTS)
+            if found:
+                messages.extend(found)
+                continue
+            for entity in envelope["data"]:
+                messages.extend(validator.validate(entity))
+        return messages
