@@ -89,7 +89,7 @@ def _payload(rng, stamp, path, querystring=None, body=None) -> CollectorPayload:
                "Cookie: sp=" + str(uuid.UUID(int=rng.getrandbits(128), version=4))]
     payload = CollectorPayload(
         schema=COLLECTOR_PAYLOAD_SCHEMA, ipAddress=ip, timestamp=stamp, encoding="UTF-8",
-        collector="snowplow-beam-collector-0.1.0-file", userAgent=ua, refererUri="https://gitlab.com/",
+        collector="beam-collector-0.1.0-file", userAgent=ua, refererUri="https://gitlab.com/",
         path=path, querystring=querystring, headers=headers, hostname="collector.example.com",
         networkUserId=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
     )

@@ -11,4 +11,4 @@ The pieces, each usable on its own:
 """
 
 __version__ = "0.1.0"
-SHORT_NAME = "snowplow-beam-collector"
+SHORT_NAME = "beam-collector"

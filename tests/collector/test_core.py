@@ -65,7 +65,7 @@ def test_get_pixel_payload_has_every_field_as_snowplow_fills_it():
     assert payload.ipAddress == "10.1.2.3"
     assert payload.timestamp == NOW
     assert payload.encoding == "UTF-8"
-    assert payload.collector == "snowplow-beam-collector-0.1.0-file"
+    assert payload.collector == "beam-collector-0.1.0-file"
     assert payload.userAgent == UA
     assert payload.refererUri == "https://site.example/page"
     assert payload.path == "/i"
@@ -339,7 +339,7 @@ def test_oversized_payloads_that_cannot_be_split_become_one_size_violation(make)
     assert failure["actualSizeBytes"] > failure["maximumAllowedSizeBytes"] >= 1_000_000
     assert failure["expectation"].startswith("oversized collector payload")
     assert failure["timestamp"] == "2026-11-28T07:02:53.123Z"
-    assert row["data"]["processor"] == {"artifact": "snowplow-beam-collector", "version": "0.1.0"}
+    assert row["data"]["processor"] == {"artifact": "beam-collector", "version": "0.1.0"}
     assert row["data"]["payload"].startswith("CollectorPayload(schema:iglu:com.snowplowanalytics.snowplow/")
 
 
@@ -399,7 +399,7 @@ def test_config_from_flags_and_json_file(tmp_path):
     s = load_settings(["--config", str(config), "--port", "9100", "--cookie_secure", "false"])
     assert (s.sink, s.good_stream, s.bad_stream, s.port, s.cookie_secure) == ("kinesis", "g", "b", 9100, False)
     assert s.cookie_domains == ["a.example", "b.example"] and s.redirect_enabled is True
-    assert s.collector_string == "snowplow-beam-collector-0.1.0-kinesis"
+    assert s.collector_string == "beam-collector-0.1.0-kinesis"
     flags = load_settings(["--sink", "file", "--good_path", "/g", "--bad_path", "/b",
                            "--paths", '{"/com.acme/t": "/i"}', "--redirect_domains", "x.example, y.example"])
     assert flags.paths == {"/com.acme/t": "/i"} and flags.redirect_domains == ["x.example", "y.example"]

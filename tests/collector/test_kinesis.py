@@ -51,7 +51,7 @@ def test_kinesis_sink_puts_good_and_bad_records(kinesalite, start_collector):
     records = read_until(kinesalite, "raw-good", 31)
     payloads = [decode_payload(record) for record in records]
     assert len(payloads) == 31
-    assert all(p.collector == "snowplow-beam-collector-0.1.0-kinesis" for p in payloads)
+    assert all(p.collector == "beam-collector-0.1.0-kinesis" for p in payloads)
     assert sorted(int(p.querystring.split("m=k")[1]) for p in payloads if p.querystring) == list(range(30))
     (post,) = [p for p in payloads if p.path == TP2]
     assert [event["e"] for event in json.loads(post.body)["data"]] == ["pv", "se"]

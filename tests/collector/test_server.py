@@ -95,7 +95,7 @@ def test_python_tracker(shared_collector, method, base64_encode):
         assert any(h.startswith("User-Agent: python-requests/") for h in payload.headers)
         assert payload.networkUserId and len(payload.networkUserId) == 36
         assert payload.hostname == "127.0.0.1"
-        assert payload.collector == "snowplow-beam-collector-0.1.0-file"
+        assert payload.collector == "beam-collector-0.1.0-file"
         if method == "get":
             assert payload.path == "/i" and payload.body is None
             events.append({k: v[0] for k, v in parse_qs(payload.querystring).items()})

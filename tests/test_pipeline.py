@@ -1,0 +1,220 @@
+"""The Beam composites (TestPipeline) and whole batch runs of the pipeline on the DirectRunner."""
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from pathlib import Path
+from urllib.parse import urlencode
+
+import apache_beam as beam
+import pyarrow.parquet as pq
+import pytest
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
+from apache_beam.testing.util import assert_that, equal_to, is_not_empty
+from jsonschema import Draft4Validator
+
+from beam_pipeline.pipeline import ConfigurationError, run
+from beam_pipeline.sample_data import generate_lines
+from beam_pipeline.sinks import WriteBadRows, WriteGoodEvents, partition_path
+from snowplow_analytics_sdk.event_transformer import transform
+from tests.conftest import SAMPLE_START_MS
+from transforms.badrows import RAW_BAD, BadRow
+from transforms.config import PipelineConfig
+from transforms.pseudonymize import SaltSource
+from transforms.steps import BAD, MAIN, Decode, Enrich, Pseudonymize, Validate
+from transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
+
+REGISTRY = Path(__file__).resolve().parents[1] / "transforms" / "iglu_registry" / "schemas"
+SP = "iglu:com.snowplowanalytics.snowplow"
+
+
+def raw_line(path="/i", querystring=None, body=None, timestamp=SAMPLE_START_MS, **fields) -> str:
+    payload = CollectorPayload(
+        schema=COLLECTOR_PAYLOAD_SCHEMA, ipAddress="203.0.113.7", timestamp=timestamp, encoding="UTF-8",
+        collector="ssc-3.4.0-kinesis", path=path, querystring=querystring, userAgent="Mozilla/5.0 test",
+        headers=["Host: c.example.com"], **fields)
+    if body is not None:
+        payload.body = body.encode()
+        payload.contentType = "application/json"
+    return base64.b64encode(encode_payload(payload)).decode()
+
+
+def page_view(**extra) -> str:
+    return urlencode({"e": "pv", "p": "web", "tv": "js-3.0.0", "aid": "app", "url": "https://example.com/x?a=1",
+                      "uid": "alice@example.com", **extra})
+
+
+def badrow_schema(row: dict) -> dict:
+    path = REGISTRY / row["schema"].removeprefix("iglu:")
+    schema = json.loads(path.read_text())
+    schema.pop("$schema", None)
+    schema.pop("self", None)
+    return schema
+
+
+@pytest.fixture
+def config(salt_file):
+    return PipelineConfig(salt=SaltSource(str(salt_file)))
+
+
+# ---- composites --------------------------------------------------------------------------------
+
+def test_decode_splits_payloads_from_unreadable_records():
+    good_line = raw_line(querystring=page_view())
+    with BeamTestPipeline() as p:
+        decoded = p | beam.Create([good_line, "not base64!", base64.b64encode(b"\x0b\x7a\x69junk").decode()]) | Decode()
+        assert_that(decoded[MAIN] | beam.Map(lambda item: item[1].querystring), equal_to([page_view()]),
+                    label="payloads")
+        assert_that(decoded[BAD] | beam.Map(lambda bad: (bad.output, bad.type_name)),
+                    equal_to([(RAW_BAD, "collector_payload_format_violation")] * 2), label="bad")
+
+
+def test_enrich_turns_one_post_into_its_events_and_rejects_unknown_vendors(config):
+    body = json.dumps({"schema": f"{SP}/payload_data/jsonschema/1-0-4", "data": [
+        {"e": "pv", "p": "web", "tv": "t", "url": "https://a.example/"},
+        {"e": "se", "p": "web", "tv": "t", "se_ca": "c", "se_ac": "a"}]})
+    lines = [raw_line("/com.snowplowanalytics.snowplow/tp2", querystring="aid=from-query", body=body),
+             raw_line("/com.acme/v9", querystring="a=1")]
+    with BeamTestPipeline() as p:
+        decoded = p | beam.Create(lines) | Decode()
+        enriched = decoded[MAIN] | Enrich(config)
+        assert_that(enriched[MAIN] | beam.Map(lambda pair: (pair[1]["event"], pair[1]["app_id"])),
+                    equal_to([("page_view", "from-query"), ("struct", "from-query")]), label="events")
+        assert_that(enriched[BAD] | beam.Map(lambda bad: bad.type_name), equal_to(["adapter_failures"]), label="bad")
+
+
+def test_validate_rejects_a_context_that_breaks_its_schema(config):
+    bad_context = {"schema": f"{SP}/contexts/jsonschema/1-0-0", "data": [
+        {"schema": f"{SP}/web_page/jsonschema/1-0-0", "data": {"id": 42}}]}
+    good_context = {"schema": f"{SP}/contexts/jsonschema/1-0-0", "data": [
+        {"schema": f"{SP}/web_page/jsonschema/1-0-0", "data": {"id": "7d4a4ec8-6d36-4a14-a1a5-34b4a1c1e0f9"}}]}
+    lines = [raw_line(querystring=page_view(co=json.dumps(bad_context), eid="11111111-1111-4111-8111-111111111111")),
+             raw_line(querystring=page_view(co=json.dumps(good_context), eid="22222222-2222-4222-8222-222222222222"))]
+    with BeamTestPipeline() as p:
+        validated = (p | beam.Create(lines) | Decode())[MAIN] | Enrich(config)
+        checked = validated[MAIN] | Validate(config)
+        assert_that(checked[MAIN] | beam.Map(lambda event: event["event_id"]),
+                    equal_to(["22222222-2222-4222-8222-222222222222"]), label="valid")
+        assert_that(checked[BAD] | beam.Map(lambda bad: bad.row["data"]["failure"]["messages"][0]["schemaKey"]),
+                    equal_to([f"{SP}/web_page/jsonschema/1-0-0"]), label="invalid")
+
+
+def test_pseudonymize_hashes_identifiers_and_keeps_the_allowlist(config):
+    with BeamTestPipeline() as p:
+        events = p | beam.Create([{"app_id": "app", "user_id": "alice", "geo_latitude": 52.5, "event": "page_view"}])
+        hashed = events | Pseudonymize(config)
+        assert_that(hashed, equal_to([{"app_id": "app", "event": "page_view",
+                                       "user_id": config.pseudonymizer()._hash.text("alice")}]))
+
+
+def test_writers_partition_by_collector_hour_with_deterministic_names(tmp_path):
+    events = [{"event_id": f"e{i}", "collector_tstamp": SAMPLE_START_MS + i * 1_800_000, "app_id": "a"}
+              for i in range(4)]
+    bad = BadRow(RAW_BAD, SAMPLE_START_MS, {"schema": "x", "data": {}})
+    with BeamTestPipeline() as p:
+        written = p | "Events" >> beam.Create(events) | WriteGoodEvents(str(tmp_path), "run1")
+        assert_that(written, is_not_empty(), label="good files")
+        p | "Bad" >> beam.Create([bad]) | WriteBadRows(str(tmp_path), "run1")
+    files = sorted(str(f.relative_to(tmp_path)) for f in tmp_path.rglob("*.*"))
+    assert files == [
+        "good/date=2025-11-28/hour=09/part-run1-000.parquet",
+        "good/date=2025-11-28/hour=10/part-run1-000.parquet",
+        "raw_bad/date=2025-11-28/hour=09/part-run1-000.json",
+    ]
+    assert pq.read_table(tmp_path / files[0]).column("event_id").to_pylist() == ["e0", "e1"]
+    assert partition_path(SAMPLE_START_MS - 1) == "date=2025-11-28/hour=08"
+
+
+# ---- whole runs ----------------------------------------------------------------------------------
+
+def _run(tmp_path, salt_file, lines, *extra, name="raw.txt"):
+    source = tmp_path / name
+    data = ("\n".join(lines) + "\n").encode()
+    source.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    out = tmp_path / "out"
+    summary = run(["--input", str(source), "--output", str(out), "--salt_file", str(salt_file), *extra])
+    return summary, out
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(str(f.relative_to(root)) for f in root.rglob("*") if f.is_file())
+
+
+def test_a_batch_run_accounts_for_every_record(tmp_path, salt_file):
+    lines = generate_lines(300, SAMPLE_START_MS)
+    summary, out = _run(tmp_path, salt_file, lines)
+    assert summary.get("raw_records") == 300
+    assert summary.records_accounted and summary.outputs_accounted
+    good = pq.read_table(out / "good").num_rows
+    bad = {kind: sum(len(f.read_text().splitlines()) for f in (out / kind).rglob("*.json"))
+           for kind in ("raw_bad", "enriched_bad")}
+    assert good == summary.get("good") > 300  # POST batches hold several events
+    assert bad == {"raw_bad": summary.get("raw_bad"), "enriched_bad": summary.get("enriched_bad")}
+    # the sample's broken records: 3 per 100 of each kind (not base64, not Thrift, unknown vendor, ...)
+    assert summary.get("raw_bad_collector_payload_format_violation") == 6
+    assert summary.get("enriched_bad_adapter_failures") == 3
+    assert summary.get("enriched_bad_schema_violations") == 6
+    assert not (out / "_temporary").exists() or not any((out / "_temporary").iterdir())
+
+
+def test_every_bad_row_validates_against_its_iglu_schema(tmp_path, salt_file):
+    _, out = _run(tmp_path, salt_file, generate_lines(200, SAMPLE_START_MS))
+    rows = [json.loads(line) for f in out.rglob("*.json") for line in f.read_text().splitlines()]
+    assert {row["schema"].split("/")[1] for row in rows} == {
+        "collector_payload_format_violation", "adapter_failures", "schema_violations"}
+    for row in rows:
+        Draft4Validator(badrow_schema(row)).validate(row["data"])
+
+
+def test_rerunning_the_same_input_replaces_its_files(tmp_path, salt_file):
+    lines = generate_lines(120, SAMPLE_START_MS)
+    _, out = _run(tmp_path, salt_file, lines)
+    first = _files(out)
+    ids_first = sorted(pq.read_table(out / "good").column("event_id").to_pylist())
+    _, out = _run(tmp_path, salt_file, lines)
+    assert _files(out) == first
+    assert sorted(pq.read_table(out / "good").column("event_id").to_pylist()) == ids_first
+
+
+def test_gzip_input_and_tsv_output_that_the_snowplow_sdk_reads(tmp_path, salt_file):
+    summary, out = _run(tmp_path, salt_file, generate_lines(100, SAMPLE_START_MS, broken=False),
+                        "--good_format", "tsv", name="raw.txt.gz")
+    lines = [line for f in sorted((out / "good").rglob("*.tsv")) for line in f.read_text().splitlines()]
+    assert len(lines) == summary.get("good") > 100
+    for line in lines:
+        assert len(line.split("\t")) == 131
+        event = transform(line)
+        assert event["app_id"] == "gitlab" and event["event_id"]
+    flattened = [transform(line) for line in lines]
+    assert any("contexts_com_gitlab_gitlab_standard_1" in event for event in flattened)
+    assert any("unstruct_event_com_snowplowanalytics_snowplow_link_click_1" in event for event in flattened)
+
+
+def test_a_missing_salt_stops_the_run_before_it_starts(tmp_path, monkeypatch):
+    monkeypatch.delenv("PSEUDONYMIZATION_SALT", raising=False)
+    source = tmp_path / "raw.txt"
+    source.write_text(raw_line(querystring=page_view()) + "\n")
+    with pytest.raises(ConfigurationError, match="salt"):
+        run(["--input", str(source), "--output", str(tmp_path / "out")])
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_collectors_raw_bad_rows_are_pseudonymized_into_raw_bad(tmp_path, salt_file):
+    row = {"schema": "iglu:com.snowplowanalytics.snowplow.badrows/size_violation/jsonschema/1-0-0", "data": {
+        "processor": {"artifact": "collector", "version": "0.1.0"},
+        "failure": {"timestamp": "2025-11-28T09:30:00.000Z", "maximumAllowedSizeBytes": 1000000,
+                    "actualSizeBytes": 1500000, "expectation": "smaller"},
+        "payload": "CollectorPayload(ipAddress=198.51.100.23, querystring=uid=secret-user"}}
+    source = tmp_path / "bad.jsonl"
+    source.write_text(json.dumps(row) + "\nnot json\n")
+    summary = run(["--raw_bad_input", str(source), "--output", str(tmp_path / "out"), "--salt_file", str(salt_file)])
+    assert summary.get("collector_bad_rows") == 2 and summary.get("raw_bad") == 2
+    assert summary.outputs_accounted
+    text = "".join(f.read_text() for f in (tmp_path / "out" / "raw_bad").rglob("*.json"))
+    assert "secret-user" not in text and "198.51.100.23" not in text and "not json" not in text
+    written = [json.loads(line) for line in text.splitlines()]
+    assert {r["schema"].split("/")[1] for r in written} == {"size_violation", "generic_error"}
+    assert (tmp_path / "out" / "raw_bad" / "date=2025-11-28" / "hour=09").is_dir()
+    for r in written:
+        Draft4Validator(badrow_schema(r)).validate(r["data"])
