@@ -25,7 +25,8 @@ test-fast: venv
 	$(PY) -m pytest -q -m "not slow" tests
 
 bench: venv
-	$(PY) -m bench.run
+	$(PY) -m bench.pipeline
+	$(PY) -m bench.collector
 
 clean:
 	rm -rf demo-input demo-output bench-output .pytest_cache
