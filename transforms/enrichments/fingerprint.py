@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
+IDENTIFIER = "event-fingerprint"
 SCHEMA = "iglu:com.snowplowanalytics.snowplow/event_fingerprint_config/jsonschema/1-0-1"
 _ALGORITHMS = {"MD5": "md5", "SHA1": "sha1", "SHA256": "sha256", "SHA384": "sha384", "SHA512": "sha512"}
 DEFAULT_EXCLUDED = ("eid", "nuid", "stm", "cv")
@@ -25,8 +26,13 @@ class EventFingerprint:
 
     def enrich(self, event: dict, raw) -> list[dict]:
         excluded = self._excluded
-        text = "".join(
-            f"{name}\x1f{value}\x1f" for name, value in sorted(raw.parameters.items()) if name not in excluded
-        )
-        event["event_fingerprint"] = self._hash(text.encode("utf-8")).hexdigest()
+        parameters = raw.parameters
+        parts = []
+        append = parts.append
+        for name in sorted(parameters):
+            if name not in excluded:
+                append(name)
+                append(parameters[name])
+        append("")  # the text ends with a separator: name\x1fvalue\x1f...name\x1fvalue\x1f
+        event["event_fingerprint"] = self._hash("\x1f".join(parts).encode("utf-8")).hexdigest()
         return []
