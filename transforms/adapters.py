@@ -6,7 +6,8 @@ Supported, by request path (``/{vendor}/{version}``):
 - ``/com.snowplowanalytics.snowplow/tp2``: GET (querystring) or POST (a ``payload_data`` 1-0-* body,
   the querystring merged into every event and winning over the body);
 - ``/r/tp2``: a click redirect, turned into a ``uri_redirect`` event (or context if ``e`` is set);
-- ``/com.snowplowanalytics.iglu/v1``: the generic Iglu webhook (``?schema=iglu:...``).
+- ``/com.snowplowanalytics.iglu/v1``: the generic Iglu webhook (``?schema=iglu:...``, or a
+  self-describing JSON body).
 
 Anything else is an ``adapter_failures`` bad row; a payload that breaks the protocol is a
 ``tracker_protocol_violations`` bad row.
@@ -24,12 +25,18 @@ import orjson
 from transforms import badrows
 from transforms.atomic import format_iso_timestamp
 from transforms.badrows import BadRow
+from transforms.iglu import InvalidSchemaKey, SchemaKey
 
 SNOWPLOW = "com.snowplowanalytics.snowplow"
 PAYLOAD_DATA_CRITERION = f"iglu:{SNOWPLOW}/payload_data/jsonschema/1-*-*"
 CONTEXTS_SCHEMA = f"iglu:{SNOWPLOW}/contexts/jsonschema/1-0-1"
 UNSTRUCT_EVENT_SCHEMA = f"iglu:{SNOWPLOW}/unstruct_event/jsonschema/1-0-0"
 URI_REDIRECT_SCHEMA = f"iglu:{SNOWPLOW}/uri_redirect/jsonschema/1-0-0"
+REDIRECT_TRACKER_VERSION = "r-tp2"
+IGLU_TRACKER_VERSION = "com.snowplowanalytics.iglu-v1"
+# Iglu webhook: querystring parameters copied onto the event, and those kept out of a GET's data.
+_IGLU_PASS_THROUGH = frozenset(("nuid", "aid", "cv", "eid", "ttm", "url"))
+_IGLU_NOT_DATA = frozenset(("schema", "nuid", "aid", "cv", "p"))
 _JSON_CONTENT_TYPES = ("application/json",)
 _FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
@@ -231,54 +238,91 @@ class AdapterRegistry:
                 "expectation": "querystring does not contain u parameter: not a valid URI redirect",
             }])
         redirect = {"schema": URI_REDIRECT_SCHEMA, "data": {"uri": target}}
-        parameters.setdefault("tv", "r-tp2")
-        parameters.setdefault("p", "web")
         if "e" not in parameters:
             parameters["e"] = "ue"
             parameters["ue_pr"] = _dumps({"schema": UNSTRUCT_EVENT_SCHEMA, "data": redirect})
         else:
             _add_context(parameters, redirect)
+        parameters["tv"] = REDIRECT_TRACKER_VERSION  # always: it marks events that came through a redirect
+        parameters.setdefault("p", "web")
         return [RawEvent(parameters, source)]
 
     def _iglu_webhook(self, source: Source) -> list[RawEvent]:
+        """Snowplow's IgluAdapter: ``?schema=`` with the querystring (GET), a JSON object or array, or a
+        form as the data; or, without ``schema``, a self-describing JSON body."""
         query = parse_querystring(source.querystring)
-        schema = query.pop("schema", None)
-        if not schema:
-            raise AdapterError(badrows.adapter_failures(source, [{
-                "field": "schema", "value": None,
-                "expectation": "the schema parameter must be provided in the querystring",
-            }]))
-        platform = query.pop("p", "app")
+        schema = query.get("schema")
         body = source.body_text()
+        content_type = (source.content_type or "").split(";")[0].strip().lower()
+
+        def failure(message: dict) -> AdapterError:
+            return AdapterError(badrows.adapter_failures(source, [message]))
+
+        if body and source.content_type is None:
+            raise failure({"field": "contentType", "value": None,
+                           "expectation": f"expected application/json or {_FORM_CONTENT_TYPE}"})
+        if not schema:
+            if not body:
+                raise failure({"field": "schema", "value": None,
+                               "expectation": "the schema parameter must be provided in the querystring"})
+            if content_type not in _JSON_CONTENT_TYPES:
+                raise failure({"field": "contentType", "value": source.content_type,
+                               "expectation": "expected application/json for a self-describing body"})
+            parsed = self._json_body(source, body)
+            problem = _not_self_describing(parsed)
+            if problem is not None:
+                raise failure({"json": parsed, "error": problem})
+            return [_iglu_event(parsed["schema"], parsed["data"], query, "app", source)]
+        try:
+            SchemaKey.parse(schema)
+        except InvalidSchemaKey as exc:
+            raise failure({"field": "schema", "value": schema,
+                           "expectation": f"a valid Iglu schema URI ({exc.code})"}) from None
         if not body:
-            items = [query]
-        else:
-            content_type = (source.content_type or "").split(";")[0].strip().lower()
-            if content_type in _JSON_CONTENT_TYPES:
-                try:
-                    parsed = orjson.loads(body)
-                except orjson.JSONDecodeError as exc:
-                    raise AdapterError(badrows.adapter_failures(
-                        source, [{"field": "body", "value": body, "error": str(exc)}])) from None
-                items = parsed if isinstance(parsed, list) else [parsed]
-            elif content_type == _FORM_CONTENT_TYPE:
-                items = [parse_querystring(body)]
-            else:
-                raise AdapterError(badrows.adapter_failures(source, [{
-                    "field": "contentType", "value": source.content_type,
-                    "expectation": f"expected application/json or {_FORM_CONTENT_TYPE}",
-                }]))
-        if not items:
-            raise AdapterError(badrows.adapter_failures(source, [{
-                "field": "body", "value": body, "expectation": "at least one event",
-            }]))
-        return [
-            RawEvent({
-                "e": "ue", "p": platform, "tv": "com.snowplowanalytics.iglu-v1",
-                "ue_pr": _dumps({"schema": UNSTRUCT_EVENT_SCHEMA, "data": {"schema": schema, "data": item}}),
-            }, source)
-            for item in items
-        ]
+            data = {k: v for k, v in query.items() if k not in _IGLU_NOT_DATA}
+            return [_iglu_event(schema, data, query, "app", source)]
+        if content_type in _JSON_CONTENT_TYPES:
+            parsed = self._json_body(source, body)
+            if isinstance(parsed, list):
+                if not parsed:
+                    raise failure({"field": "body", "value": body, "expectation": "empty array of events"})
+                return [_iglu_event(schema, item, query, "app", source) for item in parsed]
+            if not isinstance(parsed, dict) or not parsed:
+                raise failure({"field": "body", "value": body, "expectation": "has no key-value pairs"})
+            return [_iglu_event(schema, parsed, query, "app", source)]
+        if content_type == _FORM_CONTENT_TYPE:
+            return [_iglu_event(schema, parse_querystring(body), query, "srv", source)]
+        raise failure({"field": "contentType", "value": source.content_type,
+                       "expectation": f"expected application/json or {_FORM_CONTENT_TYPE}"})
+
+    @staticmethod
+    def _json_body(source: Source, body: str):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise AdapterError(badrows.adapter_failures(
+                source, [{"field": "body", "value": body, "error": str(exc)}])) from None
+
+
+def _iglu_event(schema: str, data, query: dict[str, str], platform: str, source: Source) -> RawEvent:
+    """One Iglu webhook event; the querystring's ``p`` and pass-through parameters become event parameters."""
+    parameters = {
+        "tv": IGLU_TRACKER_VERSION, "e": "ue", "p": query.get("p", platform),
+        "ue_pr": _dumps({"schema": UNSTRUCT_EVENT_SCHEMA, "data": {"schema": schema, "data": data}}),
+    }
+    parameters.update((k, v) for k, v in query.items() if k in _IGLU_PASS_THROUGH)
+    return RawEvent(parameters, source)
+
+
+def _not_self_describing(value) -> str | None:
+    """The NotIglu error code of a JSON value that is not ``{"schema": <Iglu URI>, "data": ...}``, else None."""
+    if not isinstance(value, dict):
+        return "INVALID_DATA_PAYLOAD"
+    try:
+        SchemaKey.parse(value.get("schema"))
+    except InvalidSchemaKey as exc:
+        return exc.code
+    return None if "data" in value else "INVALID_DATA_PAYLOAD"
 
 
 def _dumps(value) -> str:
@@ -286,18 +330,19 @@ def _dumps(value) -> str:
 
 
 def _add_context(parameters: dict[str, str], entity: dict) -> None:
-    """Append ``entity`` to the event's contexts (``cx`` or ``co``); leave unreadable ones for enrich to judge."""
+    """Put ``entity`` first in the event's contexts (``cx``, else ``co``, else a new ``co``), as Snowplow's
+    redirect adapter does; leave unreadable ones for enrich to judge (it reports them as not JSON)."""
     if "cx" in parameters:
         try:
             contexts = orjson.loads(decode_base64url(parameters["cx"]))
-            contexts["data"].append(entity)
+            contexts["data"].insert(0, entity)
         except (ValueError, binascii.Error, KeyError, TypeError, AttributeError):
             return
         parameters["cx"] = base64.urlsafe_b64encode(orjson.dumps(contexts)).decode("ascii")
-    elif "co" in parameters:
+    elif parameters.get("co"):
         try:
             contexts = orjson.loads(parameters["co"])
-            contexts["data"].append(entity)
+            contexts["data"].insert(0, entity)
         except (ValueError, KeyError, TypeError, AttributeError):
             return
         parameters["co"] = _dumps(contexts)

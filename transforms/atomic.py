@@ -8,7 +8,7 @@ enriched event of a bad row.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta
 from typing import Iterable, NamedTuple
 
 import orjson
@@ -185,16 +185,17 @@ _BADROW_NUMBER_FIELDS = frozenset(("geo_latitude", "geo_longitude"))
 _TSV_UNSAFE = str.maketrans({"\t": "    ", "\n": " ", "\r": " "})
 
 
+_EPOCH = datetime(1970, 1, 1)  # naive UTC: isoformat() pads years below 1000 to four digits, strftime("%Y") does not
+
+
 def format_timestamp(millis: int) -> str:
     """Snowplow's enriched timestamp format: ``yyyy-MM-dd HH:mm:ss.SSS`` in UTC."""
-    dt = datetime.fromtimestamp(millis // 1000, tz=timezone.utc)
-    return f"{dt:%Y-%m-%d %H:%M:%S}.{millis % 1000:03d}"
+    return (_EPOCH + timedelta(milliseconds=millis)).isoformat(" ", "milliseconds")
 
 
 def format_iso_timestamp(millis: int) -> str:
     """RFC 3339 with milliseconds, as bad rows carry timestamps: ``2024-05-01T10:00:00.123Z``."""
-    dt = datetime.fromtimestamp(millis // 1000, tz=timezone.utc)
-    return f"{dt:%Y-%m-%dT%H:%M:%S}.{millis % 1000:03d}Z"
+    return (_EPOCH + timedelta(milliseconds=millis)).isoformat("T", "milliseconds") + "Z"
 
 
 def json_text(value) -> str:

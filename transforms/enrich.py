@@ -42,9 +42,15 @@ ATOMIC_EVENT_SCHEMAS = {
     "transaction_item": ("com.snowplowanalytics.snowplow", "transaction_item", "jsonschema", "1-0-0"),
     "ad_impression": ("com.snowplowanalytics.snowplow", "ad_impression", "jsonschema", "1-0-0"),
 }
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _SCHEMA_URI = re.compile(r"^iglu:([a-zA-Z0-9\-_.]+)/([a-zA-Z0-9\-_]+)/([a-zA-Z0-9\-_]+)/([0-9]+-[0-9]+-[0-9]+)$")
 _MIN_MS, _MAX_MS = -62135596800000, 253402300800000  # years 1..9999
+# Snowplow's integer fields are JVM Ints (and INTEGER columns downstream); its parsers take no
+# spaces or digit separators, which Python's int() and float() would.
+_INT_MIN, _INT_MAX = -(2 ** 31), 2 ** 31 - 1
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_DIMENSIONS_TEXT = re.compile(r"([0-9]+)x([0-9]+)")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -62,26 +68,31 @@ def _string(value: str) -> str:
     return value
 
 
+def _int_range(number: int) -> int:
+    if number > _INT_MAX:
+        raise ParseError(f"must be at most {_INT_MAX}", "maximum")
+    if number < _INT_MIN:
+        raise ParseError(f"must be at least {_INT_MIN}", "minimum")
+    return number
+
+
 def _integer(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise ParseError("cannot be converted to an integer", "type") from None
+    if not _INTEGER_TEXT.fullmatch(value):
+        raise ParseError("cannot be converted to an integer", "type")
+    return _int_range(int(value))
 
 
 def _integer_lenient(value: str) -> int:
     """Page-ping offsets: trackers send floats, Snowplow keeps the integer part."""
-    try:
-        return int(value)
-    except ValueError:
-        return int(_decimal(value))
+    if _INTEGER_TEXT.fullmatch(value):
+        return _int_range(int(value))
+    return _int_range(int(_decimal(value)))
 
 
 def _decimal(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise ParseError("cannot be converted to a number", "type") from None
+    if not _DECIMAL_TEXT.fullmatch(value):
+        raise ParseError("cannot be converted to a number", "type")
+    number = float(value)
     if not math.isfinite(number):
         raise ParseError("must be a finite number", "type")
     return number
@@ -96,17 +107,16 @@ def _boolean(value: str) -> bool:
 
 
 def _timestamp(value: str) -> int:
-    try:
-        millis = int(value)
-    except ValueError:
-        raise ParseError("must be milliseconds since the epoch", "format") from None
+    if not _INTEGER_TEXT.fullmatch(value):
+        raise ParseError("must be milliseconds since the epoch", "format")
+    millis = int(value)
     if not _MIN_MS <= millis < _MAX_MS:
         raise ParseError("timestamp out of range (years 1 to 9999)", "format")
     return millis
 
 
 def _uuid(value: str) -> str:
-    if not _UUID.match(value):
+    if not _UUID.fullmatch(value):
         raise ParseError("must be a UUID", "format")
     return value.lower()
 
@@ -125,13 +135,10 @@ def _platform(value: str) -> str:
 
 
 def _dimensions(value: str) -> tuple[int, int]:
-    width, sep, height = value.partition("x")
-    try:
-        if sep:
-            return int(width), int(height)
-    except ValueError:
-        pass
-    raise ParseError("must be WIDTHxHEIGHT integers", "pattern")
+    match = _DIMENSIONS_TEXT.fullmatch(value)
+    if match is None:
+        raise ParseError("must be WIDTHxHEIGHT integers", "pattern")
+    return _int_range(int(match[1])), _int_range(int(match[2]))
 
 
 # Tracker parameter -> (field or pair of fields, parser). Later keys in an alias group win.
@@ -354,19 +361,26 @@ class EventEnricher:
         true_tstamp = event.get("true_tstamp")
         created, sent = event.get("dvce_created_tstamp"), event.get("dvce_sent_tstamp")
         if true_tstamp is not None:
-            event["derived_tstamp"] = true_tstamp
+            derived = true_tstamp
         elif created is not None and sent is not None and created <= sent:
-            event["derived_tstamp"] = collector - (sent - created)
+            derived = collector - (sent - created)
         else:
-            event["derived_tstamp"] = collector
+            derived = collector
+        if _MIN_MS <= derived < _MAX_MS:
+            event["derived_tstamp"] = derived
+        else:  # dvce_sent_tstamp - dvce_created_tstamp spans more time than lies before collector_tstamp
+            failures.append(_failure("derived_tstamp", None, "collector_tstamp - (stm - dtm) in years 1 to 9999"))
 
         kind = event.get("event")
         if kind == "unstruct":
-            schema = _unstruct_schema(event.get("unstruct_event"))
-            if schema is None:
-                failures.append(_failure("unstruct_event", None, "a self-describing event with an Iglu URI"))
-            else:
+            envelope = event.get("unstruct_event")
+            schema = _unstruct_schema(envelope)
+            if schema is not None:
                 event["event_vendor"], event["event_name"], event["event_format"], event["event_version"] = schema
+            elif envelope is None:
+                failures.append(_failure("unstruct_event", None, "a self-describing event with an Iglu URI"))
+            # else: not an unstruct_event envelope; Iglu validation (the Validate step) reports it as a
+            # schema violation, as Snowplow does, rather than as an enrichment failure.
         elif kind in ATOMIC_EVENT_SCHEMAS:
             (event["event_vendor"], event["event_name"],
              event["event_format"], event["event_version"]) = ATOMIC_EVENT_SCHEMAS[kind]
