@@ -589,6 +589,8 @@ def test_the_default_set_and_an_empty_directory(tmp_path):
         "UaParser", "RefererParser", "CampaignAttribution", "CrossNavigation", "EventFingerprint"]
     (tmp_path / "empty").mkdir()
     assert [type(e).__name__ for e in load(tmp_path / "empty")] == ["CrossNavigation"]
+    with pytest.raises(EnrichmentConfigError, match=r"enrichmets: the enrichments directory does not exist"):
+        load(tmp_path / "enrichmets")
     event = enrich(default_enrichments(), {
         "url": "https://gitlab.com/explore?utm_source=newsletter&utm_medium=email&utm_campaign=nov&gclid=g1",
         "refr": "https://www.google.com/search?q=gitlab"})

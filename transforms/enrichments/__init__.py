@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Callable, NamedTuple
 
 from transforms.enrichments.anon_ip import AnonIp
@@ -86,6 +87,8 @@ def load_enrichments(directory: str | None, resolver) -> list:
 
     FileSystems = beam_filesystems()
     validator = Validator(resolver)
+    if "://" not in directory and not os.path.isdir(directory):  # a typo must not turn enrichments off
+        raise EnrichmentConfigError(f"{directory}: the enrichments directory does not exist")
     pattern = directory.rstrip("/") + "/*.json"
     try:
         matched = FileSystems.match([pattern])[0].metadata_list
