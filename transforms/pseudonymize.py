@@ -16,12 +16,23 @@ The policy (:class:`Policy`, a JSON file) says what stays in clear:
   covers everything below it. Object keys are kept; only values are hashed.
 - ``header_allowlist``: HTTP headers kept in clear in bad rows (names, case-insensitive).
 
+The ``schema`` of a self-describing JSON stays in clear when it is a valid Iglu URI (else it is
+hashed like any value); any other key beside ``schema`` and ``data`` has its value hashed.
+
 Bad rows get the same treatment (:meth:`Pseudonymizer.bad_row`): tracker parameters follow the
 fields they fill (so ``aid`` is clear when ``app_id`` is), contexts and unstruct events inside
-parameters and bodies follow the entity rules, headers follow the header allowlist, and the
-collector's IP address, user agent, referer and network user id are hashed. Whatever cannot be
-parsed into fields (an undecodable record, a truncated oversized payload) is replaced by its
-pseudonym and its length.
+parameters and bodies follow the entity rules, headers follow the header allowlist (a line that
+is not ``Name: value`` is hashed whole), and the collector's IP address, user agent, referer and
+network user id are hashed. In querystrings and form bodies, parameter names outside the tracker
+protocol are hashed too (``?jane@example.com`` puts data in a name; the keys of JSON bodies are
+object keys, kept). The request path's vendor and version stay in clear, like schema fields.
+
+Pseudonymized bad rows still validate against their Iglu schemas: whatever cannot be parsed into
+fields (an undecodable record, a truncated oversized payload), and any value longer than the
+schema allows (a re-encoded context over 512 characters), is replaced by its pseudonym and its
+length; the network user id, typed as a UUID there, becomes the first 32 hex digits of its
+pseudonym in UUID layout (joinable with the good events' 64-digit pseudonym); a version longer
+than 16 characters keeps 16 of them. A bad row of an unexpected shape has every leaf hashed.
 """
 from __future__ import annotations
 
@@ -30,7 +41,10 @@ import binascii
 import hashlib
 import hmac
 import json
+import logging
 import os
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,17 +56,61 @@ from transforms.adapters import decode_base64url
 from transforms.atomic import FIELD_NAMES, JSON_FIELDS
 from transforms.badrows import BadRow
 from transforms.enrich import PARAMETER_FIELDS
-from transforms.iglu import SchemaCriterion
+from transforms.iglu import SchemaCriterion, SchemaKey
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("data") / "pseudonymization.json"
 SALT_ENV = "PSEUDONYMIZATION_SALT"
 _TERMINAL = "\0all"  # trie marker: this path and everything below it
 _SENSITIVE_MESSAGE_KEYS = ("value", "json", "targets")
-# Schema-describing parameters that carry no user data (the Iglu webhook's ``schema``).
-_PARAMETERS_ALWAYS_CLEAR = frozenset(("schema",))
+# Schema-describing parameters that carry no user data when they hold an Iglu URI (the Iglu webhook's ``schema``).
+_SCHEMA_PARAMETERS = frozenset(("schema",))
 _JSON_PARAMETERS = {"ue_pr": "unstruct_event", "ue_px": "unstruct_event", "co": "contexts", "cx": "contexts"}
 _BASE64_PARAMETERS = frozenset(("ue_px", "cx"))
-_COLLECTOR_FIELDS_HASHED = ("ipAddress", "useragent", "refererUri", "networkUserId", "userId")
+# Parameter names of the tracker protocol (payload_data 1-0-4, plus the redirect's ``u`` and the Iglu
+# webhook's ``schema``): kept in clear. Any other name is data (``?jane@example.com``) and is hashed.
+_PROTOCOL_PARAMETERS = frozenset(PARAMETER_FIELDS) | frozenset((
+    "ad_ad", "ad_ba", "ad_ca", "ad_uid", "ctype", "mac", "sa", "sn", "sp", "st", "ue_na", "u", "schema",
+))
+_COLLECTOR_FIELDS_HASHED = ("ipAddress", "useragent", "refererUri")
+_COLLECTOR_UUID_FIELDS = ("networkUserId", "userId")  # typed "format": "uuid" by the bad-row schemas
+# maxLength of the bad-row schemas (adapter_failures 1-0-0, tracker_protocol_violations 1-0-1,
+# schema_violations / enrichment_failures 2-0-1) for the values that stay in clear or grow when hashed.
+_MAX_PARAMETER_VALUE = 512
+_MAX_HEADER = 8192
+_MAX_CONTENT_TYPE = 256
+_MAX_HOSTNAME = 8192
+_MAX_VENDOR = 64
+_MAX_VERSION = 16
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an RFC 9110 token
+_PATH_KEY = re.compile(r"[^\s\[\]*'\".]+")
+
+
+@lru_cache(maxsize=4096)
+def _iglu_uri(value: str) -> bool:
+    try:
+        SchemaKey.parse(value)
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _is_iglu_uri(value) -> bool:
+    """Whether ``value`` is a valid Iglu schema URI (schema fields stay in clear; anything else is data)."""
+    return isinstance(value, str) and _iglu_uri(value)
+
+
+@contextmanager
+def _quiet_botocore():
+    """No botocore DEBUG records while the secret is fetched (``botocore.parsers`` logs response bodies)."""
+    loggers = [logging.getLogger(name) for name in ("botocore", "botocore.parsers", "botocore.endpoint")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(max(logger.getEffectiveLevel(), logging.INFO))
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
 
 
 class SaltUnavailable(RuntimeError):
@@ -96,7 +154,9 @@ class SaltSource:
             import boto3
 
             try:
-                secret = boto3.client("secretsmanager", region_name=self.region).get_secret_value(SecretId=self.secret_id)
+                with _quiet_botocore():  # its DEBUG log prints response bodies: the secret itself
+                    secret = boto3.client("secretsmanager", region_name=self.region).get_secret_value(
+                        SecretId=self.secret_id)
             except Exception as exc:
                 raise SaltUnavailable(f"cannot read the salt secret {self.secret_id}: {type(exc).__name__}") from None
             salt = secret.get("SecretBinary") or secret.get("SecretString", "").encode("utf-8")
@@ -130,11 +190,26 @@ class Hasher:
             return None
         if isinstance(value, str):
             return self.text(value)
-        return self.text(orjson.dumps(value).decode("utf-8"))
+        try:
+            return self.text(orjson.dumps(value).decode("utf-8"))
+        except TypeError:  # an integer beyond 64 bits (orjson's limit): its JSON text is its decimal form
+            return self.text(json.dumps(value))
 
     def opaque(self, text: str) -> str:
         """What replaces data that cannot be parsed into fields: its pseudonym and its length."""
         return f"hmac-sha256:{self.text(text)};length={len(text)}"
+
+    def uuid(self, text: str) -> str:
+        """The pseudonym's first 32 hex digits in UUID layout, for fields a schema types as UUIDs."""
+        digest = self.text(text)
+        return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+
+
+def _strings(value, what: str) -> list[str]:
+    """A policy list: a JSON array of strings (a bare string would be read as its characters)."""
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"{what} must be a list of strings, not {value!r:.200}")
+    return list(value)
 
 
 def _path_trie(paths) -> dict:
@@ -148,6 +223,11 @@ def _path_trie(paths) -> dict:
         for key in path[2:].split("."):
             if not key:
                 raise ValueError(f"path {path!r} has an empty key")
+            if not _PATH_KEY.fullmatch(key):
+                raise ValueError(
+                    f"path {path!r}: keys are plain names ('$.a.b'); arrays are transparent, and brackets, "
+                    "wildcards, quotes and spaces are not supported"
+                )
             node = node.setdefault(key, {})
         node[_TERMINAL] = True
     return trie
@@ -166,6 +246,10 @@ class Policy:
     """What stays in clear; see the module docstring for the file format."""
 
     def __init__(self, atomic_allowlist, entities, header_allowlist):
+        atomic_allowlist = _strings(atomic_allowlist, "atomic_allowlist")
+        header_allowlist = _strings(header_allowlist, "header_allowlist")
+        if not isinstance(entities, (list, tuple)):
+            raise ValueError(f"entities must be a list of rules, not {entities!r:.200}")
         unknown = sorted(set(atomic_allowlist) - set(FIELD_NAMES))
         if unknown:
             raise ValueError(f"atomic_allowlist names fields that do not exist: {', '.join(unknown)}")
@@ -174,18 +258,22 @@ class Policy:
         self.rules: tuple[EntityRule, ...] = tuple(self._rule(entity) for entity in entities)
         self.clear_parameters = frozenset(
             key for key, fields in PARAMETER_FIELDS.items() if all(f in self.atomic_allowlist for f in fields)
-        ) | _PARAMETERS_ALWAYS_CLEAR
+        )
         self.rule_for = lru_cache(maxsize=4096)(self._rule_for)
 
     @staticmethod
     def _rule(entity: dict) -> EntityRule:
-        if set(entity) not in ({"schema", "allow"}, {"schema", "deny"}):
+        if not isinstance(entity, dict) or set(entity) not in ({"schema", "allow"}, {"schema", "deny"}):
             raise ValueError(f"an entity rule has 'schema' and one of 'allow' or 'deny': {entity!r}")
         allow = "allow" in entity
-        return EntityRule(SchemaCriterion.parse(entity["schema"]), allow, _path_trie(entity["allow" if allow else "deny"]))
+        kind = "allow" if allow else "deny"
+        paths = _strings(entity[kind], f"the {kind} paths of {entity['schema']!r}")
+        return EntityRule(SchemaCriterion.parse(entity["schema"]), allow, _path_trie(paths))
 
     @classmethod
     def from_dict(cls, data: dict) -> "Policy":
+        if not isinstance(data, dict):
+            raise ValueError("the pseudonymization policy must be a JSON object")
         unknown = set(data) - {"atomic_allowlist", "entities", "header_allowlist", "description"}
         if unknown:
             raise ValueError(f"unknown keys in the pseudonymization policy: {', '.join(sorted(unknown))}")
@@ -206,9 +294,7 @@ class Policy:
         except (ValueError, TypeError, KeyError) as exc:
             raise ValueError(f"invalid pseudonymization policy {path or DEFAULT_POLICY_PATH}: {exc}") from None
 
-    def _rule_for(self, schema) -> EntityRule | None:
-        from transforms.iglu import SchemaKey
-
+    def _rule_for(self, schema: str) -> EntityRule | None:
         try:
             key = SchemaKey.parse(schema)
         except (ValueError, TypeError):
@@ -246,16 +332,32 @@ class Pseudonymizer:
             return [self._walk(v, trie, allow) for v in node]
         return self._hash.leaf(node) if allow else node
 
+    def _self_describing(self, sdj: dict, data) -> dict:
+        """``sdj`` with ``data`` in place of its data: the schema in clear if it is an Iglu URI, every
+        other key's value hashed (validation looks at ``schema`` and ``data`` only)."""
+        if len(sdj) == 2 and _is_iglu_uri(sdj.get("schema")):  # the usual shape
+            return {"schema": sdj["schema"], "data": data}
+        out = {}
+        for key, value in sdj.items():
+            if key == "data":
+                out[key] = data
+            elif key == "schema" and _is_iglu_uri(value):
+                out[key] = value
+            else:
+                out[key] = self._all_leaves(value)
+        return out
+
     def entity(self, entity):
         """A self-describing entity ``{"schema", "data"}``: its data per the schema's rule."""
         if not isinstance(entity, dict) or "data" not in entity:
             return self._all_leaves(entity)
-        rule = self.policy.rule_for(entity.get("schema"))
+        schema = entity.get("schema")
+        rule = self.policy.rule_for(schema) if _is_iglu_uri(schema) else None
         if rule is None:
             data = self._all_leaves(entity["data"])
         else:
             data = self._walk(entity["data"], rule.trie, rule.allow)
-        return {**entity, "data": data}
+        return self._self_describing(entity, data)
 
     def envelope(self, field: str, envelope):
         """The value of ``unstruct_event`` (one entity inside) or ``contexts`` / ``derived_contexts`` (a list)."""
@@ -263,10 +365,12 @@ class Pseudonymizer:
             return self._all_leaves(envelope)
         data = envelope["data"]
         if field == "unstruct_event":
-            return {**envelope, "data": self.entity(data)}
-        if isinstance(data, list):
-            return {**envelope, "data": [self.entity(item) for item in data]}
-        return {**envelope, "data": self._all_leaves(data)}
+            data = self.entity(data)
+        elif isinstance(data, list):
+            data = [self.entity(item) for item in data]
+        else:
+            data = self._all_leaves(data)
+        return self._self_describing(envelope, data)
 
     # ---- good events ---------------------------------------------------------------------------
 
@@ -290,6 +394,8 @@ class Pseudonymizer:
         """One tracker parameter's value, as a bad row may carry it."""
         if value is None or name in self.policy.clear_parameters:
             return value
+        if name in _SCHEMA_PARAMETERS and _is_iglu_uri(value):
+            return value
         field = _JSON_PARAMETERS.get(name)
         if field is not None:
             try:
@@ -300,10 +406,22 @@ class Pseudonymizer:
             return base64.urlsafe_b64encode(clean).decode("ascii") if name in _BASE64_PARAMETERS else clean.decode()
         return self._hash.text(value)
 
+    def _name(self, name: str) -> str:
+        """A parameter name: in clear if the tracker protocol defines it, else hashed."""
+        return name if name in _PROTOCOL_PARAMETERS else self._hash.text(name)
+
     def _parameters(self, items):
+        """A bad row's ``[{name, value}]``; a value longer than the schema allows becomes its pseudonym and length."""
         if items is None:
             return None
-        return [{"name": item["name"], "value": self.parameter(item["name"], item["value"])} for item in items]
+        out = []
+        for item in items:
+            name, value = item["name"], item["value"]
+            clean = self.parameter(name, value)
+            if clean is not None and len(clean) > _MAX_PARAMETER_VALUE:
+                clean = self._hash.opaque(value)
+            out.append({"name": self._name(name), "value": clean})
+        return out
 
     def _headers(self, headers):
         if headers is None:
@@ -311,8 +429,14 @@ class Pseudonymizer:
         allowed = self.policy.header_allowlist
         out = []
         for header in headers:
-            name, _, value = header.partition(":")
-            out.append(header if name.strip().lower() in allowed else f"{name}: {self._hash.text(value.strip())}")
+            name, colon, value = header.partition(":")
+            name = name.strip()
+            if not colon or not _HEADER_NAME.fullmatch(name):  # not a header: no name to keep
+                out.append(self._hash.text(header))
+            elif name.lower() in allowed and len(header) <= _MAX_HEADER:
+                out.append(header)
+            else:
+                out.append(f"{name}: {self._hash.text(value.strip())}")
         return out
 
     def _body(self, body, content_type):
@@ -323,24 +447,45 @@ class Pseudonymizer:
         except orjson.JSONDecodeError:
             if (content_type or "").lower().startswith("application/x-www-form-urlencoded"):
                 pairs = parse_qsl(body, keep_blank_values=True)
-                return urlencode([(k, self.parameter(k, v)) for k, v in pairs])
+                return urlencode([(self._name(k), self.parameter(k, v)) for k, v in pairs])
             return self._hash.opaque(body)
         if isinstance(parsed, dict) and isinstance(parsed.get("data"), list) and "schema" in parsed:
             data = [
-                {k: self.parameter(k, v) if isinstance(v, str) else self._hash.leaf(v) for k, v in item.items()}
+                {k: self.parameter(k, v) if isinstance(v, str) else self._all_leaves(v) for k, v in item.items()}
                 if isinstance(item, dict) else self._all_leaves(item)
                 for item in parsed["data"]
             ]
-            return orjson.dumps({**parsed, "data": data}).decode("utf-8")
+            return orjson.dumps(self._self_describing(parsed, data)).decode("utf-8")
         return orjson.dumps(self._all_leaves(parsed)).decode("utf-8")
+
+    def _clear(self, value, limit: int):
+        """A value the policy keeps in clear, unless it is longer than the bad row's schema allows."""
+        return value if value is None or len(value) <= limit else self._hash.opaque(value)
+
+    def _adapter(self, row: dict) -> None:
+        """``vendor`` and ``version`` (the request path) in place: in clear, like schema fields, unless longer
+        than the schemas allow (64 and 16 characters): then the pseudonym, cut to 16 digits for the version."""
+        vendor, version = row.get("vendor"), row.get("version")
+        if isinstance(vendor, str) and len(vendor) > _MAX_VENDOR:
+            row["vendor"] = self._hash.text(vendor)
+        if isinstance(version, str) and len(version) > _MAX_VERSION:
+            row["version"] = self._hash.text(version)[:_MAX_VERSION]
 
     def _collector_fields(self, payload: dict) -> dict:
         out = dict(payload)
         for name in _COLLECTOR_FIELDS_HASHED:
             if out.get(name) is not None:
                 out[name] = self._hash.text(out[name])
+        for name in _COLLECTOR_UUID_FIELDS:
+            if out.get(name) is not None:
+                out[name] = self._hash.uuid(out[name])
         if "headers" in out:
             out["headers"] = self._headers(out["headers"])
+        if "contentType" in out:
+            out["contentType"] = self._clear(out["contentType"], _MAX_CONTENT_TYPE)
+        if "hostname" in out:
+            out["hostname"] = self._clear(out["hostname"], _MAX_HOSTNAME)
+        self._adapter(out)
         return out
 
     def _partial_event(self, enriched: dict) -> dict:
@@ -370,21 +515,29 @@ class Pseudonymizer:
 
     def bad_row(self, bad: BadRow) -> BadRow:
         """A bad row with nothing outside the policy left in clear."""
-        data = bad.row["data"]
+        try:
+            data = self._bad_row_data(bad.type_name, bad.row["data"])
+        except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+            # Not a shape the builders make (a line of the collector's raw-bad files): hash every leaf.
+            data = self._all_leaves(bad.row.get("data"))
+        return bad._replace(row=self._self_describing(bad.row, data))
+
+    def _bad_row_data(self, kind: str, data: dict) -> dict:
         failure = self._message(data["failure"])
         payload = data["payload"]
-        kind = bad.type_name
         if isinstance(payload, str):  # format and size violations, generic errors: unparsed bytes
             payload = self._hash.opaque(payload)
         elif kind in ("adapter_failures", "tracker_protocol_violations"):
             payload = self._collector_fields(payload)
             payload["querystring"] = self._parameters(payload.get("querystring"))
             payload["body"] = self._body(payload.get("body"), payload.get("contentType"))
-        elif isinstance(payload, dict) and "raw" in payload:
+            self._adapter(failure)  # a copy already: _message rebuilds the dicts
+        elif "raw" in payload:
             raw = self._collector_fields(payload["raw"])
             raw["parameters"] = self._parameters(raw.get("parameters"))
             payload = {"raw": raw, "enriched": self._partial_event(payload.get("enriched", {}))}
         else:
             payload = self._all_leaves(payload)
-        row = {**bad.row, "data": {**data, "failure": failure, "payload": payload}}
-        return bad._replace(row=row)
+        out = {k: v if k == "processor" else self._all_leaves(v)
+               for k, v in data.items() if k not in ("failure", "payload")}
+        return {**out, "failure": failure, "payload": payload}
