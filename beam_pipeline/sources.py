@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 
 import apache_beam as beam
@@ -10,9 +11,9 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from transforms import badrows
-from transforms.badrows import RAW_BAD, BadRow
+from transforms.badrows import BAD_ROW_TYPES, RAW_BAD, BadRow
 
-_BADROWS_PREFIX = "iglu:com.snowplowanalytics.snowplow.badrows/"
+_BADROW_SCHEMA = re.compile(r"^iglu:com\.snowplowanalytics\.snowplow\.badrows/([a-z_]+)/jsonschema/\d+-\d+-\d+$")
 
 
 def input_fingerprint(*globs: str | None) -> str:
@@ -45,9 +46,9 @@ def parse_collector_bad_row(line: str) -> BadRow:
     """A line of the collector's raw-bad files; anything unreadable is kept as a generic_error row."""
     try:
         row = orjson.loads(line)
-        if not (isinstance(row, dict) and str(row.get("schema", "")).startswith(_BADROWS_PREFIX)
-                and isinstance(row.get("data"), dict)):
-            raise ValueError("not a self-describing bad row")
+        match = _BADROW_SCHEMA.match(str(row.get("schema", ""))) if isinstance(row, dict) else None
+        if not (match and match.group(1) in BAD_ROW_TYPES and isinstance(row.get("data"), dict)):
+            raise ValueError("not a self-describing bad row of a known type")
         stamp = row["data"].get("failure", {}).get("timestamp")
         partition_ms = int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)
     except (ValueError, TypeError, AttributeError) as exc:

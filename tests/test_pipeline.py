@@ -218,3 +218,15 @@ def test_the_collectors_raw_bad_rows_are_pseudonymized_into_raw_bad(tmp_path, sa
     assert (tmp_path / "out" / "raw_bad" / "date=2025-11-28" / "hour=09").is_dir()
     for r in written:
         Draft4Validator(badrow_schema(r)).validate(r["data"])
+
+
+def test_a_collector_bad_row_of_an_unknown_type_is_kept_whole_as_a_generic_error(tmp_path, salt_file):
+    row = {"schema": "iglu:com.snowplowanalytics.snowplow.badrows/jane.doe@example.com/jsonschema/1-0-0",
+           "data": {"failure": {"timestamp": "2025-11-28T09:30:00.000Z"}, "payload": "x"}}
+    source = tmp_path / "bad.jsonl"
+    source.write_text(json.dumps(row) + "\n")
+    summary = run(["--raw_bad_input", str(source), "--output", str(tmp_path / "out"), "--salt_file", str(salt_file)])
+    assert summary.get("raw_bad_generic_error") == 1
+    assert not any("jane" in name for name in summary.counters)
+    text = "".join(f.read_text() for f in (tmp_path / "out" / "raw_bad").rglob("*.json"))
+    assert "jane" not in text

@@ -24,6 +24,13 @@ SIZE_VIOLATION = f"{_BADROWS}/size_violation/jsonschema/1-0-0"
 GENERIC_ERROR = f"{_BADROWS}/generic_error/jsonschema/1-0-0"
 
 PROCESSOR = {"artifact": ARTIFACT, "version": __version__}
+# Every bad-row type Iglu Central defines; a row claiming any other is not trusted as a bad row.
+BAD_ROW_TYPES = frozenset((
+    "adapter_failures", "collector_payload_format_violation", "enrichment_failures", "event_forwarding_error",
+    "generic_error", "loader_iglu_error", "loader_parsing_error", "loader_recovery_error", "loader_runtime_error",
+    "recovery_error", "relay_failure", "schema_violations", "size_violation", "snowflake_error",
+    "tracker_protocol_violations",
+))
 
 
 class BadRow(NamedTuple):
