@@ -18,7 +18,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 import orjson
 
@@ -139,10 +139,24 @@ def name_value_list(parameters: dict[str, str]) -> list[dict]:
 
 
 def parse_querystring(querystring: str | None) -> dict[str, str]:
-    """Tracker querystrings: ``+`` and ``%20`` are spaces; for repeated names the last one wins."""
+    """Tracker querystrings: ``+`` and ``%20`` are spaces; for repeated names the last one wins.
+
+    The same result as ``dict(urllib.parse.parse_qsl(querystring, keep_blank_values=True))``, several
+    times faster: most names and values need no unquoting, and only those that do are unquoted.
+    """
     if not querystring:
         return {}
-    return dict(parse_qsl(querystring, keep_blank_values=True))
+    parameters = {}
+    for pair in querystring.split("&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        if "%" in name or "+" in name:
+            name = unquote_plus(name)
+        if "%" in value or "+" in value:
+            value = unquote_plus(value)
+        parameters[name] = value
+    return parameters
 
 
 def decode_base64url(text: str) -> bytes:

@@ -22,7 +22,7 @@ import orjson
 
 from transforms import ARTIFACT, __version__, badrows
 from transforms.adapters import RawEvent, decode_base64url
-from transforms.atomic import MAX_LENGTHS
+from transforms.atomic import FIELD_NAMES, MAX_LENGTHS
 from transforms.badrows import BadRow
 
 ATOMIC_SCHEMA = "iglu:com.snowplowanalytics.snowplow/atomic/jsonschema/1-0-0"
@@ -279,12 +279,15 @@ class EventEnricher:
             raise EnrichmentError(badrows.enrichment_failures(raw, event, failures))
 
         too_long = [
-            atomic_report(name, f"exceeds maxLength {limit}", "maxLength", value)
-            for name, limit in MAX_LENGTHS.items()
-            if (value := event.get(name)) is not None and isinstance(value, str) and len(value) > limit
+            name for name, value in event.items()
+            if (limit := MAX_LENGTHS.get(name)) and isinstance(value, str) and len(value) > limit
         ]
         if too_long:
-            raise EnrichmentError(badrows.schema_violations(raw, event, [atomic_violation(too_long)]))
+            reports = [
+                atomic_report(name, f"exceeds maxLength {MAX_LENGTHS[name]}", "maxLength", event[name])
+                for name in sorted(too_long, key=FIELD_NAMES.index)
+            ]
+            raise EnrichmentError(badrows.schema_violations(raw, event, [atomic_violation(reports)]))
         return event
 
     def _map_input(self, raw: RawEvent) -> tuple[dict, list[dict], list[dict]]:

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import http.client
 import json
 import re
@@ -828,6 +829,12 @@ def _not_self_describing(instance: Any) -> dict | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_key(uri: str) -> SchemaKey:
+    """SchemaKey.parse for the URIs that repeat on every event (envelopes, common entities)."""
+    return SchemaKey.parse(uri)
+
+
 class Validator:
     """Validates self-describing JSON against schemas from a `Resolver`; compiled schemas are cached per key
     (recompiled only when the resolver hands out a different schema, e.g. changed in the registry after the TTL).
@@ -868,7 +875,7 @@ class Validator:
         try:
             uri = instance["schema"]
             data = instance["data"]
-            key = SchemaKey.parse(uri)
+            key = _parse_key(uri)
         except Exception:
             failure = _not_self_describing(instance)
             if failure is None:  # pragma: no cover - defensive
