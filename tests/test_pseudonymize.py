@@ -712,3 +712,19 @@ def test_pseudonymized_bad_rows_of_every_type_validate_against_their_schemas():
 def test_atomic_field_types_are_covered():
     # the property tests in test_privacy.py draw values per field type; they know every type there is
     assert set(FIELD_TYPES.values()) == {"string", "int", "float", "bool", "timestamp", "json"}
+
+
+def test_default_rules_for_the_enrichments_derived_contexts():
+    def entity(schema, data):
+        return PSEUDONYMIZER.entity({"schema": f"iglu:{schema}", "data": data})["data"]
+
+    assert entity("org.ietf/http_header/jsonschema/1-0-0", {"name": "X-Team", "value": "jane"}) == {
+        "name": "X-Team", "value": hmac_hex("jane", SALT)}
+    assert entity("org.ietf/http_cookie/jsonschema/1-0-0", {"name": "sp", "value": "abc"}) == {
+        "name": "sp", "value": hmac_hex("abc", SALT)}
+    assert entity("com.snowplowanalytics.snowplow/asn/jsonschema/1-0-1", {"number": 64496, "organization": "ISP"}) == {
+        "number": 64496, "organization": "ISP"}
+    navigation = entity("com.snowplowanalytics.snowplow/cross_navigation/jsonschema/1-0-0", {
+        "domain_user_id": "duid-1", "timestamp": "2025-11-28T09:00:00.000Z", "source_platform": "web", "reason": "x"})
+    assert navigation == {"domain_user_id": hmac_hex("duid-1", SALT), "timestamp": "2025-11-28T09:00:00.000Z",
+                          "source_platform": "web", "reason": "x"}
