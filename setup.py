@@ -24,6 +24,7 @@ setup(
         "console_scripts": [
             "snowplow-pipeline=beam_pipeline.__main__:main",
             "snowplow-collector=collector.__main__:main",
+            "snowplow-warehouse=warehouse.__main__:main",
         ],
     },
 )
