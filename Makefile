@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test test-fast bench clean
+.PHONY: venv tools demo test test-fast bench clean
 
 venv: $(STAMP)
 
@@ -18,7 +18,10 @@ $(STAMP): requirements.txt requirements-test.txt setup.py
 demo: venv
 	$(PY) -m beam_pipeline.demo --input-dir demo-input --output demo-output
 
-test: venv
+tools:
+	bash monitoring/install-tools.sh
+
+test: venv tools
 	$(PY) -m pytest -q tests
 
 test-fast: venv

@@ -25,6 +25,7 @@ setup(
             "snowplow-pipeline=beam_pipeline.__main__:main",
             "snowplow-collector=collector.__main__:main",
             "snowplow-warehouse=warehouse.__main__:main",
+            "snowplow-report=beam_pipeline.report:main",
         ],
     },
 )
