@@ -26,3 +26,34 @@ class SnowplowOptions(PipelineOptions):
         parser.add_argument("--iglu_resolver", help="Iglu resolver config JSON (default: embedded registry only).")
         parser.add_argument("--enrichments", help="Directory of enrichment config JSON files "
                                                   "(default: the documented default set).")
+
+
+class KinesisOptions(PipelineOptions):
+    """Continuous reading from Kinesis (documented in beam_pipeline/STREAMING.md)."""
+
+    @classmethod
+    def _add_argparse_args(cls, parser):
+        parser.add_argument("--kinesis_stream", help="Kinesis stream of raw-good records (Thrift CollectorPayloads): "
+                                                     "switches the pipeline to streaming from Kinesis.")
+        parser.add_argument("--raw_bad_stream", help="Kinesis stream of the collector's raw-bad rows (JSON); "
+                                                     "pseudonymized into ROOT/raw_bad/.")
+        parser.add_argument("--kinesis_endpoint_url", help="Kinesis endpoint (emulators); default: AWS's, or "
+                                                           "AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL.")
+        parser.add_argument("--kinesis_region", help="AWS region of the streams (default: the AWS chain).")
+        parser.add_argument("--kinesis_initial_position", default="TRIM_HORIZON",
+                            choices=("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"),
+                            help="Where a read with no checkpoint starts (default TRIM_HORIZON).")
+        parser.add_argument("--kinesis_start_timestamp",
+                            help="For AT_TIMESTAMP: ISO 8601 time (e.g. 2026-11-28T09:00:00Z) or epoch seconds.")
+        parser.add_argument("--kinesis_max_records", type=int,
+                            help="Bounded mode: stop reading each stream after this many records.")
+        parser.add_argument("--kinesis_max_read_seconds", type=float,
+                            help="Bounded mode: stop reading after this many seconds.")
+        parser.add_argument("--kinesis_poll_seconds", type=float, default=0.5,
+                            help="Wait before polling a caught-up shard again (default 0.5).")
+        parser.add_argument("--window_seconds", type=int, default=60,
+                            help="Fixed window of the streaming writers: one file per window and partition "
+                                 "(default 60).")
+        parser.add_argument("--allowed_lateness_seconds", type=int, default=3600,
+                            help="Records behind the watermark by up to this long still get written, in extra "
+                                 "files of their window (default 3600).")

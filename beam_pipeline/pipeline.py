@@ -15,7 +15,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from beam_pipeline.options import SnowplowOptions
+from beam_pipeline.options import KinesisOptions, SnowplowOptions
 from beam_pipeline.sinks import TEMPORARY, WriteBadRows, WriteGoodEvents
 from beam_pipeline.sources import ReadCollectorBadRows, ReadRawRecords, input_fingerprint
 from runners.direct import local_args
@@ -124,6 +124,11 @@ def summarize(result) -> RunSummary:
 def run(argv: list[str] | None = None) -> RunSummary:
     """Run a batch pipeline to completion and return its counters."""
     options = PipelineOptions(local_args(sys.argv[1:] if argv is None else argv))
+    kinesis = options.view_as(KinesisOptions)
+    if kinesis.kinesis_stream or kinesis.raw_bad_stream:  # streaming from Kinesis: beam_pipeline/STREAMING.md
+        from beam_pipeline.streaming import run_streaming
+
+        return run_streaming(options)
     snowplow = options.view_as(SnowplowOptions)
     config = config_from_options(snowplow)
     check_startup(snowplow, config)

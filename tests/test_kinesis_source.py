@@ -1,0 +1,427 @@
+"""The Kinesis source: plain logic (backoff, KPL de-aggregation, tracker, errors) and reads from kinesalite
+(resharding, expired iterators, throttling, restarts from a saved restriction, the SDF on FnApiRunner)."""
+from __future__ import annotations
+
+import pickle
+import random
+import time
+
+import apache_beam as beam
+import pytest
+from apache_beam.io.watermark_estimators import ManualWatermarkEstimator
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.testing.util import assert_that, equal_to
+from apache_beam.utils.timestamp import MIN_TIMESTAMP
+from botocore.exceptions import ClientError, EndpointConnectionError
+
+from beam_pipeline.kinesis import (
+    KPL_MAGIC, Backoff, KinesisRestriction, KinesisRestrictionTracker, KinesisSettings, ReadFromKinesis,
+    RecordPosition, ShardEnd, ShardReader, ShardsDiscovered, ShardState, Stop, aggregate, classify_error,
+    deaggregate, read_stream)
+from tests.fixtures_aws import aws_env, kinesalite, node_tools, put_records  # noqa: F401  (fixtures)
+
+
+# ---------------------------------------------------------------------------- plain logic
+def test_backoff_grows_with_jitter_caps_and_resets():
+    backoff = Backoff(initial=0.1, maximum=1.0, rng=random.Random(7))
+    delays = [backoff.next_delay() for _ in range(8)]
+    ceilings = [min(1.0, 0.1 * 2 ** n) for n in range(8)]
+    assert all(c / 2 <= d <= c for d, c in zip(delays, ceilings))
+    assert max(delays) <= 1.0 and delays[-1] >= 0.5
+    backoff.reset()
+    assert backoff.next_delay() <= 0.1
+
+
+def test_kpl_aggregates_round_trip_and_anything_else_passes_through():
+    records = [("key-a", b"one"), ("key-b", b""), ("key-a", b"\x00\xff" * 300)]
+    blob = aggregate(records)
+    assert blob.startswith(KPL_MAGIC)
+    subs = deaggregate(blob)
+    assert [(s.partition_key, s.data) for s in subs] == records
+    assert deaggregate(b"plain thrift bytes") is None
+    assert deaggregate(blob[:-1] + bytes([blob[-1] ^ 1])) is None          # MD5 mismatch
+    truncated = KPL_MAGIC + b"\x1a\x05\x08"                                  # a record field cut short
+    import hashlib
+    assert deaggregate(truncated + hashlib.md5(truncated[4:]).digest()) is None
+
+
+def test_kpl_reader_skips_unknown_fields_and_tags():
+    from beam_pipeline.kinesis import _encode_bytes, _encode_varint
+    tag = _encode_bytes(4, _encode_bytes(1, b"t") + _encode_bytes(2, b"v"))
+    record = _encode_varint(1 << 3) + _encode_varint(0) + _encode_varint(2 << 3) + _encode_varint(0) \
+        + _encode_bytes(3, b"data") + tag
+    body = _encode_bytes(1, b"pk") + _encode_bytes(2, b"12345") + _encode_bytes(3, record) \
+        + _encode_varint(9 << 3 | 5) + b"\x00\x00\x00\x00"
+    import hashlib
+    (sub,) = deaggregate(KPL_MAGIC + body + hashlib.md5(body).digest())
+    assert sub == ("pk", "12345", b"data")
+
+
+def _restriction(**extra) -> KinesisRestriction:
+    shards = {"s0": ShardState("s0"), "s1": ShardState("s1", parents=("s0",))}
+    return KinesisRestriction("stream", shards=shards, discovered=True, **extra)
+
+
+def test_tracker_claims_move_checkpoints_and_a_checkpoint_splits_off_the_rest():
+    tracker = KinesisRestrictionTracker(_restriction())
+    assert [s.shard_id for s in tracker.current_restriction().readable()] == ["s0"]  # parent first
+    assert tracker.try_claim(RecordPosition("s0", "100", 0, False, 1_000))
+    assert tracker.current_restriction().shards["s0"].sub_sequence == 0
+    assert tracker.try_claim(RecordPosition("s0", "100", 1, True, 1_000))
+    shard = tracker.current_restriction().shards["s0"]
+    assert (shard.sequence, shard.sub_sequence, shard.last_arrival_ms) == ("100", None, 1_000)
+    assert tracker.try_claim(ShardEnd("s0", (ShardState("s2", ("s0",)),)))
+    assert {s.shard_id for s in tracker.current_restriction().readable()} == {"s1", "s2"}
+    assert tracker.current_restriction().shards["s2"].from_trim_horizon
+    with pytest.raises(ValueError):
+        tracker.check_done()
+    assert tracker.try_split(0.5) is None  # only checkpoints
+    primary, residual = tracker.try_split(0)
+    assert primary.done and not residual.done and residual.shards["s0"].drained
+    tracker.check_done()
+    assert not tracker.try_claim(RecordPosition("s1", "5", None, True, 2_000))
+    assert residual.shards["s1"].sequence is None  # the refused claim did not reach the residual
+    assert pickle.loads(pickle.dumps(residual)) == residual
+
+
+def test_tracker_ends_at_its_record_budget_deadline_or_a_stop():
+    tracker = KinesisRestrictionTracker(_restriction(records_left=2))
+    assert tracker.is_bounded()
+    assert tracker.try_claim(RecordPosition("s0", "1", None, True, 1))
+    assert tracker.try_claim(RecordPosition("s0", "2", None, True, 1))
+    assert not tracker.try_claim(RecordPosition("s0", "3", None, True, 1))
+    tracker.check_done()
+    assert tracker.current_restriction().shards["s0"].sequence == "2"
+    now = [100.0]
+    timed = KinesisRestrictionTracker(_restriction(deadline=105.0), clock=lambda: now[0])
+    assert timed.try_claim(ShardsDiscovered(()))
+    now[0] = 105.0
+    assert not timed.try_claim(ShardsDiscovered(()))
+    timed.check_done()
+    stopped = KinesisRestrictionTracker(_restriction())
+    assert not stopped.is_bounded()
+    assert not stopped.try_claim(Stop("test"))
+    stopped.check_done()
+    progress = stopped.current_progress()  # nothing claimed and nothing left: still a valid fraction
+    assert progress.fraction_completed == 1.0 and progress.remaining_work == 0
+
+
+def test_discovery_adds_new_shards_and_forgets_expired_drained_ones():
+    restriction = _restriction()
+    restriction.shards["s0"].drained = True
+    tracker = KinesisRestrictionTracker(restriction)
+    assert tracker.try_claim(ShardsDiscovered((ShardState("s1"), ShardState("s9")), gone=("s0", "s1")))
+    assert set(tracker.current_restriction().shards) == {"s1", "s9"}  # s1 is not drained: kept
+
+
+def _client_error(code: str, status: int = 400) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}},
+                       "GetRecords")
+
+
+def test_errors_are_classified():
+    assert classify_error(_client_error("ProvisionedThroughputExceededException")) == "throttled"
+    assert classify_error(_client_error("LimitExceededException")) == "throttled"
+    assert classify_error(_client_error("ExpiredIteratorException")) == "expired"
+    assert classify_error(_client_error("InternalFailure", 500)) == "transient"
+    assert classify_error(_client_error("Whatever", 503)) == "transient"
+    assert classify_error(EndpointConnectionError(endpoint_url="http://x")) == "transient"
+    assert classify_error(_client_error("ResourceNotFoundException")) == "gone"
+    assert classify_error(_client_error("AccessDeniedException")) == "fatal"
+    assert classify_error(ValueError("bug")) == "fatal"
+
+
+def test_settings_validate_the_contract():
+    with pytest.raises(ValueError):
+        KinesisSettings("s", initial_position="EARLIEST")
+    with pytest.raises(ValueError):
+        KinesisSettings("s", initial_position="AT_TIMESTAMP")
+    with pytest.raises(ValueError):
+        KinesisSettings("")
+    assert KinesisSettings("s", max_read_seconds=1).bounded and not KinesisSettings("s").bounded
+
+
+class FakeKinesis:
+    """Two shards whose reads are scripted: for the watermark rule without a server."""
+
+    def __init__(self):
+        self.now_ms = 1_000_000
+        self.pending = {"a": [], "b": []}
+        self.seq = 0
+
+    def list_shards(self, StreamName=None, NextToken=None):
+        return {"Shards": [{"ShardId": "a"}, {"ShardId": "b"}]}
+
+    def get_shard_iterator(self, StreamName, ShardId, ShardIteratorType, **_):
+        return {"ShardIterator": ShardId}
+
+    def put(self, shard, arrival_ms):
+        self.seq += 1
+        self.pending[shard].append({"Data": b"x", "SequenceNumber": str(self.seq),
+                                    "ApproximateArrivalTimestamp": arrival_ms / 1000, "PartitionKey": "k"})
+
+    def get_records(self, ShardIterator, Limit):
+        records, self.pending[ShardIterator] = self.pending[ShardIterator], []
+        return {"Records": records, "NextShardIterator": ShardIterator, "MillisBehindLatest": 0}
+
+
+def test_watermark_is_the_slowest_shard_and_idle_shards_follow_the_clock():
+    fake = FakeKinesis()
+    clock = [1_000.0]
+    mono = [0.0]
+    settings = KinesisSettings("s", idle_skew_seconds=2.0, idle_poll_seconds=0.5)
+    reader = ShardReader(fake, settings, clock=lambda: clock[0], monotonic=lambda: mono[0])
+    tracker = KinesisRestrictionTracker(KinesisRestriction("s"))
+    tracker.try_claim(reader.discover(tracker.current_restriction()))
+    restriction = tracker.current_restriction()
+    fake.put("a", 990_000)
+    fake.put("b", 950_000)
+    for _ in range(2):
+        for item in reader.step(restriction).items:
+            tracker.try_claim(item.position)
+    # both shards returned fewer records than the limit with MillisBehindLatest 0: caught up at 1000 s
+    assert reader.watermark_ms(restriction) == 1_000_000 - 2_000
+    fake2 = FakeKinesis()
+    reader2 = ShardReader(fake2, settings, clock=lambda: clock[0], monotonic=lambda: mono[0])
+    tracker2 = KinesisRestrictionTracker(KinesisRestriction("s"))
+    tracker2.try_claim(reader2.discover(tracker2.current_restriction()))
+    assert reader2.watermark_ms(tracker2.current_restriction()) is None  # nothing known yet
+
+
+# ---------------------------------------------------------------------------- against kinesalite
+def drain(reader: ShardReader, tracker: KinesisRestrictionTracker, until: int | None = None,
+          timeout: float = 20.0) -> list:
+    """Claim what the reader finds until ``until`` records (or every shard drained, or ``timeout``)."""
+    restriction = tracker.current_restriction()
+    if not restriction.discovered:
+        tracker.try_claim(reader.discover(restriction))
+    out = []
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and (until is None or len(out) < until):
+        result = reader.step(restriction)
+        for item in result.items:
+            position = getattr(item, "position", item)
+            if not tracker.try_claim(position):
+                return out
+            if hasattr(item, "data"):
+                out.append(item)
+                if until is not None and len(out) >= until:
+                    return out
+        if not restriction.readable() and until is None:
+            return out
+        if result.wait:
+            time.sleep(min(result.wait, 0.05))
+    return out
+
+
+def _settings(server, stream, **extra) -> KinesisSettings:
+    return KinesisSettings(stream, endpoint_url=server.endpoint, region="us-east-1", idle_poll_seconds=0.05, **extra)
+
+
+def _reader(server, stream, client=None, **extra) -> ShardReader:
+    settings = _settings(server, stream, **extra)
+    return ShardReader(client or settings.client(), settings)
+
+
+@pytest.mark.slow
+def test_reads_every_shard_and_deaggregates_kpl_records(kinesalite):
+    kinesalite.create_stream("raw", shards=3)
+    plain = [f"plain-{i}".encode() for i in range(60)]
+    put_records(kinesalite, "raw", plain)
+    put_records(kinesalite, "raw", [aggregate([(f"agg{i}", f"agg-{i}-{j}".encode()) for j in range(4)])
+                                    for i in range(5)])
+    reader = _reader(kinesalite, "raw")
+    tracker = KinesisRestrictionTracker(KinesisRestriction("raw"))
+    records = drain(reader, tracker, until=80)
+    assert sorted(r.data for r in records) == sorted(plain + [f"agg-{i}-{j}".encode() for i in range(5)
+                                                              for j in range(4)])
+    assert len(tracker.current_restriction().shards) == 3
+    assert all(r.arrival_ms > 1_700_000_000_000 for r in records)
+    assert drain(reader, tracker, until=1, timeout=0.5) == []  # nothing more, nothing repeated
+
+
+@pytest.mark.slow
+def test_follows_a_split_and_a_merge_reading_parents_before_children(kinesalite):
+    kinesalite.create_stream("rs", shards=1)
+    client = kinesalite.client()
+    first = [f"a{i:03d}".encode() for i in range(30)]
+    put_records(kinesalite, "rs", first)
+    reader = _reader(kinesalite, "rs")
+    tracker = KinesisRestrictionTracker(KinesisRestriction("rs"))
+    got = drain(reader, tracker, until=10)  # mid-read of the parent
+    (parent,) = client.list_shards(StreamName="rs")["Shards"]
+    middle = (int(parent["HashKeyRange"]["StartingHashKey"]) + int(parent["HashKeyRange"]["EndingHashKey"])) // 2
+    client.split_shard(StreamName="rs", ShardToSplit=parent["ShardId"], NewStartingHashKey=str(middle))
+    kinesalite.client().get_waiter("stream_exists").wait(StreamName="rs", WaiterConfig={"Delay": 0.2})
+    _wait_active(client, "rs")
+    second = [f"b{i:03d}".encode() for i in range(40)]
+    put_records(kinesalite, "rs", second)
+    children = [s["ShardId"] for s in client.list_shards(StreamName="rs")["Shards"] if s.get("ParentShardId")]
+    client.merge_shards(StreamName="rs", ShardToMerge=children[0], AdjacentShardToMerge=children[1])
+    _wait_active(client, "rs")
+    third = [f"c{i:03d}".encode() for i in range(20)]
+    put_records(kinesalite, "rs", third)
+    got += drain(reader, tracker, until=80)
+    data = [r.data for r in got]
+    assert sorted(data) == sorted(first + second + third)  # exactly once
+    shard_of = {}
+    for record in got:
+        shard_of.setdefault(record.position.shard_id, []).append(record.data[:1])
+    assert len(shard_of) == 4  # parent, two children, the merged shard
+    # parents before children: every a before any b, every b before any c
+    kinds = [d[:1] for d in data]
+    assert kinds == sorted(kinds)
+    restriction = tracker.current_restriction()
+    merged = [s for s in restriction.shards.values() if len(s.parents) == 2]
+    assert len(merged) == 1 and not merged[0].drained
+    assert sum(s.drained for s in restriction.shards.values()) == 3
+
+
+def _wait_active(client, stream):
+    for _ in range(100):
+        if client.describe_stream_summary(StreamName=stream)["StreamDescriptionSummary"]["StreamStatus"] == "ACTIVE":
+            return
+        time.sleep(0.05)
+    raise AssertionError("stream not active")
+
+
+class FlakyClient:
+    """A real kinesalite client whose GetRecords fails as scripted: ``{call number: exception}``."""
+
+    def __init__(self, client, failures: dict):
+        self._client, self._failures, self.calls = client, failures, 0
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def get_records(self, **kwargs):
+        self.calls += 1
+        failure = self._failures.get(self.calls)
+        if failure is not None:
+            raise failure
+        return self._client.get_records(**kwargs)
+
+
+@pytest.mark.slow
+def test_expired_iterators_throttling_and_transient_errors_lose_and_repeat_nothing(kinesalite):
+    kinesalite.create_stream("flaky", shards=1)
+    records = [f"r{i}".encode() for i in range(50)]
+    put_records(kinesalite, "flaky", records[:20])
+    settings = _settings(kinesalite, "flaky", records_per_call=7)
+    client = FlakyClient(settings.client(), {
+        2: _client_error("ExpiredIteratorException"),
+        4: _client_error("ProvisionedThroughputExceededException"),
+        5: _client_error("ProvisionedThroughputExceededException"),
+        7: EndpointConnectionError(endpoint_url=kinesalite.endpoint),
+        9: _client_error("ExpiredIteratorException"),
+    })
+    reader = ShardReader(client, settings)
+    tracker = KinesisRestrictionTracker(KinesisRestriction("flaky"))
+    got = drain(reader, tracker, until=20)
+    put_records(kinesalite, "flaky", records[20:])
+    got += drain(reader, tracker, until=30)
+    assert [r.data for r in got] == records  # one shard: in order, exactly once
+    assert reader.errors == {"expired": 2, "throttled": 2, "transient": 1}
+    assert reader.calls["GetShardIterator"] == 3  # the first, then one per expiry
+
+
+@pytest.mark.slow
+def test_too_many_consecutive_errors_fail_the_read(kinesalite):
+    kinesalite.create_stream("down", shards=1)
+    settings = _settings(kinesalite, "down", max_consecutive_errors=2)
+    failures = {n: _client_error("InternalFailure", 500) for n in range(1, 10)}
+    reader = ShardReader(FlakyClient(settings.client(), failures), settings)
+    tracker = KinesisRestrictionTracker(KinesisRestriction("down"))
+    with pytest.raises(ClientError):
+        drain(reader, tracker, until=1, timeout=30)
+
+
+def _read_sdf(settings, restriction, stop_after=None):
+    """Run the SDF body (``read_stream``) as a runner would, until done; ``stop_after`` records: a
+    runner checkpoint (``try_split(0)``) at that point. Returns (records, residual or None)."""
+    reader = ShardReader(settings.client(), settings)
+    out, residual = [], None
+    while True:
+        tracker = KinesisRestrictionTracker(restriction)
+        estimator = ManualWatermarkEstimator(MIN_TIMESTAMP)
+        deferred = []
+        tracker.defer_remainder = lambda delay=None: deferred.append(tracker.try_split(0))
+        for value in read_stream(reader, tracker, estimator):
+            out.append(value.value)
+            if stop_after is not None and len(out) == stop_after and residual is None:
+                residual = tracker.try_split(0)[1]
+        tracker.check_done()
+        if residual is not None:
+            return out, pickle.loads(pickle.dumps(residual))
+        if not deferred or deferred[0] is None:
+            return out, None
+        restriction = deferred[0][1]
+
+
+@pytest.mark.slow
+def test_a_restart_from_a_saved_restriction_neither_loses_nor_repeats(kinesalite):
+    kinesalite.create_stream("restart", shards=2)
+    plain = [f"p{i}".encode() for i in range(40)]
+    put_records(kinesalite, "restart", plain[:20])
+    put_records(kinesalite, "restart", [aggregate([("agg", f"g{j}".encode()) for j in range(6)])])
+    put_records(kinesalite, "restart", plain[20:])
+    expected = plain + [f"g{j}".encode() for j in range(6)]
+    settings = _settings(kinesalite, "restart", bundle_seconds=0.5, max_records=len(expected))
+    seen = []
+    restriction = KinesisRestriction("restart", records_left=len(expected))
+    for stop_after in (7, 23, 3, 1):  # checkpoints at arbitrary points, inside the aggregate too
+        got, restriction = _read_sdf(settings, restriction, stop_after=stop_after)
+        seen += got
+        assert restriction is not None
+    got, rest = _read_sdf(settings, restriction)
+    seen += got
+    assert rest is None
+    assert sorted(seen) == sorted(expected) and len(seen) == len(expected)
+
+
+@pytest.mark.slow
+def test_latest_and_at_timestamp_start_where_asked(kinesalite):
+    # one shard: kinesalite's AT_TIMESTAMP GetShardIterator hangs on a shard with no record after the time
+    kinesalite.create_stream("pos", shards=1)
+    put_records(kinesalite, "pos", [b"old1", b"old2"])
+    time.sleep(0.05)
+    latest = KinesisRestriction("pos", initial_position="LATEST", start_timestamp=time.time())  # as pinned
+    time.sleep(0.05)
+    put_records(kinesalite, "pos", [b"new1", b"new2"])
+    tracker = KinesisRestrictionTracker(latest)
+    assert [r.data for r in drain(_reader(kinesalite, "pos"), tracker, until=2)] == [b"new1", b"new2"]
+    assert drain(_reader(kinesalite, "pos"), tracker, until=1, timeout=0.5) == []
+    tracker = KinesisRestrictionTracker(KinesisRestriction("pos", initial_position="TRIM_HORIZON"))
+    assert len(drain(_reader(kinesalite, "pos"), tracker, until=4)) == 4
+
+
+@pytest.mark.slow
+def test_bounded_read_on_fnapirunner_ends_the_pipeline(kinesalite, tmp_path):
+    kinesalite.create_stream("beam", shards=3)
+    records = [f"e{i}".encode() for i in range(200)]
+    put_records(kinesalite, "beam", records)
+    options = PipelineOptions(["--runner=FnApiRunner"])
+    with beam.Pipeline(options=options) as p:
+        read = p | ReadFromKinesis(_settings(kinesalite, "beam", max_records=200, max_read_seconds=60,
+                                             bundle_seconds=0.3))
+        assert_that(read, equal_to(records))
+    started = time.monotonic()
+    with beam.Pipeline(options=options) as p:  # fewer records than asked for: the time bound ends it
+        read = p | ReadFromKinesis(_settings(kinesalite, "beam", max_records=1_000, max_read_seconds=2))
+        assert_that(read | beam.combiners.Count.Globally(), equal_to([200]))
+    assert time.monotonic() - started < 20
+
+
+@pytest.mark.slow
+def test_a_shard_past_retention_is_skipped_with_an_error_not_retried_forever(kinesalite):
+    kinesalite.create_stream("old", shards=1)
+    put_records(kinesalite, "old", [b"x", b"y"])
+    reader = _reader(kinesalite, "old")
+    restriction = KinesisRestriction("old")
+    tracker = KinesisRestrictionTracker(restriction)
+    tracker.try_claim(reader.discover(tracker.current_restriction()))
+    (real,) = list(tracker.current_restriction().shards)
+    tracker.try_claim(ShardsDiscovered((ShardState("shardId-000000000077", sequence="1"),)))  # a saved, expired one
+    assert sorted(r.data for r in drain(reader, tracker, until=3, timeout=1.5)) == [b"x", b"y"]
+    assert tracker.current_restriction().shards["shardId-000000000077"].drained
+    assert not tracker.current_restriction().shards[real].drained

@@ -1,0 +1,189 @@
+"""Streaming: windowed writers under TestStream (windows, partitions, late data, names), the options
+contract, and the whole pipeline end to end: collector -> kinesalite -> pipeline (bounded) -> moto S3."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import apache_beam as beam
+import orjson
+import pyarrow.parquet as pq
+import pytest
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+from apache_beam.testing import test_stream
+from apache_beam.transforms.window import TimestampedValue
+
+from beam_pipeline.options import KinesisOptions
+from beam_pipeline.pipeline import ConfigurationError, run
+from beam_pipeline.streaming import kinesis_settings, parse_start_timestamp
+from beam_pipeline.windowed_sinks import (CHUNK_ROWS, WriteWindowedBadRows, WriteWindowedGoodEvents,
+                                          window_file_name, write_records)
+from beam_pipeline.sinks import ParquetFormat
+from tests.collector.conftest import start_collector  # noqa: F401  (fixture)
+from tests.collector.test_server import request
+from tests.conftest import SAMPLE_START_MS
+from tests.fixtures_aws import aws_env, kinesalite, node_tools, put_records, s3  # noqa: F401  (fixtures)
+from transforms.badrows import ENRICHED_BAD, RAW_BAD, BadRow
+
+H9 = SAMPLE_START_MS / 1000            # 2025-11-28 09:00:00 UTC, in seconds
+DAY = "date=2025-11-28"
+
+
+def event(event_id: str, collector_s: float) -> dict:
+    return {"event_id": event_id, "collector_tstamp": int(collector_s * 1000), "app_id": "a", "event": "page_view"}
+
+
+def bad(output: str, name: str, collector_s: float) -> BadRow:
+    return BadRow(output, int(collector_s * 1000), {"schema": "iglu:com.snowplowanalytics.snowplow.badrows/"
+                                                              "generic_error/jsonschema/1-0-0", "data": {"n": name}})
+
+
+def _streaming_options():
+    options = PipelineOptions(["--runner=BundleBasedDirectRunner"])
+    options.view_as(StandardOptions).streaming = True
+    return options
+
+
+def _run_windows(root: Path) -> None:
+    stream = (test_stream.TestStream()
+              .advance_watermark_to(H9)
+              .add_elements([TimestampedValue(("g", event("e1", H9 + 5)), H9 + 10),
+                             TimestampedValue(("g", event("e2", H9 - 2)), H9 + 50),     # collector hour 08
+                             TimestampedValue(("b", bad(RAW_BAD, "r1", H9 + 7)), H9 + 12),
+                             TimestampedValue(("b", bad(ENRICHED_BAD, "x1", H9 - 3600)), H9 + 20)])
+              .add_elements([TimestampedValue(("g", event("e3", H9 + 89)), H9 + 90)])
+              .advance_watermark_to(H9 + 120)                                             # windows 09:00, 09:01 close
+              .add_elements([TimestampedValue(("g", event("e4", H9 + 29)), H9 + 30)])   # late, window 09:00
+              .advance_processing_time(61)
+              .advance_watermark_to(H9 + 180)
+              .add_elements([TimestampedValue(("g", event("e5", H9 + 150)), H9 + 150)])  # late for 09:02
+              .advance_watermark_to_infinity())
+    with beam.Pipeline(options=_streaming_options()) as p:
+        items = p | stream
+        good = items | "Good" >> beam.FlatMap(lambda kv: [kv[1]] if kv[0] == "g" else [])
+        bads = items | "Bad" >> beam.FlatMap(lambda kv: [kv[1]] if kv[0] == "b" else [])
+        good | WriteWindowedGoodEvents(str(root), window_seconds=60)
+        bads | WriteWindowedBadRows(str(root), window_seconds=60)
+
+
+def _files(root: Path) -> dict[str, list]:
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            rel = str(path.relative_to(root))
+            if path.suffix == ".parquet":
+                out[rel] = sorted(r["event_id"] for r in pq.read_table(path).to_pylist())
+            else:
+                out[rel] = sorted(json.loads(line)["data"]["n"] for line in path.read_text().splitlines())
+    return out
+
+
+def test_windows_partition_by_collector_hour_and_late_data_gets_its_own_pane(tmp_path):
+    _run_windows(tmp_path)
+    assert _files(tmp_path) == {
+        f"good/{DAY}/hour=08/stream-20251128T090000Z-60s-p0-000.parquet": ["e2"],
+        f"good/{DAY}/hour=09/stream-20251128T090000Z-60s-p0-000.parquet": ["e1"],
+        f"good/{DAY}/hour=09/stream-20251128T090000Z-60s-p1-000.parquet": ["e4"],   # the late pane
+        f"good/{DAY}/hour=09/stream-20251128T090100Z-60s-p0-000.parquet": ["e3"],
+        f"good/{DAY}/hour=09/stream-20251128T090200Z-60s-p0-000.parquet": ["e5"],
+        f"raw_bad/{DAY}/hour=09/stream-20251128T090000Z-60s-p0-000.json": ["r1"],
+        f"enriched_bad/{DAY}/hour=08/stream-20251128T090000Z-60s-p0-000.json": ["x1"],
+    }
+    assert not list((tmp_path / "_temporary").rglob("*.*"))  # every temporary file was renamed
+
+
+def test_a_replay_rewrites_the_same_files_instead_of_adding(tmp_path):
+    _run_windows(tmp_path)
+    first = _files(tmp_path)
+    _run_windows(tmp_path)
+    assert _files(tmp_path) == first
+
+
+def test_file_names_and_chunked_parquet(tmp_path):
+    assert window_file_name(H9 + 60, 60, 2, 7, ".json") == "stream-20251128T090100Z-60s-p2-007.json"
+    path = tmp_path / "big.parquet"
+    events = (orjson.dumps(event(f"id{i}", H9 + i / 1000)) for i in range(CHUNK_ROWS + 5))
+    with open(path, "wb") as handle:
+        assert write_records(handle, ParquetFormat, events) == CHUNK_ROWS + 5
+    parquet = pq.ParquetFile(path)
+    assert parquet.metadata.num_rows == CHUNK_ROWS + 5 and parquet.metadata.num_row_groups == 2
+
+
+def test_good_shards_split_a_window_into_several_files(tmp_path):
+    with beam.Pipeline(options=PipelineOptions(["--runner=FnApiRunner"])) as p:
+        (p | beam.Create([TimestampedValue(event(f"id{i}", H9 + 1), H9 + 1) for i in range(40)])
+         | WriteWindowedGoodEvents(str(tmp_path), window_seconds=60, shards=3))
+    files = _files(tmp_path)
+    assert len(files) == 3 and sum(len(v) for v in files.values()) == 40
+    assert all(name.startswith(f"good/{DAY}/hour=09/stream-20251128T090000Z-60s-p0-") for name in files)
+
+
+# ---------------------------------------------------------------------------- options contract
+def test_kinesis_options_and_start_timestamps():
+    options = PipelineOptions(["--kinesis_stream", "raw-good", "--kinesis_initial_position", "AT_TIMESTAMP",
+                               "--kinesis_start_timestamp", "2025-11-28T09:00:00Z", "--kinesis_max_records", "5"])
+    kinesis = options.view_as(KinesisOptions)
+    assert kinesis.window_seconds == 60 and kinesis.kinesis_region is None
+    settings = kinesis_settings(kinesis, kinesis.kinesis_stream)
+    assert settings.start_timestamp == H9 and settings.bounded and settings.max_records == 5
+    assert parse_start_timestamp("1764320400") == H9
+    assert parse_start_timestamp("2025-11-28T10:00:00+01:00") == H9
+    assert parse_start_timestamp("2025-11-28T09:00:00") == H9
+
+
+def test_startup_refuses_what_cannot_work(tmp_path, salt_file):
+    base = ["--kinesis_stream", "s", "--output", str(tmp_path), "--salt_file", str(salt_file)]
+    with pytest.raises(ConfigurationError, match="never finishes a window"):
+        run(base)  # unbounded on the default local runner (FnApiRunner)
+    with pytest.raises(ConfigurationError, match="kinesis_start_timestamp"):
+        run(base + ["--kinesis_max_records", "1", "--kinesis_initial_position", "AT_TIMESTAMP"])
+    with pytest.raises(ConfigurationError, match="--output"):
+        run(["--kinesis_stream", "s", "--kinesis_max_records", "1", "--salt_file", str(salt_file)])
+
+
+# ---------------------------------------------------------------------------- end to end
+@pytest.mark.slow
+def test_collector_to_kinesalite_to_pipeline_to_s3(kinesalite, s3, start_collector, salt_file):  # noqa: F811
+    kinesalite.create_stream("raw-good", shards=2)
+    kinesalite.create_stream("raw-bad", shards=1)
+    collector = start_collector(
+        "--sink", "kinesis", "--good_stream", "raw-good", "--bad_stream", "raw-bad",
+        "--kinesis_endpoint_url", kinesalite.endpoint, "--region", "us-east-1", "--time_limit_ms", "100",
+        sink="kinesis", env=dict(aws_env_vars()))
+    for index in range(25):
+        assert request(collector, "GET", f"/i?e=pv&p=web&tv=js-3.0.0&aid=e2e&url=https%3A%2F%2Fa.example%2F{index}"
+                                         f"&uid=user{index}%40example.com")[0] == 200
+    assert request(collector, "GET", "/com.acme/v9?a=1")[0] == 200                    # -> enriched_bad
+    oversize = b'{"schema":"iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4","data":[{"p":"' \
+        + b"x" * 1_100_000 + b'"}]}'
+    assert request(collector, "POST", "/com.snowplowanalytics.snowplow/tp2", body=oversize,
+                   headers={"Content-Type": "application/json"})[0] == 200           # -> raw-bad stream
+    assert collector.stop() == 0
+    put_records(kinesalite, "raw-good", [b"\x00not thrift"])                           # -> raw_bad (decode)
+    summary = run([
+        "--kinesis_stream", "raw-good", "--raw_bad_stream", "raw-bad", "--kinesis_endpoint_url",
+        kinesalite.endpoint, "--kinesis_region", "us-east-1", "--kinesis_max_records", "27",
+        "--kinesis_max_read_seconds", "6", "--output", f"s3://{s3.bucket}/lake", "--salt_file", str(salt_file),
+        "--window_seconds", "60"])
+    assert summary.records_accounted and summary.outputs_accounted, summary.report()
+    assert (summary.get("raw_records"), summary.get("good"), summary.get("enriched_bad"),
+            summary.get("raw_bad"), summary.get("collector_bad_rows")) == (27, 25, 1, 2, 1)
+    keys = s3.keys("lake/")
+    assert not [k for k in keys if "_temporary" in k]
+    events = s3.read_parquet("lake/good/")
+    assert len(events) == 25 and {e["app_id"] for e in events} == {"e2e"}
+    assert all("@" not in (e["user_id"] or "") and len(e["user_id"]) == 64 for e in events)  # pseudonymized
+    assert all(k.split("/")[-1].startswith("stream-") for k in keys)
+    raw_bad = s3.read_json_lines("lake/raw_bad/")
+    assert sorted(r["schema"].split("/")[1] for r in raw_bad) == ["collector_payload_format_violation",
+                                                                  "size_violation"]
+    (enriched_bad,) = s3.read_json_lines("lake/enriched_bad/")
+    assert enriched_bad["schema"].split("/")[1] == "adapter_failures"
+    hour = {k.split("/")[3] for k in keys if "/good/" in k}
+    assert len(hour) == 1 and hour.pop().startswith("hour=")
+
+
+def aws_env_vars():
+    from tests.fixtures_aws import DUMMY_AWS
+
+    return DUMMY_AWS
