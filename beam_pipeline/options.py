@@ -21,6 +21,13 @@ class SnowplowOptions(PipelineOptions):
         parser.add_argument("--salt_file", help="File holding the pseudonymization salt (read on the workers).")
         parser.add_argument("--salt_secret_id", help="AWS Secrets Manager secret holding the salt.")
         parser.add_argument("--salt_secret_region", help="Region of --salt_secret_id (default: AWS chain).")
+        parser.add_argument("--recovery_key_file",
+                            help="File of recovery keys (read on the workers): bad rows then carry their raw "
+                                 "record encrypted, for snowplow-recover. Else the RECOVERY_KEY environment "
+                                 "variable of the workers; without either, bad rows carry no copy.")
+        parser.add_argument("--recovery_key_secret_id", help="AWS Secrets Manager secret holding the recovery keys.")
+        parser.add_argument("--recovery_key_secret_region",
+                            help="Region of --recovery_key_secret_id (default: AWS chain).")
         parser.add_argument("--pseudonymization_config",
                             help="Pseudonymization policy JSON (default: the shipped policy).")
         parser.add_argument("--iglu_resolver", help="Iglu resolver config JSON (default: embedded registry only).")

@@ -20,7 +20,9 @@ from beam_pipeline.sinks import TEMPORARY, WriteBadRows, WriteGoodEvents
 from beam_pipeline.sources import ReadCollectorBadRows, ReadRawRecords, input_fingerprint
 from runners.direct import local_args
 from transforms.config import PipelineConfig
+from transforms.progress import reset_meter
 from transforms.pseudonymize import SaltSource
+from transforms.recovery import RecoveryKeySource
 from transforms.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
 
 _LOG = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ def config_from_options(options: SnowplowOptions) -> PipelineConfig:
         enrichments_dir=options.enrichments,
         pseudonymization_config=options.pseudonymization_config,
         salt=SaltSource(options.salt_file, options.salt_secret_id, options.salt_secret_region),
+        recovery=RecoveryKeySource(options.recovery_key_file, options.recovery_key_secret_id,
+                                   options.recovery_key_secret_region),
     )
 
 
@@ -54,6 +58,8 @@ def check_startup(options: SnowplowOptions, config: PipelineConfig) -> None:
         )
     if config.salt.salt_file and not FileSystems.exists(config.salt.salt_file):
         raise ConfigurationError(f"the salt file {config.salt.salt_file} does not exist")
+    if config.recovery.key_file and not FileSystems.exists(config.recovery.key_file):
+        raise ConfigurationError(f"the recovery key file {config.recovery.key_file} does not exist")
     try:
         config.policy()
         config.enrichments()
@@ -85,12 +91,18 @@ def build(pipeline: beam.Pipeline, options: SnowplowOptions, config: PipelineCon
 
 @dataclass
 class RunSummary:
-    """The counters of a finished run, and whether they prove that no record was lost."""
+    """The counters of a finished run, and whether they prove that no record was lost; and its
+    distributions (``name -> (count, sum, min, max)``: ``enrich_micros``, ``e2e_latency_ms``...)."""
 
     counters: dict[str, int] = field(default_factory=dict)
+    distributions: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
     def get(self, name: str) -> int:
         return self.counters.get(name, 0)
+
+    def mean(self, name: str) -> float | None:
+        count, total, _, _ = self.distributions.get(name, (0, 0, 0, 0))
+        return total / count if count else None
 
     @property
     def records_accounted(self) -> bool:
@@ -107,6 +119,9 @@ class RunSummary:
 
     def report(self) -> str:
         lines = [f"{name:>45}: {value:,}" for name, value in sorted(self.counters.items())]
+        for name, (count, total, low, high) in sorted(self.distributions.items()):
+            if count:
+                lines.append(f"{name:>45}: min {low:,} / mean {total / count:,.1f} / max {high:,} ({count:,} samples)")
         verdict = "OK" if self.records_accounted and self.outputs_accounted else "MISMATCH"
         lines.append(f"{'accounting (every record in exactly one place)':>45}: {verdict}")
         return "\n".join(lines)
@@ -118,7 +133,15 @@ def summarize(result) -> RunSummary:
     for counter in query["counters"]:
         value = counter.committed if counter.committed is not None else counter.attempted
         counters[counter.key.metric.name] = counters.get(counter.key.metric.name, 0) + (value or 0)
-    return RunSummary(counters)
+    distributions: dict[str, tuple[int, int, int, int]] = {}
+    for distribution in query.get("distributions", ()):
+        data = distribution.committed if distribution.committed is not None else distribution.attempted
+        if data is None or not data.count:
+            continue
+        name = distribution.key.metric.name
+        count, total, low, high = distributions.get(name, (0, 0, data.min, data.max))
+        distributions[name] = (count + data.count, total + data.sum, min(low, data.min), max(high, data.max))
+    return RunSummary(counters, distributions)
 
 
 def run(argv: list[str] | None = None) -> RunSummary:
@@ -135,8 +158,10 @@ def run(argv: list[str] | None = None) -> RunSummary:
     run_id = input_fingerprint(snowplow.input, snowplow.raw_bad_input)
     pipeline = beam.Pipeline(options=options)
     build(pipeline, snowplow, config, run_id)
+    progress = reset_meter("raw records")  # progress lines of the Decode step (in-process runners print them here)
     result = pipeline.run()
     result.wait_until_finish()
+    progress.finish()
     _remove_temporary(snowplow.output, run_id)
     return summarize(result)
 

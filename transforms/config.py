@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass, field
 
 from transforms.pseudonymize import Policy, Pseudonymizer, SaltSource
+from transforms.recovery import RecoveryKeySource
 
 _SHARED: dict = {}
 _SHARED_LOCK = threading.RLock()
@@ -31,6 +32,7 @@ class PipelineConfig:
     enrichments_dir: str | None = None
     pseudonymization_config: str | None = None
     salt: SaltSource = field(default_factory=SaltSource)
+    recovery: RecoveryKeySource = field(default_factory=RecoveryKeySource)
 
     def resolver(self):
         from transforms.iglu import Resolver
@@ -55,6 +57,10 @@ class PipelineConfig:
     def policy(self) -> Policy:
         return _shared(("policy", self.pseudonymization_config), lambda: Policy.from_file(self.pseudonymization_config))
 
+    def recovery_keyring(self):
+        """The recovery keys (:mod:`transforms.recovery`), or None when none is configured."""
+        return _shared(("recovery", self.recovery), self.recovery.read)
+
     def pseudonymizer(self) -> Pseudonymizer:
-        return _shared(("pseudonymizer", self.pseudonymization_config, self.salt),
-                       lambda: Pseudonymizer(self.policy(), self.salt.read()))
+        return _shared(("pseudonymizer", self.pseudonymization_config, self.salt, self.recovery),
+                       lambda: Pseudonymizer(self.policy(), self.salt.read(), recovery=self.recovery_keyring()))

@@ -33,6 +33,11 @@ schema allows (a re-encoded context over 512 characters), is replaced by its pse
 length; the network user id, typed as a UUID there, becomes the first 32 hex digits of its
 pseudonym in UUID layout (joinable with the good events' 64-digit pseudonym); a version longer
 than 16 characters keeps 16 of them. A bad row of an unexpected shape has every leaf hashed.
+
+The raw record a bad row came from travels with it (a :class:`transforms.recovery.Original` under
+``recovery``) until :meth:`Pseudonymizer.bad_row`, which seals it with the recovery keyring when one
+is configured (an AES-256-GCM envelope, see :mod:`transforms.recovery`) and drops it otherwise. A
+``recovery`` value that is not an ``Original`` (JSON read from a file) is hashed like any other key.
 """
 from __future__ import annotations
 
@@ -56,6 +61,7 @@ from transforms.atomic import FIELD_NAMES, JSON_FIELDS
 from transforms.badrows import BadRow
 from transforms.enrich import PARAMETER_FIELDS
 from transforms.iglu import SchemaCriterion, SchemaKey
+from transforms.recovery import RECOVERY_FIELD, Original
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("data") / "pseudonymization.json"
 SALT_ENV = "PSEUDONYMIZATION_SALT"
@@ -302,11 +308,16 @@ class Policy:
 
 
 class Pseudonymizer:
-    """Applies a :class:`Policy` with one salt to enriched events and bad rows."""
+    """Applies a :class:`Policy` with one salt to enriched events and bad rows.
 
-    def __init__(self, policy: Policy, salt: bytes):
+    ``recovery``: a :class:`transforms.recovery.Keyring`; when given, bad rows keep their raw record
+    sealed with it (see :meth:`bad_row`).
+    """
+
+    def __init__(self, policy: Policy, salt: bytes, recovery=None):
         self.policy = policy
         self._hash = Hasher(salt)
+        self._recovery = recovery
 
     # ---- JSON values ---------------------------------------------------------------------------
 
@@ -510,13 +521,22 @@ class Pseudonymizer:
         return message
 
     def bad_row(self, bad: BadRow) -> BadRow:
-        """A bad row with nothing outside the policy left in clear."""
+        """A bad row with nothing outside the policy left in clear; its raw record, if the pipeline attached
+        one, sealed under ``recovery`` with the recovery keyring (dropped when there is none)."""
+        original = bad.row.get(RECOVERY_FIELD) if isinstance(bad.row, dict) else None
+        if isinstance(original, Original):
+            bad = bad._replace(row={k: v for k, v in bad.row.items() if k != RECOVERY_FIELD})
+        else:
+            original = None
         try:
             data = self._bad_row_data(bad.type_name, bad.row["data"])
         except (KeyError, TypeError, AttributeError, ValueError, IndexError):
             # Not a shape the builders make (a line of the collector's raw-bad files): hash every leaf.
             data = self._all_leaves(bad.row.get("data"))
-        return bad._replace(row=self._self_describing(bad.row, data))
+        row = self._self_describing(bad.row, data)
+        if original is not None and self._recovery is not None:
+            row[RECOVERY_FIELD] = self._recovery.seal(original)
+        return bad._replace(row=row)
 
     def _bad_row_data(self, kind: str, data: dict) -> dict:
         failure = self._message(data["failure"])
