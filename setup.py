@@ -26,6 +26,7 @@ setup(
             "snowplow-collector=collector.__main__:main",
             "snowplow-warehouse=warehouse.__main__:main",
             "snowplow-report=beam_pipeline.report:main",
+            "snowplow-recover=beam_pipeline.recover:main",
         ],
     },
 )
