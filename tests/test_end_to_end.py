@@ -1,4 +1,4 @@
-"""Real tracker requests through the whole batch pipeline: the captured requests in ../shared/captures,
+"""Real tracker requests through the whole batch pipeline: the captured requests (copies of ../shared/captures),
 and the pip ``snowplow-tracker`` sending to an HTTP server started by the test."""
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ import pyarrow.parquet as pq
 import snowplow_tracker as sp
 
 from beam_pipeline.pipeline import run
+from tests.helpers import CAPTURES
 from transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
-
-CAPTURES = Path(__file__).resolve().parents[2] / "shared" / "captures"
 COLLECTOR_TSTAMP = 1_795_849_374_000  # 2026-11-28 07:02:54 UTC
 CLIENT_IP = "198.51.100.23"
 
