@@ -21,7 +21,7 @@ from beam_pipeline.sources import ReadCollectorBadRows, ReadRawRecords, input_fi
 from runners.direct import local_args
 from transforms.config import PipelineConfig
 from transforms.progress import reset_meter
-from transforms.pseudonymize import SaltSource
+from transforms.pseudonymize import SaltSource, SaltUnavailable
 from transforms.recovery import RecoveryKeySource
 from transforms.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
 
@@ -58,6 +58,11 @@ def check_startup(options: SnowplowOptions, config: PipelineConfig) -> None:
         )
     if config.salt.salt_file and not FileSystems.exists(config.salt.salt_file):
         raise ConfigurationError(f"the salt file {config.salt.salt_file} does not exist")
+    if not config.salt.secret_id:  # a check only (an empty file, say); the workers read the salt themselves
+        try:
+            config.salt.read()
+        except SaltUnavailable as exc:
+            raise ConfigurationError(str(exc)) from None
     if config.recovery.key_file and not FileSystems.exists(config.recovery.key_file):
         raise ConfigurationError(f"the recovery key file {config.recovery.key_file} does not exist")
     try:

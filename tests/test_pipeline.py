@@ -230,3 +230,13 @@ def test_a_collector_bad_row_of_an_unknown_type_is_kept_whole_as_a_generic_error
     assert not any("jane" in name for name in summary.counters)
     text = "".join(f.read_text() for f in (tmp_path / "out" / "raw_bad").rglob("*.json"))
     assert "jane" not in text
+
+
+def test_an_empty_salt_file_stops_the_run_before_it_starts(tmp_path):
+    source = tmp_path / "raw.txt"
+    source.write_text(raw_line(querystring=page_view()) + "\n")
+    empty = tmp_path / "salt"
+    empty.write_text("\n")
+    with pytest.raises(ConfigurationError, match="salt"):
+        run(["--input", str(source), "--output", str(tmp_path / "out"), "--salt_file", str(empty)])
+    assert not (tmp_path / "out").exists()
