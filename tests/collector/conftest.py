@@ -16,35 +16,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import free_port, require
 from transforms.thrift_model import decode_payload
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 TOOLS = REPO / ".tools" / "node"
-IN_CI = os.environ.get("CI", "").lower() == "true"
 DUMMY_AWS = {
     "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_EC2_METADATA_DISABLED": "true",
 }
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: takes more than a few seconds")
-
-
-def require(condition, reason: str) -> None:
-    """A missing prerequisite fails the test in CI (CI=true) and skips it, with the reason, elsewhere."""
-    if condition:
-        return
-    if IN_CI:
-        pytest.fail(f"prerequisite missing in CI: {reason}")
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # ---------------------------------------------------------------------------- node tools
