@@ -167,10 +167,15 @@ def test_every_bad_row_validates_against_its_iglu_schema(tmp_path, salt_file):
         Draft4Validator(badrow_schema(row)).validate(row["data"])
 
 
-def test_rerunning_the_same_input_replaces_its_files(tmp_path, salt_file):
+def test_rerunning_the_same_input_replaces_its_files(tmp_path, salt_file, monkeypatch):
+    # Undecodable records have no collector timestamp and are filed under the hour they were processed
+    # (see the README); pin that hour so the two runs cannot straddle an hour boundary.
+    monkeypatch.setattr("transforms.badrows.now_ms", lambda: SAMPLE_START_MS + 3_600_000)
     lines = generate_lines(120, SAMPLE_START_MS)
     _, out = _run(tmp_path, salt_file, lines)
     first = _files(out)
+    assert [f for f in first if f.startswith("raw_bad/")] == [
+        f"raw_bad/date=2025-11-28/hour=10/{Path(first[0]).name.replace('.parquet', '.json')}"]
     ids_first = sorted(pq.read_table(out / "good").column("event_id").to_pylist())
     _, out = _run(tmp_path, salt_file, lines)
     assert _files(out) == first
