@@ -24,6 +24,7 @@ import logging
 import sys
 import time
 import traceback
+
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
