@@ -51,6 +51,11 @@ def check_startup(options: SnowplowOptions, config: PipelineConfig) -> None:
         raise ConfigurationError("--output (the root of the lake) is required")
     if options.good_shards < 1:
         raise ConfigurationError("--good_shards must be at least 1")
+    check_config(config)
+
+
+def check_config(config: PipelineConfig) -> None:
+    """The checks every run shares, batch or streaming: the salt, the recovery key, the policy, the enrichments."""
     if not config.salt.configured():
         raise ConfigurationError(
             "no pseudonymization salt: give --salt_file, --salt_secret_id or the PSEUDONYMIZATION_SALT "

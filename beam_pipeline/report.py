@@ -822,8 +822,8 @@ def render_html(data: ReportData) -> str:
         out.append(line_chart_svg("bad-share", f"Bad rows, % of all rows, per {unit_word}", labels,
                                   [("bad share %", COLORS["share"], shares)], height=200,
                                   y_format=lambda v: f"{v:.0f}%" if v == int(v) else f"{v:.1f}%"))
-        out.append(f'<p class="note">Partitions are the lake\'s <code>date=/hour=</code> folders: the collector hour '
-                   f"for good events and enriched_bad rows, the failure hour for raw_bad rows.</p>")
+        out.append('<p class="note">Partitions are the lake\'s <code>date=/hour=</code> folders: the collector hour '
+                   "for good events and enriched_bad rows, the failure hour for raw_bad rows.</p>")
     else:
         out.append('<p class="note">No partitions found.</p>')
     out.append("</section>")

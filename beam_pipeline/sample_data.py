@@ -85,7 +85,7 @@ def _link_click(rng, stamp, duid, encoded=True) -> dict:
 def _payload(rng, stamp, path, querystring=None, body=None) -> CollectorPayload:
     ip = f"{rng.randint(1, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
     ua = rng.choice(_USER_AGENTS)
-    headers = [f"Host: collector.example.com", f"User-Agent: {ua}", "Accept: */*", f"X-Forwarded-For: {ip}",
+    headers = ["Host: collector.example.com", f"User-Agent: {ua}", "Accept: */*", f"X-Forwarded-For: {ip}",
                "Cookie: sp=" + str(uuid.UUID(int=rng.getrandbits(128), version=4))]
     payload = CollectorPayload(
         schema=COLLECTOR_PAYLOAD_SCHEMA, ipAddress=ip, timestamp=stamp, encoding="UTF-8",

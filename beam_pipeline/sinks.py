@@ -160,6 +160,12 @@ class WritePartitioned(beam.PTransform):
         return {"root": self._root, "run_id": self._run_id, "format": self._format.__name__}
 
 
+def place_good_event(event: dict, shards: int) -> tuple[str, int, dict]:
+    """``(directory, shard, event)``: the collector-hour partition of ``good/`` and a shard by event id."""
+    shard = zlib.crc32(event["event_id"].encode()) % shards if shards > 1 else 0
+    return f"{GOOD}/{partition_path(event['collector_tstamp'])}", shard, event
+
+
 class WriteGoodEvents(beam.PTransform):
     """Pseudonymized events -> ``ROOT/good/``, partitioned by collector hour, ``shards`` files per hour."""
 
@@ -170,14 +176,8 @@ class WriteGoodEvents(beam.PTransform):
         self._format = GOOD_FORMATS[good_format]
 
     def expand(self, events):
-        shards = self._shards
-
-        def place(event):
-            shard = zlib.crc32(event["event_id"].encode()) % shards if shards > 1 else 0
-            return f"{GOOD}/{partition_path(event['collector_tstamp'])}", shard, event
-
         return (events
-                | "PlaceEvents" >> beam.Map(place)
+                | "PlaceEvents" >> beam.Map(place_good_event, self._shards)
                 | "Write" >> WritePartitioned(self._root, self._run_id, self._format))
 
 

@@ -16,7 +16,6 @@ import logging
 from datetime import datetime, timezone
 
 import apache_beam as beam
-from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions, PortableOptions, StandardOptions
 
@@ -58,7 +57,7 @@ def kinesis_settings(options: KinesisOptions, stream: str) -> KinesisSettings:
 
 def check_streaming_startup(options: PipelineOptions, config: PipelineConfig) -> None:
     """What :func:`beam_pipeline.pipeline.check_startup` checks, for Kinesis inputs."""
-    from beam_pipeline.pipeline import ConfigurationError
+    from beam_pipeline.pipeline import ConfigurationError, check_config
 
     snowplow, kinesis = options.view_as(SnowplowOptions), options.view_as(KinesisOptions)
     if not snowplow.output:
@@ -81,17 +80,7 @@ def check_streaming_startup(options: PipelineOptions, config: PipelineConfig) ->
             f"an unbounded Kinesis read never finishes a window on {runner}: give --kinesis_max_records or "
             "--kinesis_max_read_seconds, or a streaming runner (--runner=PrismRunner --prism_location=..., "
             "or Flink); see beam_pipeline/STREAMING.md")
-    if not config.salt.configured():
-        raise ConfigurationError(
-            "no pseudonymization salt: give --salt_file, --salt_secret_id or the PSEUDONYMIZATION_SALT "
-            "environment variable. The pipeline never writes unpseudonymized output.")
-    if config.salt.salt_file and not FileSystems.exists(config.salt.salt_file):
-        raise ConfigurationError(f"the salt file {config.salt.salt_file} does not exist")
-    try:
-        config.policy()
-        config.enrichments()
-    except (ValueError, OSError) as exc:
-        raise ConfigurationError(str(exc)) from None
+    check_config(config)
 
 
 class _ParseRawBadRecordFn(beam.DoFn):

@@ -24,7 +24,6 @@ by the window, not by the runner's bundles.
 from __future__ import annotations
 
 import uuid
-import zlib
 from datetime import datetime, timezone
 from itertools import islice
 
@@ -38,7 +37,8 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms import trigger, window
 from apache_beam.utils.timestamp import Duration
 
-from beam_pipeline.sinks import GOOD, GOOD_FORMATS, TEMPORARY, JsonLinesFormat, ParquetFormat, partition_path
+from beam_pipeline.sinks import (GOOD_FORMATS, TEMPORARY, JsonLinesFormat, ParquetFormat, partition_path,
+                                  place_good_event)
 from transforms.atomic import ARROW_SCHEMA, to_arrow_table
 
 CHUNK_ROWS = 20_000
@@ -147,14 +147,8 @@ class WriteWindowedGoodEvents(beam.PTransform):
         self._lateness = allowed_lateness_seconds
 
     def expand(self, events):
-        shards = self._shards
-
-        def place(event):
-            shard = zlib.crc32(event["event_id"].encode()) % shards if shards > 1 else 0
-            return f"{GOOD}/{partition_path(event['collector_tstamp'])}", shard, event
-
         return (events
-                | "PlaceEvents" >> beam.Map(place)
+                | "PlaceEvents" >> beam.Map(place_good_event, self._shards)
                 | "Write" >> WriteWindowedFiles(self._root, self._format, self._window_seconds, self._lateness))
 
 

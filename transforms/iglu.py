@@ -304,13 +304,18 @@ class EmbeddedRepository(_Repository):
             raise _NotFound() from None
         except OSError as exc:
             raise _RepoFailure(f"cannot read {path}: {exc}") from None
-        try:
-            schema = json.loads(raw)
-        except ValueError as exc:
-            raise _RepoFailure(f"invalid JSON in {path}: {exc}") from None
-        if not isinstance(schema, dict):
-            raise _RepoFailure(f"schema {path} is not a JSON object")
-        return schema
+        return _schema_object(raw, str(path))
+
+
+def _schema_object(raw: bytes, where: str) -> dict:
+    """A registry's answer parsed as a JSON schema object; anything else is a failure of that repository."""
+    try:
+        schema = json.loads(raw)
+    except ValueError as exc:
+        raise _RepoFailure(f"invalid JSON from {where}: {exc}") from None
+    if not isinstance(schema, dict):
+        raise _RepoFailure(f"the schema from {where} is not a JSON object")
+    return schema
 
 
 class HttpRepository(_Repository):
@@ -349,13 +354,7 @@ class HttpRepository(_Repository):
         except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             raise _RepoFailure(f"cannot reach {url}: {reason}") from None
-        try:
-            schema = json.loads(body)
-        except ValueError as exc:
-            raise _RepoFailure(f"invalid JSON from {url}: {exc}") from None
-        if not isinstance(schema, dict):
-            raise _RepoFailure(f"response from {url} is not a JSON object")
-        return schema
+        return _schema_object(body, url)
 
 
 # --------------------------------------------------------------------------------------------------------------
