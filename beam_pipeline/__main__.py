@@ -15,7 +15,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"snowplow-pipeline: {exc}", file=sys.stderr)
         return 2
     print(summary.report())
-    return 0 if summary.records_accounted and summary.outputs_accounted else 1
+    return 0 if summary.ok else 1
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from beam_pipeline.options import KinesisOptions, SnowplowOptions
 from beam_pipeline.sinks import TEMPORARY, WriteBadRows, WriteGoodEvents
-from beam_pipeline.sources import ReadCollectorBadRows, ReadRawRecords, input_fingerprint
+from beam_pipeline.sources import (DAMAGED_FILES_NAMESPACE, ReadCollectorBadRows, ReadLines, input_bytes,
+                                    input_fingerprint)
 from runners.direct import local_args
 from transforms.config import PipelineConfig
 from transforms.progress import reset_meter
@@ -26,6 +27,7 @@ from transforms.recovery import RecoveryKeySource
 from transforms.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
 
 _LOG = logging.getLogger(__name__)
+LAYOUT_FIELDS = ("collector_tstamp",)  # the fields the lake's layout is built from: never pseudonymized
 
 
 class ConfigurationError(ValueError):
@@ -71,10 +73,15 @@ def check_config(config: PipelineConfig) -> None:
     if config.recovery.key_file and not FileSystems.exists(config.recovery.key_file):
         raise ConfigurationError(f"the recovery key file {config.recovery.key_file} does not exist")
     try:
-        config.policy()
+        policy = config.policy()
         config.enrichments()
     except (ValueError, OSError) as exc:
         raise ConfigurationError(str(exc)) from None
+    hidden = [name for name in LAYOUT_FIELDS if name not in policy.atomic_allowlist]
+    if hidden:
+        raise ConfigurationError(
+            f"the pseudonymization policy must keep {', '.join(hidden)} in clear (atomic_allowlist): the lake is "
+            "partitioned by it, and a pseudonymized timestamp is removed from the event")
 
 
 def build(pipeline: beam.Pipeline, options: SnowplowOptions, config: PipelineConfig, run_id: str) -> dict:
@@ -82,7 +89,7 @@ def build(pipeline: beam.Pipeline, options: SnowplowOptions, config: PipelineCon
     bad_streams = []
     good = None
     if options.input:
-        decoded = pipeline | "ReadRaw" >> ReadRawRecords(options.input) | "Decode" >> Decode()
+        decoded = pipeline | "ReadRaw" >> ReadLines(options.input) | "Decode" >> Decode()
         enriched = decoded[MAIN] | "Enrich" >> Enrich(config)
         validated = enriched[MAIN] | "Validate" >> Validate(config)
         good = validated[MAIN] | "Pseudonymize" >> Pseudonymize(config)
@@ -102,10 +109,17 @@ def build(pipeline: beam.Pipeline, options: SnowplowOptions, config: PipelineCon
 @dataclass
 class RunSummary:
     """The counters of a finished run, and whether they prove that no record was lost; and its
-    distributions (``name -> (count, sum, min, max)``: ``enrich_micros``, ``e2e_latency_ms``...)."""
+    distributions (``name -> (count, sum, min, max)``: ``enrich_micros``, ``e2e_latency_ms``...).
+
+    ``input_bytes``: what the run's input files held (counters of zero records for input that held
+    bytes prove nothing: a runner that reports no metrics); ``damaged_files``: the input files that
+    could not be read to their end (their readable lines were processed, the rest is a raw-bad row).
+    """
 
     counters: dict[str, int] = field(default_factory=dict)
     distributions: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
+    input_bytes: int = 0
+    damaged_files: tuple[str, ...] = ()
 
     def get(self, name: str) -> int:
         return self.counters.get(name, 0)
@@ -115,9 +129,14 @@ class RunSummary:
         return total / count if count else None
 
     @property
+    def records_counted(self) -> bool:
+        """Input that held bytes was counted as records (or as the collector's bad rows)."""
+        return not self.input_bytes or self.get("raw_records") + self.get("collector_bad_rows") > 0
+
+    @property
     def records_accounted(self) -> bool:
         """Every raw record was unreadable (raw-bad), rejected whole (one bad row) or adapted into events."""
-        return self.get("raw_records") == (
+        return self.records_counted and self.get("raw_records") == (
             self.get("records_unreadable") + self.get("records_rejected") + self.get("records_adapted"))
 
     @property
@@ -127,17 +146,27 @@ class RunSummary:
                   + self.get("collector_bad_rows"))
         return inputs == self.get("good") + self.get("enriched_bad") + self.get("raw_bad")
 
+    @property
+    def ok(self) -> bool:
+        """The run may exit 0: everything accounted for, and every input file read to its end."""
+        return self.records_accounted and self.outputs_accounted and not self.damaged_files
+
     def report(self) -> str:
         lines = [f"{name:>45}: {value:,}" for name, value in sorted(self.counters.items())]
         for name, (count, total, low, high) in sorted(self.distributions.items()):
             if count:
                 lines.append(f"{name:>45}: min {low:,} / mean {total / count:,.1f} / max {high:,} ({count:,} samples)")
-        verdict = "OK" if self.records_accounted and self.outputs_accounted else "MISMATCH"
+        for path in self.damaged_files:
+            lines.append(f"{'DAMAGED input file (see its raw_bad row)':>45}: {path}")
+        if not self.records_counted:
+            verdict = f"FAILED (no record counted from {self.input_bytes:,} bytes of input: the runner reported no metrics?)"
+        else:
+            verdict = "OK" if self.records_accounted and self.outputs_accounted else "MISMATCH"
         lines.append(f"{'accounting (every record in exactly one place)':>45}: {verdict}")
         return "\n".join(lines)
 
 
-def summarize(result) -> RunSummary:
+def summarize(result, input_bytes: int = 0) -> RunSummary:
     query = result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))
     counters: dict[str, int] = {}
     for counter in query["counters"]:
@@ -151,7 +180,9 @@ def summarize(result) -> RunSummary:
         name = distribution.key.metric.name
         count, total, low, high = distributions.get(name, (0, 0, data.min, data.max))
         distributions[name] = (count + data.count, total + data.sum, min(low, data.min), max(high, data.max))
-    return RunSummary(counters, distributions)
+    damaged = result.metrics().query(MetricsFilter().with_namespace(DAMAGED_FILES_NAMESPACE))["counters"]
+    damaged_files = tuple(sorted({counter.key.metric.name for counter in damaged}))
+    return RunSummary(counters, distributions, input_bytes, damaged_files)
 
 
 def run(argv: list[str] | None = None) -> RunSummary:
@@ -173,7 +204,7 @@ def run(argv: list[str] | None = None) -> RunSummary:
     result.wait_until_finish()
     progress.finish()
     _remove_temporary(snowplow.output, run_id)
-    return summarize(result)
+    return summarize(result, input_bytes(snowplow.input) + input_bytes(snowplow.raw_bad_input))
 
 
 def _remove_temporary(root: str, run_id: str) -> None:

@@ -1,19 +1,94 @@
-"""Sources of raw records: files of base64 Thrift lines, and the collector's raw-bad files."""
+"""Sources of raw records: files of base64 Thrift lines, and the collector's raw-bad files.
+
+Files are read as bytes, line by line, by :func:`read_lines`: nothing in a file (bytes that are not
+UTF-8, a line of gigabytes, a ``.gz`` that is not gzip or was cut short) can stop a run. What cannot be
+read becomes an :class:`Unreadable` element in place of the record, which the next step turns into a
+bad row: every line a file held, and the damaged rest of a file, ends somewhere and is counted.
+
+Metrics (namespace ``snowplow``): ``files_read``, ``files_damaged``; and in ``snowplow.damaged_files``
+one counter per damaged file, named by its path, for the run's summary.
+"""
 from __future__ import annotations
 
+import bz2
+import gzip
 import hashlib
 import re
+import zlib
 from datetime import datetime
 
 import apache_beam as beam
-import orjson
+from apache_beam.io import fileio
+from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from transforms import badrows
-from transforms.badrows import BAD_ROW_TYPES, RAW_BAD, BadRow
+from transforms import badrows, bounded_json
+from transforms.badrows import BAD_ROW_TYPES, RAW_BAD, BadRow, Unreadable
 
 _BADROW_SCHEMA = re.compile(r"^iglu:com\.snowplowanalytics\.snowplow\.badrows/([a-z_]+)/jsonschema/\d+-\d+-\d+$")
+DAMAGED_FILES_NAMESPACE = "snowplow.damaged_files"
+# The longest line read as a record: a collector record is at most 1 MiB of Thrift (1.4 MB in base64);
+# longer lines are unreadable records, skipped without holding them in memory.
+MAX_LINE_BYTES = 8 << 20
+_DECOMPRESSORS = {".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"), ".bz2": bz2.BZ2File}
+# Ends of rows in the collector's raw-bad files: stamps are collector times, so 1970 to 9999.
+_MIN_STAMP_MS, _MAX_STAMP_MS = 0, 253402300800000
+
+
+def read_lines(path: str, max_line: int = MAX_LINE_BYTES):
+    """The lines of a raw file (plain, ``.gz`` with any number of members, or ``.bz2``) as bytes, without
+    their line ends; an :class:`Unreadable` for a line over ``max_line`` bytes, and one (``damaged``) for
+    whatever could not be read after the last good line, after which the file is left."""
+    number = offset = 0
+    try:
+        with FileSystems.open(path, compression_type=CompressionTypes.UNCOMPRESSED) as raw:
+            opener = next((make for suffix, make in _DECOMPRESSORS.items() if path.lower().endswith(suffix)), None)
+            handle = opener(raw) if opener else raw
+            while line := handle.readline(max_line + 1):
+                number += 1
+                start, offset = offset, offset + len(line)
+                if len(line) > max_line and not line.endswith(b"\n"):
+                    while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                        offset += len(rest)
+                    offset += len(rest)
+                    yield Unreadable(path, number, start, f"a line longer than {max_line:,} bytes")
+                    continue
+                if line.endswith(b"\n"):
+                    line = line[:-2] if line.endswith(b"\r\n") else line[:-1]
+                yield line
+    except (OSError, EOFError, zlib.error, ValueError) as exc:
+        # BadGzipFile's message quotes the file's first bytes: say what it means instead
+        reason = "not a gzip file" if isinstance(exc, gzip.BadGzipFile) else f"{type(exc).__name__}: {exc}"[:300]
+        yield Unreadable(path, number + 1, offset, reason, damaged=True)
+
+
+class _ReadFilesFn(beam.DoFn):
+    def __init__(self):
+        self._read = Metrics.counter("snowplow", "files_read")
+        self._damaged = Metrics.counter("snowplow", "files_damaged")
+
+    def process(self, metadata):
+        self._read.inc()
+        for line in read_lines(metadata.path):
+            if isinstance(line, Unreadable) and line.damaged:
+                self._damaged.inc()
+                Metrics.counter(DAMAGED_FILES_NAMESPACE, line.path).inc()
+            yield line
+
+
+class ReadLines(beam.PTransform):
+    """The lines of the files a glob matches, as bytes (see :func:`read_lines`), files spread over workers."""
+
+    def __init__(self, glob: str, label: str | None = None):
+        super().__init__(label)
+        self._glob = glob
+
+    def expand(self, pbegin):
+        return (pbegin
+                | "MatchFiles" >> fileio.MatchFiles(self._glob)
+                | "SpreadFiles" >> beam.Reshuffle()
+                | "ReadFiles" >> beam.ParDo(_ReadFilesFn()))
 
 
 def input_fingerprint(*globs: str | None) -> str:
@@ -31,31 +106,37 @@ def input_fingerprint(*globs: str | None) -> str:
     return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()[:16]
 
 
-class ReadRawRecords(beam.PTransform):
-    """Lines of base64-encoded Thrift CollectorPayloads from files (plain or .gz; local or s3://)."""
-
-    def __init__(self, glob: str, label: str | None = None):
-        super().__init__(label)
-        self._glob = glob
-
-    def expand(self, pbegin):
-        return pbegin | "ReadLines" >> beam.io.ReadFromText(self._glob)
+def input_bytes(glob: str | None) -> int:
+    """How many bytes the files of a glob hold (0 when there is no glob)."""
+    if not glob:
+        return 0
+    return sum(m.size_in_bytes for match in FileSystems.match([glob]) for m in match.metadata_list)
 
 
-def parse_collector_bad_row(line: str) -> BadRow:
+def parse_collector_bad_row(line: str | bytes | Unreadable) -> BadRow:
     """A line of the collector's raw-bad files; anything unreadable is kept as a generic_error row."""
+    if isinstance(line, Unreadable):
+        return _unreadable_collector_row(line.describe(), line.describe())
     try:
-        row = orjson.loads(line)
+        text = line.decode("utf-8") if isinstance(line, bytes) else line
+        row = bounded_json.loads(text)
         match = _BADROW_SCHEMA.match(str(row.get("schema", ""))) if isinstance(row, dict) else None
         if not (match and match.group(1) in BAD_ROW_TYPES and isinstance(row.get("data"), dict)):
             raise ValueError("not a self-describing bad row of a known type")
         stamp = row["data"].get("failure", {}).get("timestamp")
         partition_ms = int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)
-    except (ValueError, TypeError, AttributeError) as exc:
-        return BadRow(RAW_BAD, badrows.now_ms(), badrows.generic_error(
-            line, [f"unreadable line in the collector's raw-bad output ({type(exc).__name__})"],
-            badrows.now_ms()).row)
-    return BadRow(RAW_BAD, partition_ms, row)
+        if not _MIN_STAMP_MS <= partition_ms < _MAX_STAMP_MS:
+            raise ValueError("failure timestamp outside 1970..9999")
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        text = line if isinstance(line, str) else line.decode("latin-1")
+        return _unreadable_collector_row(
+            text, f"unreadable line in the collector's raw-bad output ({type(exc).__name__})")
+    return BadRow(RAW_BAD, partition_ms, row, built_here=False)
+
+
+def _unreadable_collector_row(payload: str, error: str) -> BadRow:
+    now = badrows.now_ms()
+    return BadRow(RAW_BAD, now, badrows.generic_error(payload, [error], now).row)
 
 
 class _ParseCollectorBadRowFn(beam.DoFn):
@@ -76,5 +157,5 @@ class ReadCollectorBadRows(beam.PTransform):
 
     def expand(self, pbegin):
         return (pbegin
-                | "ReadLines" >> beam.io.ReadFromText(self._glob)
+                | "ReadLines" >> ReadLines(self._glob)
                 | "ParseBadRows" >> beam.ParDo(_ParseCollectorBadRowFn()))

@@ -271,7 +271,7 @@ def main(argv=None) -> int:
         servers.client("s3").create_bucket(Bucket="lake")
         with tempfile.TemporaryDirectory() as tmp:
             salt = Path(tmp) / "salt"
-            salt.write_bytes(b"bench-salt\n")
+            salt.write_bytes(b"bench-salt-0123456789\n")
             figures = throughput(servers, args, salt) if args.mode == "throughput" else latency(servers, args, salt)
     finally:
         servers.stop()

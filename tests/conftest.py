@@ -32,5 +32,5 @@ def free_port() -> int:
 @pytest.fixture
 def salt_file(tmp_path):
     path = tmp_path / "salt"
-    path.write_bytes(b"test-salt-\xe2\x9c\x93\n")
+    path.write_bytes(b"test-salt-\xe2\x9c\x93-not-short\n")
     return path

@@ -107,7 +107,7 @@ def sample_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("metrics")
     lines = generate_lines(300, SAMPLE_START_MS, span_ms=3_600_000)
     (base / "raw.txt").write_text("\n".join(lines) + "\n")
-    (base / "salt").write_text("metrics-salt\n")
+    (base / "salt").write_text("metrics-salt-of-16-bytes\n")
     before = time.time_ns() // 1_000_000
     saved = os.environ.get(PROGRESS_ENV)
     os.environ[PROGRESS_ENV] = "0.000001"  # a line at every look at the clock

@@ -28,13 +28,15 @@ from transforms.adapters import RawEvent, Source
 from transforms.atomic import FIELD_NAMES, FIELD_TYPES, to_partial_enriched
 from transforms.badrows import BadRow
 from transforms.config import PipelineConfig
+from transforms.iglu import Resolver, Validator
 from transforms.pseudonymize import SALT_ENV, Hasher, Policy, Pseudonymizer, SaltSource, SaltUnavailable
 from transforms.steps import _DecodeFn, _EnrichFn, _ValidateFn
 from transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 
 SALT = b"pepper-2024"
 POLICY = Policy.from_file()
-PSEUDONYMIZER = Pseudonymizer(POLICY, SALT)
+VALIDATE = Validator(Resolver.embedded()).validate
+PSEUDONYMIZER = Pseudonymizer(POLICY, SALT, validate=VALIDATE)  # as the pipeline builds it
 REGISTRY = Path(__file__).resolve().parents[1] / "transforms" / "iglu_registry" / "schemas"
 SP = "iglu:com.snowplowanalytics.snowplow"
 CONTEXTS = f"{SP}/contexts/jsonschema/1-0-1"
@@ -184,12 +186,12 @@ def no_env_salt(monkeypatch):
 
 
 @pytest.mark.parametrize("content, salt", [
-    (b"s3cret\n", b"s3cret"),
-    (b"s3cret\r\n", b"s3cret"),
-    (b"s3cret", b"s3cret"),
-    (b"s3cret\n\n", b"s3cret\n"),  # only the trailing newline goes
-    (b" s3cret \n", b" s3cret "),  # other whitespace is part of the secret
-    (b"\xff\x00binary\n", b"\xff\x00binary"),
+    (b"s3cret-0123456789\n", b"s3cret-0123456789"),
+    (b"s3cret-0123456789\r\n", b"s3cret-0123456789"),
+    (b"s3cret-0123456789", b"s3cret-0123456789"),
+    (b"s3cret-0123456789\n\n", b"s3cret-0123456789\n"),  # only the trailing newline goes
+    (b" s3cret-0123456789 \n", b" s3cret-0123456789 "),  # other whitespace is part of the secret
+    (b"\xff\x00binary-0123456789\n", b"\xff\x00binary-0123456789"),
 ])
 def test_salt_file_without_its_trailing_newline(tmp_path, no_env_salt, content, salt):
     path = tmp_path / "salt"
@@ -202,10 +204,10 @@ def test_salt_file_without_its_trailing_newline(tmp_path, no_env_salt, content, 
 
 
 def test_salt_from_the_environment(monkeypatch):
-    monkeypatch.setenv(SALT_ENV, "env-salt-✓")
+    monkeypatch.setenv(SALT_ENV, "env-salt-✓-long-enough")
     source = SaltSource()
     assert source.configured()
-    assert source.read() == "env-salt-✓".encode("utf-8")
+    assert source.read() == "env-salt-✓-long-enough".encode("utf-8")
     assert SALT_ENV in source.describe()
 
 
@@ -221,21 +223,21 @@ def test_missing_salt_everywhere(no_env_salt):
 
 @pytest.mark.parametrize("content", [b"", b"\n", b"\r\n"])
 def test_empty_salt_file(tmp_path, monkeypatch, content):
-    monkeypatch.setenv(SALT_ENV, "env-salt-not-used")  # a file, once given, is the only source
+    monkeypatch.setenv(SALT_ENV, "env-salt-not-used-here")  # a file, once given, is the only source
     path = tmp_path / "salt"
     path.write_bytes(content)
     with pytest.raises(SaltUnavailable, match="empty or unset") as caught:
         SaltSource(salt_file=str(path)).read()
-    assert "env-salt-not-used" not in str(caught.value)
+    assert "env-salt-not-used-here" not in str(caught.value)
 
 
 def test_unreadable_salt_file_message_names_the_file_not_the_salt(tmp_path, monkeypatch):
-    monkeypatch.setenv(SALT_ENV, "env-salt-not-used")
+    monkeypatch.setenv(SALT_ENV, "env-salt-not-used-here")
     missing = tmp_path / "missing-salt"
     with pytest.raises(SaltUnavailable) as caught:
         SaltSource(salt_file=str(missing)).read()
     assert str(missing) in str(caught.value)
-    assert "env-salt-not-used" not in str(caught.value)
+    assert "env-salt-not-used-here" not in str(caught.value)
 
 
 @pytest.fixture(scope="module")
@@ -275,13 +277,13 @@ def test_salt_from_secrets_manager_secret_string(secrets, caplog):
 
 
 def test_salt_from_secrets_manager_secret_binary(secrets, caplog):
-    secrets.create_secret(Name="pz/salt-binary", SecretBinary=b"\x00BinarySalt\xfe")
+    secrets.create_secret(Name="pz/salt-binary", SecretBinary=b"\x00BinarySalt-0123\xfe")
     caplog.set_level(logging.DEBUG)
     salt = SaltSource(secret_id="pz/salt-binary", region="eu-west-1").read()
-    assert salt == b"\x00BinarySalt\xfe"
+    assert salt == b"\x00BinarySalt-0123\xfe"
     assert Pseudonymizer(POLICY, salt).event({"user_id": "u1"}) == {"user_id": hmac_hex("u1", salt)}
     assert "BinarySalt" not in caplog.text
-    assert base64.b64encode(b"\x00BinarySalt\xfe").decode() not in caplog.text
+    assert base64.b64encode(b"\x00BinarySalt-0123\xfe").decode() not in caplog.text
 
 
 def test_missing_secret(secrets):
@@ -591,7 +593,7 @@ def test_bodies():
                 {"schema": UNSTRUCT, "data": sdj("iglu:com.acme/x/jsonschema/1-0-0", {"n": "jane"})})}, "loose", 4]}
     out = orjson.loads(PSEUDONYMIZER._body(json.dumps(body), "application/json"))
     assert out == {"schema": f"{SP}/payload_data/jsonschema/1-0-4", "extra": hmac_hex("jane"), "data": [
-        {"e": "pv", "uid": hmac_hex("jane"), "jane@x.io": hmac_hex("1"), "ue_pr": json.dumps(
+        {"e": "pv", "uid": hmac_hex("jane"), hmac_hex("jane@x.io"): hmac_hex("1"), "ue_pr": json.dumps(
             {"schema": UNSTRUCT, "data": sdj("iglu:com.acme/x/jsonschema/1-0-0", {"n": hmac_hex("jane")})},
             separators=(",", ":"))},
         hmac_hex("loose"), hmac_hex("4")]}
@@ -630,8 +632,18 @@ def test_bad_row_of_an_unexpected_shape_has_every_leaf_hashed():
     assert "jane" not in json.dumps(out)
     line = json.dumps({"schema": "iglu:com.snowplowanalytics.snowplow.badrows/size_violation/jsonschema/1-0-0",
                        "data": {"failure": {"timestamp": "2025-11-28T09:00:00Z"}, "who": "jane"}})  # no payload
+    unchecked = Pseudonymizer(POLICY, SALT)  # no schema check at the end: the hashed row as it is
+    out = unchecked.bad_row(parse_collector_bad_row(line)).row
+    # a timestamp that is one stays in clear, as in every other bad row; everything else is hashed
+    assert out["data"] == {"failure": {"timestamp": "2025-11-28T09:00:00Z"}, "who": hmac_hex("jane")}
+    # checked, as the pipeline does: the row fails its schema (no processor, no payload), so it is kept whole,
+    # as its pseudonym, in a generic_error that does validate
     out = PSEUDONYMIZER.bad_row(parse_collector_bad_row(line)).row
-    assert out["data"] == {"failure": {"timestamp": hmac_hex("2025-11-28T09:00:00Z")}, "who": hmac_hex("jane")}
+    assert out["schema"].endswith("/generic_error/jsonschema/1-0-0")
+    assert out["data"]["payload"] == unchecked._hash.opaque(json.dumps(
+        {"schema": line and json.loads(line)["schema"], "data": {"failure": {"timestamp": "2025-11-28T09:00:00Z"},
+                                                                 "who": hmac_hex("jane")}}, separators=(",", ":")))
+    assert badrow_errors(out) == []
 
 
 # ---- pseudonymized bad rows of every type validate against their Iglu Central schemas ---------------

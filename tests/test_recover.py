@@ -272,7 +272,7 @@ def acme_lake(tmp_path, monkeypatch, fresh_workers):
         "data": {"cacheSize": 100, "repositories": [
             {"name": "acme", "priority": 0, "vendorPrefixes": ["com.acme"],
              "connection": {"embedded": {"path": str(registry)}}}]}}))
-    (tmp_path / "salt").write_text("recover-test-salt\n")
+    (tmp_path / "salt").write_text("recover-test-salt-0123\n")
     (tmp_path / "recovery.keys").write_text(f"# newest first\n{KEY_A.hex()}\n")
     raw = tmp_path / "raw.txt"
     raw.write_text("\n".join(generate_lines(60, STAMP, span_ms=3_600_000) + _acme_lines()) + "\n")
@@ -383,7 +383,7 @@ def test_existing_event_ids_reads_parquet_and_tsv(tmp_path):
 
 def test_recover_needs_the_key_and_says_what_it_needs(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv(RECOVERY_KEY_ENV, raising=False)
-    monkeypatch.setenv(SALT_ENV, "s")
+    monkeypatch.setenv(SALT_ENV, "salt-of-sixteen-bytes")
     assert recover_main(["--lake", str(tmp_path), "--from", "2025-11-28T09", "--to", "2025-11-28T10"]) == 2
     assert "--recovery_key_file" in capsys.readouterr().err
     assert recover_main(["--lake", str(tmp_path), "--from", "2025-11-28T09"]) == 2
@@ -392,7 +392,7 @@ def test_recover_needs_the_key_and_says_what_it_needs(tmp_path, monkeypatch, cap
 
 
 def test_recover_without_bad_rows_in_range(tmp_path, monkeypatch):
-    monkeypatch.setenv(SALT_ENV, "s")
+    monkeypatch.setenv(SALT_ENV, "salt-of-sixteen-bytes")
     monkeypatch.setenv(RECOVERY_KEY_ENV, KEY_A.hex())
     summary = recover(["--lake", str(tmp_path), "--from", "2025-11-28T09", "--to", "2025-11-28T10"])
     assert summary.partitions == 1 and summary.get("bad_rows_read") == 0 and summary.accounted
@@ -412,7 +412,7 @@ def test_end_to_end_with_a_recovery_key_nothing_planted_reaches_outputs_or_logs(
     raw = tmp_path / "raw.txt"
     raw.write_text("\n".join(generate_lines(50, STAMP) + planted) + "\n")
     (tmp_path / "collector-bad.json").write_text("\n".join(_collector_bad_lines()) + "\n")
-    (tmp_path / "salt").write_bytes(b"e2e-recovery-salt\n")
+    (tmp_path / "salt").write_bytes(b"e2e-recovery-salt-0123\n")
     out = tmp_path / "lake"
     summary = run(["--input", str(raw), "--raw_bad_input", str(tmp_path / "collector-bad.json"),
                    "--output", str(out), "--salt_file", str(tmp_path / "salt")])
@@ -443,7 +443,7 @@ def test_the_recovery_key_is_never_in_options_display_data_or_the_pipeline(tmp_p
     from tests.test_privacy import _pardo_pickles
 
     caplog.set_level(logging.DEBUG)
-    monkeypatch.setenv(SALT_ENV, "s")
+    monkeypatch.setenv(SALT_ENV, "salt-of-sixteen-bytes")
     key = bytes(range(50, 82))
     (tmp_path / "keys").write_text(key.hex() + "\n")
     monkeypatch.setenv(RECOVERY_KEY_ENV, base64.b64encode(KEY_B).decode())  # a file wins over the environment
@@ -482,7 +482,7 @@ def test_lake_readers_ignore_the_recovery_field(acme_lake):
 
 
 def test_a_malformed_key_file_stops_the_run_without_quoting_it(tmp_path, monkeypatch, fresh_workers):
-    monkeypatch.setenv(SALT_ENV, "s")
+    monkeypatch.setenv(SALT_ENV, "salt-of-sixteen-bytes")
     (tmp_path / "keys").write_text("QnotAkeyButASecret\n")
     raw = tmp_path / "raw.txt"
     raw.write_text("\n".join(generate_lines(20, STAMP)) + "\n")

@@ -370,7 +370,7 @@ def test_report_of_a_pipeline_run_matches_its_counters(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / "raw-1.txt").write_text("\n".join(generate_lines(600, H0, span_ms=2 * HOUR)) + "\n")
-    (inputs / "salt").write_text("report-test-salt\n")
+    (inputs / "salt").write_text("report-test-salt-0123\n")
     results = {}
     for good_format in ("parquet", "tsv"):
         output = tmp_path / good_format

@@ -264,7 +264,7 @@ def lake(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("warehouse")
     (base / "raw.txt").write_text("\n".join(generate_lines(600, SAMPLE_START_MS, span_ms=2 * 3_600_000)) + "\n")
-    (base / "salt").write_text("warehouse-test-salt\n")
+    (base / "salt").write_text("warehouse-test-salt-0123\n")
     summary = run(["--input", str(base / "raw.txt"), "--output", str(base / "lake"),
                    "--salt_file", str(base / "salt")])
     assert summary.records_accounted and summary.outputs_accounted

@@ -22,7 +22,7 @@ from urllib.parse import unquote_plus
 
 import orjson
 
-from transforms import badrows
+from transforms import badrows, bounded_json
 from transforms.atomic import format_iso_timestamp
 from transforms.badrows import BadRow
 from transforms.iglu import InvalidSchemaKey, SchemaKey
@@ -235,8 +235,8 @@ class AdapterRegistry:
                 "expectation": "expected application/json (optionally with a charset) for a tp2 body",
             }])
         try:
-            envelope = orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
+            envelope = bounded_json.loads(body)
+        except ValueError as exc:
             raise self._violation(source, [{"field": "body", "value": body, "error": str(exc)}]) from None
         messages = self._validate_payload_data(envelope)
         if messages:
@@ -312,8 +312,8 @@ class AdapterRegistry:
     @staticmethod
     def _json_body(source: Source, body: str):
         try:
-            return orjson.loads(body)
-        except orjson.JSONDecodeError as exc:
+            return bounded_json.loads(body)
+        except ValueError as exc:
             raise AdapterError(badrows.adapter_failures(
                 source, [{"field": "body", "value": body, "error": str(exc)}])) from None
 
@@ -348,14 +348,14 @@ def _add_context(parameters: dict[str, str], entity: dict) -> None:
     redirect adapter does; leave unreadable ones for enrich to judge (it reports them as not JSON)."""
     if "cx" in parameters:
         try:
-            contexts = orjson.loads(decode_base64url(parameters["cx"]))
+            contexts = bounded_json.loads(decode_base64url(parameters["cx"]))
             contexts["data"].insert(0, entity)
         except (ValueError, binascii.Error, KeyError, TypeError, AttributeError):
             return
         parameters["cx"] = base64.urlsafe_b64encode(orjson.dumps(contexts)).decode("ascii")
     elif parameters.get("co"):
         try:
-            contexts = orjson.loads(parameters["co"])
+            contexts = bounded_json.loads(parameters["co"])
             contexts["data"].insert(0, entity)
         except (ValueError, KeyError, TypeError, AttributeError):
             return

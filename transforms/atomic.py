@@ -15,6 +15,9 @@ import orjson
 import pyarrow as pa
 
 STRING, INT, FLOAT, BOOL, TIMESTAMP, JSON = "string", "int", "float", "bool", "timestamp", "json"
+# Timestamps an event may hold (years 1 to 9999, what the warehouses and Parquet readers accept), and
+# those that may pick a partition (a collector's clock: from 1970 on), in milliseconds since the epoch.
+MIN_TIMESTAMP_MS, MAX_TIMESTAMP_MS = -62135596800000, 253402300800000
 
 
 class Field(NamedTuple):

@@ -6,6 +6,7 @@ timestamp that picks its hourly partition, and the bad row itself as a JSON-read
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from transforms import ARTIFACT, __version__
@@ -34,16 +35,38 @@ BAD_ROW_TYPES = frozenset((
 
 
 class BadRow(NamedTuple):
-    """A bad row on its way to ``ROOT/<output>/``, partitioned by ``partition_ms``'s UTC hour."""
+    """A bad row on its way to ``ROOT/<output>/``, partitioned by ``partition_ms``'s UTC hour.
+
+    ``built_here``: made by the builders below (False: read from another program's output, such as the
+    collector's raw-bad files, so no part of it is trusted to be what its schema says).
+    """
 
     output: str
     partition_ms: int
     row: dict
+    built_here: bool = True
 
     @property
     def type_name(self) -> str:
         """The bad row type, e.g. ``schema_violations``."""
         return self.row["schema"].split("/")[1]
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """What stands in a file's stream for a record that could not be read: a line too long, or the
+    rest of a damaged file (``damaged``). ``line`` is its 1-based line number, ``offset`` the byte
+    (of the uncompressed stream) where it starts."""
+
+    path: str
+    line: int
+    offset: int
+    reason: str
+    damaged: bool = False
+
+    def describe(self) -> str:
+        what = "damaged input file" if self.damaged else "unreadable line in"
+        return f"{what} {self.path} at line {self.line:,} (byte {self.offset:,}): {self.reason}"[:512]
 
 
 def now_ms() -> int:
@@ -60,6 +83,11 @@ def format_violation(raw_record: str, message: dict, failed_at: int | None = Non
     failed_at = failed_at or now_ms()
     failure = {"timestamp": format_iso_timestamp(failed_at), "loader": "thrift", "message": message}
     return BadRow(RAW_BAD, failed_at, _sdj(COLLECTOR_PAYLOAD_FORMAT_VIOLATION, failure, raw_record))
+
+
+def unreadable_record(unreadable: Unreadable) -> BadRow:
+    """A line of a raw file that could not be read, or the damaged rest of a file; the message says where."""
+    return format_violation(unreadable.describe(), {"error": unreadable.describe()})
 
 
 def size_violation(payload: str, max_bytes: int, actual_bytes: int, expectation: str,

@@ -42,11 +42,16 @@ class PipelineConfig:
 
         return _shared(("resolver", self.iglu_resolver), build)
 
-    def event_validator(self):
+    def validator(self):
+        """Iglu validation of self-describing JSON (:class:`transforms.iglu.Validator`), one per process."""
         from transforms.iglu import Validator
+
+        return _shared(("validator", self.iglu_resolver), lambda: Validator(self.resolver()))
+
+    def event_validator(self):
         from transforms.validation import EventValidator
 
-        return _shared(("validator", self.iglu_resolver), lambda: EventValidator(Validator(self.resolver())))
+        return _shared(("event_validator", self.iglu_resolver), lambda: EventValidator(self.validator()))
 
     def enrichments(self) -> list:
         from transforms.enrichments import load_enrichments
@@ -62,5 +67,6 @@ class PipelineConfig:
         return _shared(("recovery", self.recovery), self.recovery.read)
 
     def pseudonymizer(self) -> Pseudonymizer:
-        return _shared(("pseudonymizer", self.pseudonymization_config, self.salt, self.recovery),
-                       lambda: Pseudonymizer(self.policy(), self.salt.read(), recovery=self.recovery_keyring()))
+        return _shared(("pseudonymizer", self.pseudonymization_config, self.salt, self.recovery, self.iglu_resolver),
+                       lambda: Pseudonymizer(self.policy(), self.salt.read(), recovery=self.recovery_keyring(),
+                                             validate=self.validator().validate))

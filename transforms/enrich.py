@@ -18,11 +18,9 @@ import uuid
 from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
-import orjson
-
-from transforms import ARTIFACT, __version__, badrows
+from transforms import ARTIFACT, __version__, badrows, bounded_json
 from transforms.adapters import RawEvent, decode_base64url
-from transforms.atomic import FIELD_NAMES, MAX_LENGTHS
+from transforms.atomic import FIELD_NAMES, MAX_LENGTHS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS
 from transforms.badrows import BadRow
 
 ATOMIC_SCHEMA = "iglu:com.snowplowanalytics.snowplow/atomic/jsonschema/1-0-0"
@@ -44,12 +42,16 @@ ATOMIC_EVENT_SCHEMAS = {
 }
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _SCHEMA_URI = re.compile(r"^iglu:([a-zA-Z0-9\-_.]+)/([a-zA-Z0-9\-_]+)/([a-zA-Z0-9\-_]+)/([0-9]+-[0-9]+-[0-9]+)$")
-_MIN_MS, _MAX_MS = -62135596800000, 253402300800000  # years 1..9999
 # Snowplow's integer fields are JVM Ints (and INTEGER columns downstream); its parsers take no
 # spaces or digit separators, which Python's int() and float() would.
 _INT_MIN, _INT_MAX = -(2 ** 31), 2 ** 31 - 1
+# Every pattern that sees event data is unambiguous (each character can be matched one way only, so
+# matching is linear) and runs only on text no longer than a number of its kind can be.
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
-_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_MAX_INTEGER_TEXT = 12  # a sign and the 10 digits of a 32-bit integer, with a leading zero to spare
+_MAX_TIMESTAMP_TEXT = 16  # a sign and the 15 digits of a millisecond timestamp in year 9999 (and one to spare)
+_MAX_DECIMAL_TEXT = 64  # far more digits than a double or Snowplow's decimal columns keep
 _DIMENSIONS_TEXT = re.compile(r"([0-9]+)x([0-9]+)")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -77,6 +79,9 @@ def _int_range(number: int) -> int:
 
 
 def _integer(value: str) -> int:
+    if len(value) > _MAX_INTEGER_TEXT and _INTEGER_TEXT.fullmatch(value):
+        raise ParseError(f"must be at most {_INT_MAX}" if value[0] != "-" else f"must be at least {_INT_MIN}",
+                         "maximum" if value[0] != "-" else "minimum")
     if not _INTEGER_TEXT.fullmatch(value):
         raise ParseError("cannot be converted to an integer", "type")
     return _int_range(int(value))
@@ -84,12 +89,14 @@ def _integer(value: str) -> int:
 
 def _integer_lenient(value: str) -> int:
     """Page-ping offsets: trackers send floats, Snowplow keeps the integer part."""
-    if _INTEGER_TEXT.fullmatch(value):
+    if len(value) <= _MAX_INTEGER_TEXT and _INTEGER_TEXT.fullmatch(value):
         return _int_range(int(value))
     return _int_range(int(_decimal(value)))
 
 
 def _decimal(value: str) -> float:
+    if len(value) > _MAX_DECIMAL_TEXT:
+        raise ParseError(f"a number of more than {_MAX_DECIMAL_TEXT} characters", "maxLength")
     if not _DECIMAL_TEXT.fullmatch(value):
         raise ParseError("cannot be converted to a number", "type")
     number = float(value)
@@ -107,10 +114,10 @@ def _boolean(value: str) -> bool:
 
 
 def _timestamp(value: str) -> int:
-    if not _INTEGER_TEXT.fullmatch(value):
+    if len(value) > _MAX_TIMESTAMP_TEXT or not _INTEGER_TEXT.fullmatch(value):
         raise ParseError("must be milliseconds since the epoch", "format")
     millis = int(value)
-    if not _MIN_MS <= millis < _MAX_MS:
+    if not MIN_TIMESTAMP_MS <= millis < MAX_TIMESTAMP_MS:
         raise ParseError("timestamp out of range (years 1 to 9999)", "format")
     return millis
 
@@ -135,7 +142,7 @@ def _platform(value: str) -> str:
 
 
 def _dimensions(value: str) -> tuple[int, int]:
-    match = _DIMENSIONS_TEXT.fullmatch(value)
+    match = _DIMENSIONS_TEXT.fullmatch(value) if len(value) <= 2 * _MAX_INTEGER_TEXT + 1 else None
     if match is None:
         raise ParseError("must be WIDTHxHEIGHT integers", "pattern")
     return _int_range(int(match[1])), _int_range(int(match[2]))
@@ -189,6 +196,51 @@ PARAMETER_FIELDS: dict[str, tuple[str, ...]] = {
     **_PAIR_PARAMETERS,
     **{key: (field,) for plain, encoded, field in _JSON_PARAMETERS for key in (plain, encoded)},
 }
+
+
+# What a tracker-sent string field holds when it is what it says (a language tag, a time zone name, a
+# charset...). The pseudonymizer keeps an allowlisted value in clear only when it has this shape: a
+# value that does not is free text, whatever field it came in (``lang=jane@example.com``).
+FIELD_SHAPES: dict[str, re.Pattern] = {
+    "br_lang": re.compile(r"[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8}){0,8}"),
+    "os_timezone": re.compile(r"[A-Za-z][A-Za-z0-9_+\-]{0,31}(?:/[A-Za-z0-9_+\-]{1,32}){0,3}"),
+    "br_colordepth": re.compile(r"[0-9]{1,3}"),
+    "doc_charset": re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,39}"),
+    "tr_currency": re.compile(r"[A-Za-z]{3}"),
+    "ti_currency": re.compile(r"[A-Za-z]{3}"),
+    "base_currency": re.compile(r"[A-Za-z]{3}"),
+    "name_tracker": re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}"),
+    "v_tracker": re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,99}"),
+    "v_collector": re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,99}"),
+}
+
+
+def field_fits(field: str, value) -> bool:
+    """Whether an enriched field's value has the shape the field promises (see :data:`FIELD_SHAPES`)
+    and fits its maxLength; fields without a shape take any value of their type."""
+    if isinstance(value, str) and value:
+        limit = MAX_LENGTHS.get(field)
+        if limit is not None and len(value) > limit:
+            return False
+        shape = FIELD_SHAPES.get(field)
+        return shape is None or shape.fullmatch(value) is not None
+    return True
+
+
+def parameter_fits(key: str, value: str) -> bool:
+    """Whether a tracker parameter's value is what its fields say: it parses (a UUID, a timestamp, a number,
+    one of the enumerated values...) and each field it fills gets a value of its shape and length."""
+    mapping = _SCALAR_PARAMETERS.get(key)
+    try:
+        if mapping is not None:
+            field, parse = mapping
+            return field_fits(field, parse(value))
+        if key in _PAIR_PARAMETERS:
+            _dimensions(value)
+            return True
+    except ValueError:  # ParseError, or a value no parser takes
+        return False
+    return False
 
 
 def atomic_report(field: str, message: str, keyword: str | None, value) -> dict:
@@ -340,7 +392,7 @@ class EventEnricher:
             try:
                 if key == encoded:
                     text = decode_base64url(text).decode("utf-8")
-                event[field] = orjson.loads(text)
+                event[field] = bounded_json.loads(text)
             except (binascii.Error, ValueError) as exc:
                 reason = "invalid base64" if isinstance(exc, binascii.Error) else str(exc)
                 json_errors.append({"field": key, "value": params[key], "error": reason})
@@ -369,7 +421,7 @@ class EventEnricher:
             derived = collector - (sent - created)
         else:
             derived = collector
-        if _MIN_MS <= derived < _MAX_MS:
+        if MIN_TIMESTAMP_MS <= derived < MAX_TIMESTAMP_MS:
             event["derived_tstamp"] = derived
         else:  # dvce_sent_tstamp - dvce_created_tstamp spans more time than lies before collector_tstamp
             failures.append(_failure("derived_tstamp", None, "collector_tstamp - (stm - dtm) in years 1 to 9999"))

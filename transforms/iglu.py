@@ -613,10 +613,22 @@ _DRAFT4 = "http://json-schema.org/draft-04/schema#"
 _STRIPPED_KEYWORDS = ("$schema", "self", "$supersededBy")
 
 # The same format assertions for fastjsonschema (fast path) and jsonschema (error collection), so they agree.
+# Event data meets these patterns, and some backtrack on long text (email's look-ahead is quadratic): each
+# runs only on text no longer than a value of that format can be (RFC 5321, 1035, 3339, 4291); longer fails.
 _FORMAT_REGEXES: dict[str, str] = dict(CodeGeneratorDraft04.FORMAT_REGEXS)
 _FORMAT_REGEXES["uuid"] = r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\Z"
-_FORMAT_PATTERNS = {name: re.compile(rx) for name, rx in _FORMAT_REGEXES.items()}
-_FAST_FORMATS = {"uuid": _FORMAT_REGEXES["uuid"]}  # the others are fastjsonschema's draft-04 defaults
+_FORMAT_MAX_LENGTHS = {"email": 254, "hostname": 253, "date-time": 64, "ipv4": 15, "ipv6": 45, "uuid": 36}
+
+
+def _format_check(name: str, pattern: str):
+    compiled = re.compile(pattern)
+    limit = _FORMAT_MAX_LENGTHS.get(name)
+    if limit is None:  # linear patterns (uri)
+        return lambda value: not isinstance(value, str) or compiled.match(value) is not None
+    return lambda value: not isinstance(value, str) or (len(value) <= limit and compiled.match(value) is not None)
+
+
+_FORMAT_CHECKS = {name: _format_check(name, pattern) for name, pattern in _FORMAT_REGEXES.items()}
 
 
 def _refuse_remote_ref(uri: str):
@@ -636,8 +648,8 @@ def _format_checker():
         from jsonschema import FormatChecker
 
         checker = FormatChecker(formats=())
-        for fmt, pattern in _FORMAT_PATTERNS.items():
-            checker.checks(fmt)(lambda v, _p=pattern: not isinstance(v, str) or _p.match(v) is not None)
+        for fmt, check in _FORMAT_CHECKS.items():
+            checker.checks(fmt)(check)
         checker.checks("regex", raises=re.error)(lambda v: not isinstance(v, str) or re.compile(v) is not None)
         _js_format_checker = checker
     return _js_format_checker
@@ -767,7 +779,7 @@ class _CompiledSchema:
             return
         try:
             self.fast = fastjsonschema.compile(
-                definition, handlers=_NO_REMOTE, formats=_FAST_FORMATS, use_default=False
+                definition, handlers=_NO_REMOTE, formats=_FORMAT_CHECKS, use_default=False
             )
         except Exception as exc:  # JsonSchemaDefinitionException, re.error, ref resolution, ...
             self.issues = [{"path": "$", "message": _message(f"cannot compile schema: {exc}")}]

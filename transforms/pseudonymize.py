@@ -49,6 +49,7 @@ import logging
 import os
 import re
 from contextlib import contextmanager
+from datetime import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -56,15 +57,17 @@ from urllib.parse import parse_qsl, urlencode
 
 import orjson
 
+from transforms import badrows, bounded_json
 from transforms.adapters import decode_base64url
 from transforms.atomic import FIELD_NAMES, JSON_FIELDS
 from transforms.badrows import BadRow
-from transforms.enrich import PARAMETER_FIELDS
+from transforms.enrich import FIELD_SHAPES, PARAMETER_FIELDS, field_fits, parameter_fits
 from transforms.iglu import SchemaCriterion, SchemaKey
 from transforms.recovery import RECOVERY_FIELD, Original
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("data") / "pseudonymization.json"
 SALT_ENV = "PSEUDONYMIZATION_SALT"
+MIN_SALT_BYTES = 16  # 128 bits: what a brute force of the salt itself must get through
 _TERMINAL = "\0all"  # trie marker: this path and everything below it
 _SENSITIVE_MESSAGE_KEYS = ("value", "json", "targets")
 # Schema-describing parameters that carry no user data when they hold an Iglu URI (the Iglu webhook's ``schema``).
@@ -82,11 +85,30 @@ _COLLECTOR_UUID_FIELDS = ("networkUserId", "userId")  # typed "format": "uuid" b
 # schema_violations / enrichment_failures 2-0-1) for the values that stay in clear or grow when hashed.
 _MAX_PARAMETER_VALUE = 512
 _MAX_HEADER = 8192
-_MAX_CONTENT_TYPE = 256
-_MAX_HOSTNAME = 8192
+_MAX_COLLECTOR = 32
+_TOKEN = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"  # an RFC 9110 token
+# Collector fields kept in clear when they are what they say (a media type, a charset name, a host),
+# else hashed (cut to the bad-row schemas' maxLength): (name, shape, maxLength).
+_COLLECTOR_FIELDS_SHAPED = (
+    ("contentType", re.compile(rf"{_TOKEN}/{_TOKEN}(?: *; *{_TOKEN}=(?:{_TOKEN}|\"[^\"\\]*\"))*"), 256),
+    ("encoding", re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]*"), 32),
+    ("hostname", re.compile(r"[A-Za-z0-9.\-]+(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?"), 255),
+)
+# Header names kept in clear beside the policy's header allowlist (whose values stay in clear too):
+# the standard ones. Any other name may be data (``X-Jane-Doe: 1``) and is hashed with its value.
+_STANDARD_HEADERS = frozenset((
+    "accept", "accept-charset", "accept-encoding", "accept-language", "authorization", "cache-control",
+    "connection", "content-encoding", "content-length", "content-type", "cookie", "dnt", "forwarded", "host",
+    "if-modified-since", "if-none-match", "origin", "pragma", "priority", "referer", "sec-ch-ua",
+    "sec-ch-ua-mobile", "sec-ch-ua-platform", "sec-fetch-dest", "sec-fetch-mode", "sec-fetch-site",
+    "sec-fetch-user", "sec-gpc", "te", "upgrade-insecure-requests", "user-agent", "via", "x-forwarded-for",
+    "x-forwarded-host", "x-forwarded-port", "x-forwarded-proto", "x-real-ip", "x-requested-with",
+    "sp-anonymous",
+))
 _MAX_VENDOR = 64
 _MAX_VERSION = 16
-_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")  # an RFC 9110 token
+_HEADER_NAME = re.compile(_TOKEN)
+_PROCESSOR_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-+]*")
 _PATH_KEY = re.compile(r"[^\s\[\]*'\".]+")
 
 
@@ -95,6 +117,17 @@ def _iglu_uri(value: str) -> bool:
     try:
         SchemaKey.parse(value)
     except (ValueError, TypeError):
+        return False
+    return True
+
+
+def _is_timestamp(value) -> bool:
+    """Whether ``value`` is an RFC 3339 date-time (what bad rows carry as ``timestamp``)."""
+    if not isinstance(value, str) or len(value) > 40 or "T" not in value:
+        return False
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
         return False
     return True
 
@@ -172,6 +205,12 @@ class SaltSource:
                 f"no pseudonymization salt: the {self.describe()} is empty or unset. Give --salt_file, "
                 f"--salt_secret_id or the {SALT_ENV} environment variable; the pipeline never writes "
                 "unpseudonymized output."
+            )
+        if len(salt) < MIN_SALT_BYTES:
+            raise SaltUnavailable(
+                f"the pseudonymization salt ({self.describe()}) has {len(salt)} bytes; at least {MIN_SALT_BYTES} are "
+                "required: with a short salt anyone can recompute the pseudonyms of guessed values (e-mail "
+                "addresses, user ids) and so reverse them. Generate one with: openssl rand -hex 32"
             )
         return salt
 
@@ -312,12 +351,21 @@ class Pseudonymizer:
 
     ``recovery``: a :class:`transforms.recovery.Keyring`; when given, bad rows keep their raw record
     sealed with it (see :meth:`bad_row`).
+
+    ``validate``: Iglu validation of a self-describing JSON (``sdj -> failure messages``, empty when
+    valid: :meth:`transforms.iglu.Validator.validate`). In bad rows, an entity's rule applies only when
+    the entity validates (the data of one that does not is free text: every leaf hashed), and every
+    pseudonymized bad row is checked against its own schema (one that fails becomes a
+    ``generic_error`` holding it as a pseudonym). Without it, entities in bad rows are hashed whole and
+    bad rows are not checked.
     """
 
-    def __init__(self, policy: Policy, salt: bytes, recovery=None):
+    def __init__(self, policy: Policy, salt: bytes, recovery=None, validate=None):
         self.policy = policy
         self._hash = Hasher(salt)
         self._recovery = recovery
+        self._validate = validate
+        self._shaped = tuple(name for name in FIELD_SHAPES if name in policy.atomic_allowlist)
 
     # ---- JSON values ---------------------------------------------------------------------------
 
@@ -354,27 +402,35 @@ class Pseudonymizer:
                 out[key] = self._all_leaves(value)
         return out
 
-    def entity(self, entity):
-        """A self-describing entity ``{"schema", "data"}``: its data per the schema's rule."""
+    def entity(self, entity, validated: bool = True):
+        """A self-describing entity ``{"schema", "data"}``: its data per the schema's rule.
+
+        ``validated=False`` (bad rows): the rule applies only if the entity validates against its schema.
+        """
         if not isinstance(entity, dict) or "data" not in entity:
             return self._all_leaves(entity)
         schema = entity.get("schema")
         rule = self.policy.rule_for(schema) if _is_iglu_uri(schema) else None
+        if rule is not None and not validated and not self._entity_valid(entity):
+            rule = None
         if rule is None:
             data = self._all_leaves(entity["data"])
         else:
             data = self._walk(entity["data"], rule.trie, rule.allow)
         return self._self_describing(entity, data)
 
-    def envelope(self, field: str, envelope):
+    def _entity_valid(self, entity: dict) -> bool:
+        return self._validate is not None and not self._validate(entity)
+
+    def envelope(self, field: str, envelope, validated: bool = True):
         """The value of ``unstruct_event`` (one entity inside) or ``contexts`` / ``derived_contexts`` (a list)."""
         if not isinstance(envelope, dict) or "data" not in envelope:
             return self._all_leaves(envelope)
         data = envelope["data"]
         if field == "unstruct_event":
-            data = self.entity(data)
+            data = self.entity(data, validated)
         elif isinstance(data, list):
-            data = [self.entity(item) for item in data]
+            data = [self.entity(item, validated) for item in data]
         else:
             data = self._all_leaves(data)
         return self._self_describing(envelope, data)
@@ -393,13 +449,22 @@ class Pseudonymizer:
                 out[name] = self.envelope(name, value)
             elif isinstance(value, str):
                 out[name] = text(value)
+        for name in self._shaped:  # allowlisted text that is not what its field holds is free text
+            value = out.get(name)
+            if value is not None and not field_fits(name, value):
+                out[name] = text(value)
         return out
 
     # ---- bad rows ------------------------------------------------------------------------------
 
     def parameter(self, name: str, value):
-        """One tracker parameter's value, as a bad row may carry it."""
-        if value is None or name in self.policy.clear_parameters:
+        """One tracker parameter's value, as a bad row may carry it: in clear only where the policy keeps
+        its fields in clear *and* it is what they say (it parses, it has their shape); else hashed."""
+        if value is None:
+            return value
+        if not isinstance(value, str):
+            return self._all_leaves(value)
+        if name in self.policy.clear_parameters and parameter_fits(name, value):
             return value
         if name in _SCHEMA_PARAMETERS and _is_iglu_uri(value):
             return value
@@ -407,7 +472,7 @@ class Pseudonymizer:
         if field is not None:
             try:
                 text = decode_base64url(value).decode("utf-8") if name in _BASE64_PARAMETERS else value
-                clean = orjson.dumps(self.envelope(field, orjson.loads(text)))
+                clean = orjson.dumps(self.envelope(field, bounded_json.loads(text), validated=False))
             except (ValueError, binascii.Error, TypeError):
                 return self._hash.text(value)
             return base64.urlsafe_b64encode(clean).decode("ascii") if name in _BASE64_PARAMETERS else clean.decode()
@@ -442,32 +507,30 @@ class Pseudonymizer:
                 out.append(self._hash.text(header))
             elif name.lower() in allowed and len(header) <= _MAX_HEADER:
                 out.append(header)
-            else:
+            elif name.lower() in allowed or name.lower() in _STANDARD_HEADERS:
                 out.append(f"{name}: {self._hash.text(value.strip())}")
+            else:
+                out.append(f"{self._hash.text(name)}: {self._hash.text(value.strip())}")
         return out
 
     def _body(self, body, content_type):
         if body is None:
             return None
         try:
-            parsed = orjson.loads(body)
-        except orjson.JSONDecodeError:
+            parsed = bounded_json.loads(body)
+        except ValueError:
             if (content_type or "").lower().startswith("application/x-www-form-urlencoded"):
                 pairs = parse_qsl(body, keep_blank_values=True)
                 return urlencode([(self._name(k), self.parameter(k, v)) for k, v in pairs])
             return self._hash.opaque(body)
         if isinstance(parsed, dict) and isinstance(parsed.get("data"), list) and "schema" in parsed:
-            data = [
-                {k: self.parameter(k, v) if isinstance(v, str) else self._all_leaves(v) for k, v in item.items()}
+            data = [  # the events of a payload_data body: their keys are parameter names
+                {self._name(k): self.parameter(k, v) for k, v in item.items()}
                 if isinstance(item, dict) else self._all_leaves(item)
                 for item in parsed["data"]
             ]
             return orjson.dumps(self._self_describing(parsed, data)).decode("utf-8")
         return orjson.dumps(self._all_leaves(parsed)).decode("utf-8")
-
-    def _clear(self, value, limit: int):
-        """A value the policy keeps in clear, unless it is longer than the bad row's schema allows."""
-        return value if value is None or len(value) <= limit else self._hash.opaque(value)
 
     def _adapter(self, row: dict) -> None:
         """``vendor`` and ``version`` (the request path) in place: in clear, like schema fields, unless longer
@@ -488,10 +551,15 @@ class Pseudonymizer:
                 out[name] = self._hash.uuid(out[name])
         if "headers" in out:
             out["headers"] = self._headers(out["headers"])
-        if "contentType" in out:
-            out["contentType"] = self._clear(out["contentType"], _MAX_CONTENT_TYPE)
-        if "hostname" in out:
-            out["hostname"] = self._clear(out["hostname"], _MAX_HOSTNAME)
+        for name, shape, limit in _COLLECTOR_FIELDS_SHAPED:
+            value = out.get(name)
+            if isinstance(value, str) and not (len(value) <= limit and shape.fullmatch(value)):
+                out[name] = self._hash.text(value)[:limit]
+        collector = out.get("collector")
+        if isinstance(collector, str) and not (
+                "v_collector" in self.policy.atomic_allowlist and len(collector) <= _MAX_COLLECTOR
+                and field_fits("v_collector", collector)):
+            out["collector"] = self._hash.text(collector)[:_MAX_COLLECTOR]
         self._adapter(out)
         return out
 
@@ -500,10 +568,11 @@ class Pseudonymizer:
         out = {}
         for name, value in enriched.items():
             if name in allowlist:
-                out[name] = value
+                out[name] = value if field_fits(name, value) else self._hash.leaf(value)
             elif name in JSON_FIELDS:
                 try:
-                    out[name] = orjson.dumps(self.envelope(name, orjson.loads(value))).decode("utf-8")
+                    envelope = self.envelope(name, bounded_json.loads(value), validated=False)
+                    out[name] = orjson.dumps(envelope).decode("utf-8")
                 except (ValueError, TypeError):
                     out[name] = self._hash.text(value)
             elif isinstance(value, str):
@@ -528,15 +597,53 @@ class Pseudonymizer:
             bad = bad._replace(row={k: v for k, v in bad.row.items() if k != RECOVERY_FIELD})
         else:
             original = None
-        try:
-            data = self._bad_row_data(bad.type_name, bad.row["data"])
-        except (KeyError, TypeError, AttributeError, ValueError, IndexError):
-            # Not a shape the builders make (a line of the collector's raw-bad files): hash every leaf.
-            data = self._all_leaves(bad.row.get("data"))
+        if not bad.built_here:
+            data = self._foreign(bad.row.get("data"))
+        else:
+            try:
+                data = self._bad_row_data(bad.type_name, bad.row["data"])
+            except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+                data = self._all_leaves(bad.row.get("data"))  # not a shape the builders make: every leaf hashed
         row = self._self_describing(bad.row, data)
+        if self._validate is not None and self._validate(row):
+            row = self._schemaless(bad, row)
         if original is not None and self._recovery is not None:
             row[RECOVERY_FIELD] = self._recovery.seal(original)
         return bad._replace(row=row)
+
+    def _schemaless(self, bad: BadRow, row: dict) -> dict:
+        """A pseudonymized bad row that fails its own schema, kept whole (as a pseudonym) in a generic_error."""
+        text = orjson.dumps(row).decode("utf-8")
+        schema = row.get("schema") if _is_iglu_uri(row.get("schema")) else "an unknown schema"
+        error = f"a bad row failed {schema} once pseudonymized; kept whole as its pseudonym"
+        return badrows.generic_error(self._hash.opaque(text), [error[:512]], bad.partition_ms).row
+
+    def _foreign(self, data):
+        """The data of a bad row another program wrote (the collector's raw-bad files): every string hashed
+        but the timestamps and the processor's name and version that fit their shapes; numbers kept."""
+        if not isinstance(data, dict):
+            return self._all_leaves(data)
+        out = {}
+        for key, value in data.items():
+            if key == "processor" and isinstance(value, dict):
+                out[key] = {k: v if isinstance(v, str) and len(v) <= 64 and _PROCESSOR_TEXT.fullmatch(v)
+                            else self._all_leaves(v) for k, v in value.items()}
+            elif key == "failure" and isinstance(value, dict):
+                out[key] = {k: v if k == "timestamp" and _is_timestamp(v) else self._numbers_kept(v)
+                            for k, v in value.items()}
+            elif key == "payload" and isinstance(value, str):
+                out[key] = self._hash.opaque(value)
+            else:
+                out[key] = self._numbers_kept(value)
+        return out
+
+    def _numbers_kept(self, node):
+        """Every string leaf hashed; numbers, booleans and null kept (sizes and counts, which schemas type)."""
+        if isinstance(node, dict):
+            return {k: self._numbers_kept(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self._numbers_kept(v) for v in node]
+        return self._hash.text(node) if isinstance(node, str) else node
 
     def _bad_row_data(self, kind: str, data: dict) -> dict:
         failure = self._message(data["failure"])

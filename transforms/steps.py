@@ -31,7 +31,7 @@ from apache_beam.pvalue import TaggedOutput
 
 from transforms import badrows
 from transforms.adapters import AdapterError, AdapterRegistry, split_path
-from transforms.badrows import BadRow
+from transforms.badrows import BadRow, Unreadable
 from transforms.config import PipelineConfig
 from transforms.enrich import EnrichmentError, EventEnricher
 from transforms.iglu import IgluSystemError
@@ -75,6 +75,12 @@ class _DecodeFn(beam.DoFn):
     def process(self, record):
         self._raw.inc()
         self._seen += 1
+        if isinstance(record, Unreadable):  # a line too long to read, or the damaged rest of a file
+            self._unreadable.inc()
+            yield TaggedOutput(BAD, badrows.unreadable_record(record))
+            return
+        if self._base64_lines and type(record) is bytes:
+            record = record.decode("latin-1")  # one character per byte: any line, exactly; base64 is ASCII
         if not self._seen % _PROGRESS_BATCH and self._progress is not None:
             self._progress.add(self._seen - self._reported)
             self._reported = self._seen
@@ -96,7 +102,8 @@ class _DecodeFn(beam.DoFn):
 class Decode(beam.PTransform):
     """Raw records -> ``(record digest, CollectorPayload, record)``; undecodable records -> raw-bad rows.
 
-    ``base64_lines``: records are lines of base64 text (files); else raw Thrift bytes (Kinesis).
+    ``base64_lines``: records are lines of base64 text (files: ``str``, or ``bytes`` as read, or
+    :class:`transforms.badrows.Unreadable` where a file could not be read); else raw Thrift bytes (Kinesis).
     ``progress``: what a progress line calls the records (:mod:`transforms.progress`); None: no lines.
     """
 

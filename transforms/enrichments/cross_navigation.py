@@ -15,13 +15,12 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from transforms.adapters import decode_base64url
-from transforms.atomic import format_iso_timestamp
+from transforms.atomic import MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, format_iso_timestamp
 from transforms.enrichments.base import add_derived_contexts, error, failure
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow.enrichments/cross_navigation_config/jsonschema/1-0-0"
 IDENTIFIER = "cross-navigation"
 CONTEXT_SCHEMA = "iglu:com.snowplowanalytics.snowplow/cross_navigation/jsonschema/1-0-0"
-_MIN_MS, _MAX_MS = -62135596800000, 253402300800000  # years 1..9999, as the enriched event allows
 _EXTENDED_FIELDS = ("domain_user_id", "timestamp", "session_id", "user_id", "source_id", "source_platform", "reason")
 _ENCODED = frozenset(("user_id", "source_id", "reason"))
 
@@ -57,8 +56,8 @@ class CrossNavigation:
         stamp = None
         if stamp_text:
             try:
-                stamp = int(stamp_text)
-                if not _MIN_MS <= stamp < _MAX_MS:
+                stamp = int(stamp_text) if len(stamp_text) <= 16 and stamp_text.lstrip("-").isdigit() else None
+                if stamp is None or not MIN_TIMESTAMP_MS <= stamp < MAX_TIMESTAMP_MS:
                     raise ValueError
             except ValueError:
                 return [failure(self._schema, IDENTIFIER, "sp_dtm", stamp_text,
