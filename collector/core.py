@@ -41,6 +41,10 @@ _SPECIAL_NAMES = {
 }
 _name_cache: dict[str, str] = {}
 # RFC 6265 section 4.1.1: cookie-name is a token, cookie-value is cookie-octets, optionally in double quotes.
+_UUID_SHAPE = re.compile(r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")
+# A redirect host as browsers read it, with nothing they would decode or re-interpret: ASCII letters, digits,
+# dots and hyphens (an IDN in its xn-- form), and an optional port. No userinfo, no percent-encoding.
+_REDIRECT_NETLOC = re.compile(r"[A-Za-z0-9.-]+(?::[0-9]{1,5})?")
 _COOKIE_PAIR = re.compile(r'[!#$%&\'*+\-.^_`|~0-9A-Za-z]+=(?:"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*"|[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*)')
 
 
@@ -114,15 +118,36 @@ def cookie_value(cookie_header: str | None, name: str) -> str | None:
     return None
 
 
-def query_param(query: str | None, name: str) -> str | None:
-    """First value of ``name`` in a raw querystring, percent- and ``+``-decoded; None when absent."""
-    if not query or name + "=" not in query:
-        return None
+def query_values(query: str | None, name: str) -> list[str]:
+    """Every value of ``name`` in a raw querystring, in order, percent- and ``+``-decoded.
+
+    Names are matched as the pipeline's parser (``transforms.adapters.parse_querystring``) matches them:
+    decoded, and a bare ``name`` without ``=`` counts (with an empty value).
+    """
+    if not query or name not in query and "%" not in query:
+        return []
+    values = []
     for part in query.split("&"):
-        key, sep, value = part.partition("=")
-        if sep and unquote_plus(key) == name:
-            return unquote_plus(value)
-    return None
+        key, _, value = part.partition("=")
+        if key == name or ("%" in key or "+" in key) and unquote_plus(key) == name:
+            values.append(unquote_plus(value))
+    return values
+
+
+def query_param(query: str | None, name: str) -> str | None:
+    """The value of ``name`` in a raw querystring, percent- and ``+``-decoded; None when absent.
+
+    For a repeated name the LAST value wins, as in the pipeline's querystring parser, so the collector acts
+    on the value the pipeline will record.
+    """
+    values = query_values(query, name)
+    return values[-1] if values else None
+
+
+def valid_nuid(value: str | None) -> str | None:
+    """``value`` if it is UUID-shaped (8-4-4-4-12 hex digits), else None: a network user id from a tracker
+    (``nuid``) or a cookie is echoed into ``Set-Cookie`` and a redirect ``Location``, so nothing else is taken."""
+    return value if value and _UUID_SHAPE.fullmatch(value) else None
 
 
 def client_ip(forwarded_for: str | None, remote_ip: str | None, trust_forwarded: bool = True) -> str:
@@ -140,8 +165,12 @@ def client_ip(forwarded_for: str | None, remote_ip: str | None, trust_forwarded:
 def decode_body(body: bytes, content_encoding: str | None, limit: int) -> tuple[bytes, str | None]:
     """Undo ``Content-Encoding: gzip`` / ``deflate`` (up to ``limit`` bytes out); returns (body, removed encoding).
 
-    Raises :class:`RequestError`: 415 for an encoding we do not read, 400 for a corrupt stream,
-    413 when the decoded body passes ``limit`` (a zip bomb costs us at most ``limit`` bytes).
+    A gzip body may hold several members (RFC 1952 section 2.2): all are read and concatenated, as gzip(1)
+    does. Anything after the last complete member or after a zlib/deflate stream is refused.
+
+    Raises :class:`RequestError`: 415 for an encoding we do not read, 400 for a corrupt or truncated stream
+    or trailing bytes, 413 when the decoded body passes ``limit`` (a zip bomb costs us at most ``limit`` bytes,
+    whatever the number of members).
     """
     if not content_encoding:
         return body, None
@@ -149,30 +178,41 @@ def decode_body(body: bytes, content_encoding: str | None, limit: int) -> tuple[
     if encoding in ("", "identity"):
         return body, None
     if encoding in ("gzip", "x-gzip"):
-        wbits = 16 + zlib.MAX_WBITS
-    elif encoding == "deflate":
-        wbits = zlib.MAX_WBITS  # RFC 9110 deflate is zlib-wrapped; raw deflate is tried below
-    else:
+        try:
+            return _inflate(body, 16 + zlib.MAX_WBITS, limit, members=True), encoding
+        except zlib.error as exc:
+            raise RequestError(400, f"corrupt {encoding} body: {exc}") from None
+    if encoding != "deflate":
         raise RequestError(415, f"unsupported Content-Encoding: {content_encoding[:40]}")
     try:
-        return _inflate(body, wbits, limit), encoding
+        return _inflate(body, zlib.MAX_WBITS, limit), encoding  # RFC 9110 deflate is zlib-wrapped
+    except zlib.error as exc:
+        error = exc
+    try:
+        return _inflate(body, -zlib.MAX_WBITS, limit), encoding  # what some clients send: raw deflate
     except zlib.error:
-        if encoding == "deflate":
-            try:
-                return _inflate(body, -zlib.MAX_WBITS, limit), encoding
-            except zlib.error:
-                pass
-        raise RequestError(400, f"corrupt {encoding} body") from None
+        raise RequestError(400, f"corrupt {encoding} body: {error}") from None
 
 
-def _inflate(body: bytes, wbits: int, limit: int) -> bytes:
-    decompressor = zlib.decompressobj(wbits)
-    out = decompressor.decompress(body, limit + 1)
-    if len(out) > limit:
-        raise RequestError(413, f"decoded body larger than {limit} bytes")
-    if not decompressor.eof:
-        raise zlib.error("truncated stream")
-    return out
+def _inflate(body: bytes, wbits: int, limit: int, members: bool = False) -> bytes:
+    """Decompress ``body``: one stream, or (``members``) one or more gzip members back to back, nothing after."""
+    out: list[bytes] = []
+    size = 0
+    data = body
+    while True:
+        decompressor = zlib.decompressobj(wbits)
+        chunk = decompressor.decompress(data, limit + 1 - size)
+        size += len(chunk)
+        if size > limit:
+            raise RequestError(413, f"decoded body larger than {limit} bytes")
+        out.append(chunk)
+        if not decompressor.eof:
+            raise zlib.error("truncated stream")
+        data = decompressor.unused_data
+        if not data:
+            return b"".join(out)
+        if not members or data[:2] != b"\x1f\x8b":
+            raise zlib.error(f"{len(data)} byte(s) after the end of the compressed stream")
 
 
 def payload_to_string(payload: CollectorPayload) -> str:
@@ -273,17 +313,24 @@ class Handler:
     def _redirect(self, request: Request, path: str, now_ms: int) -> Outcome:
         if not self.settings.redirect_enabled:
             return Outcome(Response(404, list(_TEXT_HEADERS), b"redirects disabled"), kind="redirect")
-        target = query_param(request.query, "u")
-        if not target:
+        targets = query_values(request.query, "u")
+        if len(targets) > 1:
+            # the pipeline records the last u: refuse rather than send the user somewhere else than recorded
+            return Outcome(Response(400, list(_TEXT_HEADERS), b"more than one redirect target u"), kind="redirect")
+        if not targets or not targets[0]:
             return Outcome(Response(400, list(_TEXT_HEADERS), b"missing redirect target u"), kind="redirect")
-        if not self._redirect_allowed(target):
-            return Outcome(Response(400, list(_TEXT_HEADERS), b"redirect target not allowed"), kind="redirect")
         context = self._context(request)
-        response = Response(302, [("location", target)] + _NO_CACHE)  # the nuid macro is applied in _finish
+        # the target is checked in _finish, once the nuid macro is filled in: the URL checked is the URL sent
+        response = Response(302, [("location", targets[0])] + _NO_CACHE)
         return self._finish(request, path, now_ms, "redirect", context, response)
 
     def _redirect_allowed(self, target: str) -> bool:
-        """Only absolute http(s) URLs to an allowlisted host (or its subdomain); nothing browsers could re-read."""
+        """Only absolute http(s) URLs to an allowlisted host (or its subdomain); nothing browsers could re-read.
+
+        The host must be plain ASCII (letters, digits, dots, hyphens; an optional port): a browser decodes
+        percent-encoding in a host (``evil.com%23.example.com`` goes to ``evil.com``) and maps other
+        characters, so anything else is refused rather than guessed at.
+        """
         if any(ch in target for ch in "\\\t\r\n ") or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
             return False
         try:
@@ -291,9 +338,23 @@ class Handler:
             host = (parts.hostname or "").lower()
         except ValueError:
             return False
-        if parts.scheme not in ("http", "https") or not host or "@" in parts.netloc:
+        if parts.scheme not in ("http", "https") or not host or not _REDIRECT_NETLOC.fullmatch(parts.netloc):
             return False
         return any(host == domain or host.endswith("." + domain) for domain in self.redirect_domains)
+
+    def _finish_redirect(self, response: Response, nuid: str | None) -> bool:
+        """Fill the nuid macro into the Location, then check the URL that is actually sent (False: refuse)."""
+        target = response.headers[0][1]
+        if self.settings.redirect_macro_enabled and nuid:
+            target = target.replace(self.settings.redirect_placeholder, nuid)
+        if not self._redirect_allowed(target):
+            return False
+        response.headers[0] = ("location", target)
+        return True
+
+    @staticmethod
+    def _redirect_refused() -> Outcome:
+        return Outcome(Response(400, list(_TEXT_HEADERS), b"redirect target not allowed"), kind="redirect")
 
     # ------------------------------------------------------------------ identity and payload
     def _context(self, request: Request) -> "_Context":
@@ -333,6 +394,8 @@ class Handler:
         if self.dnt_pattern is not None:
             dnt = cookie_value(ctx.cookie, settings.dnt_cookie_name)
             if dnt is not None and self.dnt_pattern.fullmatch(dnt):
+                if kind == "redirect" and not self._finish_redirect(response, None):
+                    return self._redirect_refused()
                 self._cors(response, ctx.origin)
                 return Outcome(response, kind=kind)  # do not track: nothing stored, no cookie
         if ctx.anonymous:
@@ -344,7 +407,7 @@ class Handler:
                 response.headers.append(("set-cookie", self._expired_cookie(ctx.origin)))
         else:
             ip = client_ip(ctx.forwarded_for, request.remote_ip, settings.trust_x_forwarded_for)
-            nuid = query_param(request.query, "nuid") or existing or str(uuid.uuid4())
+            nuid = valid_nuid(query_param(request.query, "nuid")) or valid_nuid(existing) or str(uuid.uuid4())
             headers = [f"{canonical_header_name(name)}: {value}" for _, name, value in ctx.headers]
             if ctx.cookie is not None:
                 filtered = filter_cookie_header(ctx.cookie)
@@ -352,8 +415,8 @@ class Handler:
                     headers.append(f"Cookie: {filtered}")
             if settings.cookie_enabled:
                 response.headers.append(("set-cookie", self._set_cookie(nuid, ctx.origin, now_ms)))
-        if kind == "redirect" and settings.redirect_macro_enabled and nuid:
-            response.headers[0] = ("location", response.headers[0][1].replace(settings.redirect_placeholder, nuid))
+        if kind == "redirect" and not self._finish_redirect(response, nuid):
+            return self._redirect_refused()
         self._cors(response, ctx.origin)
         hostname = _host_only(ctx.host)
         body = request.body if request.body else None

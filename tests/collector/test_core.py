@@ -14,7 +14,7 @@ import pytest
 from collector.config import ConfigError, Settings, load_settings
 from collector.core import (
     PIXEL, Handler, Request, RequestError, canonical_header_name, client_ip, cookie_value, decode_body,
-    filter_cookie_header, query_param,
+    filter_cookie_header, query_param, query_values, valid_nuid,
 )
 from tests.collector.thrift_reader import read_collector_payload
 from transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, decode_payload
@@ -122,6 +122,8 @@ def test_query_param_decodes_plus_and_percent():
     assert query_param("u=https%3A%2F%2Fa.example%2Fx+y&b=1", "u") == "https://a.example/x y"
     assert query_param("a=1", "u") is None
     assert query_param(None, "u") is None
+    assert query_values("u=1&b=2&u=3&%75=4&u", "u") == ["1", "3", "4", ""]
+    assert valid_nuid(NUID) == NUID and valid_nuid("x") is None and valid_nuid(None) is None
 
 
 # ---------------------------------------------------------------------------- identity
@@ -148,8 +150,42 @@ def test_cookie_name_path_and_nuid_parameter():
     cookie = header(outcome, "set-cookie")[0]
     assert cookie.startswith(f"collector_id={NUID};") and "Path=/t" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie.split("; ")
-    forced = Handler(s).handle(get(query="e=pv&nuid=abc-123", headers=[("cookie", f"collector_id={NUID}")]), NOW)
-    assert decode_payload(forced.good[0]).networkUserId == "abc-123"
+    other = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+    forced = Handler(s).handle(get(query=f"e=pv&nuid={other}", headers=[("cookie", f"collector_id={NUID}")]), NOW)
+    assert decode_payload(forced.good[0]).networkUserId == other
+    assert header(forced, "set-cookie")[0].startswith(f"collector_id={other};")
+
+
+@pytest.mark.parametrize("query,cookie", [
+    ("e=pv&nuid=x%3BDomain%3Devil.com%3BPath%3D%2Fadmin", None),  # nuid=x;Domain=evil.com;Path=/admin
+    ("e=pv&nuid=" + NUID + "%3B%20Domain%3Devil.com", None),  # a real id with attributes after it
+    ("e=pv&nuid=abc-123", None),  # not UUID-shaped
+    ("e=pv&nuid=%0D%0ASet-Cookie%3A%20a%3D1", None),  # header splitting
+    ("e=pv", 'sp="x; Domain=evil.com"'),  # the cookie itself
+    ("e=pv", "sp=evil.com%3B%20Domain%3Devil.com"),
+    ("e=pv", "sp=" + NUID + "x"),  # one character too many
+])
+def test_nuid_that_is_not_uuid_shaped_is_ignored_and_a_fresh_id_used(query, cookie):
+    headers = [("cookie", cookie)] if cookie else []
+    outcome = Handler(settings(cookie_domains=["site.example"], cookie_fallback_domain="site.example")).handle(
+        get(query=query, headers=headers), NOW)
+    nuid = decode_payload(outcome.good[0]).networkUserId
+    assert nuid != NUID and str(uuid.UUID(nuid)) == nuid and uuid.UUID(nuid).version == 4
+    (cookie_header,) = header(outcome, "set-cookie")
+    parts = cookie_header.split("; ")
+    assert parts[0] == f"sp={nuid}"
+    assert [p for p in parts if p.startswith(("Domain=", "Path="))] == ["Domain=site.example", "Path=/"]
+    assert "evil" not in cookie_header and "\r" not in cookie_header and "\n" not in cookie_header
+
+
+def test_uuid_shaped_nuid_is_kept_and_the_last_repeated_nuid_wins_like_the_pipeline():
+    other = "0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D"  # upper case is still UUID-shaped
+    handler = Handler(settings())
+    assert decode_payload(handler.handle(get(query=f"e=pv&nuid={other}"), NOW).good[0]).networkUserId == other
+    both = handler.handle(get(query=f"e=pv&nuid={NUID}&nuid={other}"), NOW)
+    assert decode_payload(both.good[0]).networkUserId == other
+    bad_param = handler.handle(get(query="e=pv&nuid=nope", headers=[("cookie", f"sp={NUID}")]), NOW)
+    assert decode_payload(bad_param.good[0]).networkUserId == NUID  # the cookie, still valid, is used
 
 
 def test_cookie_disabled_sets_no_cookie_but_still_records_a_nuid():
@@ -281,6 +317,79 @@ def test_redirect_with_empty_allowlist_refuses_everything_and_macro_inserts_nuid
     assert header(outcome, "location") == [f"https://example.com/?id={NUID}"]
 
 
+def macro_handler(**overrides) -> Handler:
+    values = dict(redirect_enabled=True, redirect_domains=["allowed.com"], redirect_macro_enabled=True)
+    values.update(overrides)
+    return Handler(settings(**values))
+
+
+def test_redirect_macro_is_checked_after_substitution():
+    handler = macro_handler()
+    # the reported attack: the macro put 'evil.com#' in front of the allowlisted suffix
+    attack = handler.handle(get(path="/r/tp2", query="u=http://${SP_NUID}.allowed.com/&nuid=evil.com%23"), NOW)
+    (location,) = header(attack, "location") or [None]
+    assert attack.response.status == 302, "a fresh UUID replaces the bad nuid; the host stays on allowed.com"
+    nuid = decode_payload(attack.good[0]).networkUserId
+    assert str(uuid.UUID(nuid)) == nuid and location == f"http://{nuid}.allowed.com/"
+    # a target that is only allowed once the macro is filled in: the final URL is what is checked
+    ok = handler.handle(get(path="/r/tp2", query="u=https%3A%2F%2F%24%7BSP_NUID%7D.allowed.com%2Fx",
+                            headers=[("cookie", f"sp={NUID}")]), NOW)
+    assert (ok.response.status, header(ok, "location")) == (302, [f"https://{NUID}.allowed.com/x"])
+    # and the other way round: allowed before the macro, not after (placeholder in the host)
+    swap = macro_handler(redirect_placeholder="allowed.com")
+    refused = swap.handle(get(path="/r/tp2", query="u=https%3A%2F%2Fallowed.com%2F",
+                              headers=[("cookie", f"sp={NUID}")]), NOW)
+    assert refused.response.status == 400 and not refused.good and not header(refused, "location")
+    assert not header(refused, "set-cookie")
+    # anonymous: no nuid, the placeholder stays and the host is not a host
+    anonymous = handler.handle(get(path="/r/tp2", query="u=http://${SP_NUID}.allowed.com/",
+                                   headers=[("sp-anonymous", "*")]), NOW)
+    assert anonymous.response.status == 400 and not anonymous.good
+
+
+@pytest.mark.parametrize("query", [
+    "u=http%3A%2F%2Fevil.com%2523.allowed.com%2F",  # host evil.com%23.allowed.com: a browser goes to evil.com
+    "u=http%3A%2F%2Fevil.com%252F.allowed.com%2F",  # %2F in the host
+    "u=http%3A%2F%2F%2565vil.allowed.com%2F",  # any percent-encoding in the host
+    "u=http%3A%2F%2Fevil.com%EF%BC%83.allowed.com%2F",  # U+FF03 FULLWIDTH NUMBER SIGN: browsers map it to #
+    "u=http%3A%2F%2Fallowed.com%3Ax%40evil.com%2F",  # userinfo
+    "u=http%3A%2F%2Fallowed.com%3A99999999%2F",  # not a port
+])
+def test_redirect_refuses_hosts_a_browser_would_read_differently(query):
+    outcome = macro_handler().handle(get(path="/r/tp2", query=query), NOW)
+    assert outcome.response.status == 400 and not outcome.good and not header(outcome, "location")
+
+
+@pytest.mark.parametrize("query", [
+    "u=https%3A%2F%2Fallowed.com%2F&u=https%3A%2F%2Fevil.com%2F",
+    "u=https%3A%2F%2Fevil.com%2F&u=https%3A%2F%2Fallowed.com%2F",
+    "u=https%3A%2F%2Fallowed.com%2F&%75=https%3A%2F%2Fevil.com%2F",  # %75 is u for the pipeline's parser
+    "u=https%3A%2F%2Fallowed.com%2F&u",  # a bare u: the pipeline's last u is empty
+])
+def test_repeated_redirect_target_is_refused(query):
+    outcome = macro_handler().handle(get(path="/r/tp2", query=query), NOW)
+    assert outcome.response.status == 400 and outcome.response.body == b"more than one redirect target u"
+    assert not outcome.good and not header(outcome, "location")
+
+
+def test_redirect_target_is_the_one_the_pipeline_records():
+    from transforms.adapters import parse_querystring
+
+    query = "e=pv&u=https%3A%2F%2Fdocs.allowed.com%2Fa%3Fb%3D1%26c%3D2"
+    outcome = macro_handler().handle(get(path="/r/tp2", query=query), NOW)
+    assert header(outcome, "location") == [parse_querystring(decode_payload(outcome.good[0]).querystring)["u"]]
+    assert query_param("a=1&a=2", "a") == "2"
+
+
+def test_do_not_track_redirect_is_checked_too():
+    handler = macro_handler(dnt_cookie_enabled=True, dnt_cookie_name="dnt", dnt_cookie_value="1")
+    outcome = handler.handle(get(path="/r/tp2", query="u=http%3A%2F%2Fevil.com%2523.allowed.com%2F",
+                                 headers=[("cookie", "dnt=1")]), NOW)
+    assert outcome.response.status == 400 and not header(outcome, "location")
+    fine = handler.handle(get(path="/r/tp2", query="u=http%3A%2F%2Fallowed.com%2F", headers=[("cookie", "dnt=1")]), NOW)
+    assert (fine.response.status, header(fine, "location"), fine.good) == (302, ["http://allowed.com/"], [])
+
+
 # ---------------------------------------------------------------------------- sizes
 def test_records_up_to_the_limit_pass_as_they_are():
     handler = Handler(settings())
@@ -354,9 +463,32 @@ def test_gzip_and_deflate_bodies_are_decoded():
     assert decode_body(raw, "identity", 10) == (raw, None)
 
 
+def test_every_gzip_member_is_read():
+    first, second = tp2_body([{"e": "pv", "m": "one"}]), tp2_body([{"e": "pv", "m": "two"}])
+    two_members = gzip.compress(first) + gzip.compress(second)
+    assert gzip.decompress(two_members) == first + second  # the stdlib agrees: this is valid gzip
+    assert decode_body(two_members, "gzip", 2_097_152) == (first + second, "gzip")
+    many = b"".join(gzip.compress(bytes([65 + i]) * 10) for i in range(5))
+    assert decode_body(many, "x-gzip", 2_097_152)[0] == b"".join(bytes([65 + i]) * 10 for i in range(5))
+    # the limit counts every member: two members of 1.5 MB each inflate past 2 MiB
+    with pytest.raises(RequestError) as info:
+        decode_body(gzip.compress(b"0" * 1_500_000) * 2, "gzip", 2_097_152)
+    assert info.value.status == 413
+    # many small members: still bounded by the limit, never more than limit + 1 bytes held
+    with pytest.raises(RequestError) as info:
+        decode_body(gzip.compress(b"1" * 100_000) * 30, "gzip", 2_097_152)
+    assert info.value.status == 413
+
+
 @pytest.mark.parametrize("data,encoding,status", [
     (b"not gzip at all", "gzip", 400),
     (gzip.compress(b"x" * 1000)[:-12], "gzip", 400),  # truncated
+    (gzip.compress(b"x" * 1000) + b"trailing garbage", "gzip", 400),
+    (gzip.compress(b"x" * 1000) + b"\x00" * 8, "gzip", 400),  # zero padding is not a member either
+    (gzip.compress(b"x" * 1000) + gzip.compress(b"y" * 1000)[:-4], "gzip", 400),  # second member truncated
+    (gzip.compress(b"x" * 1000) + b"\x1f\x8b", "gzip", 400),  # the start of a member and nothing else
+    (zlib.compress(b"x" * 1000) + b"junk", "deflate", 400),
+    (b"", "gzip", 400),
     (b"whatever", "br", 415),
     (gzip.compress(b"0" * 3_000_000), "gzip", 413),  # a small bomb: 3 MB out of 3 KB
 ])
