@@ -53,6 +53,7 @@ class Settings:
     backoff_max_ms: int = 1500
     max_buffer_bytes: int = 64 * 1024 * 1024  # accepted but unwritten bytes per sink; past this, 503
     shutdown_timeout_s: float = 10.0  # how long a shutdown keeps trying to drain the buffers
+    write_timeout_s: float = 10.0  # file sink: a record not durably written within this is answered 503
     # --- sizes (bytes)
     max_record_bytes: int = 1_000_000  # a serialized record up to this goes through as it is (Kinesis: 1 MB)
     max_payload_bytes: int = 1_048_576  # a serialized payload over this is a size_violation (no splitting)
@@ -107,6 +108,8 @@ class Settings:
             raise ConfigError("record_limit must be 1..500 (PutRecords' cap)")
         if not 1 <= self.byte_limit <= 5_000_000:
             raise ConfigError("byte_limit must be 1..5,000,000 (PutRecords' cap)")
+        if self.write_timeout_s <= 0:
+            raise ConfigError("write_timeout_s must be positive")
         if self.max_header_bytes < 8192:
             raise ConfigError("max_header_bytes must be at least 8192")
         if self.cookie_same_site not in ("None", "Lax", "Strict", ""):

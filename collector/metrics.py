@@ -22,7 +22,8 @@ class Metrics:
         for (kind, status), count in sorted(self.requests.items()):
             lines.append(f'collector_requests_total{{route="{kind}",status="{status}"}} {count}')
         lines += [
-            "# HELP collector_records_total Records accepted into a sink buffer (good: Thrift payloads, bad: bad rows).",
+            "# HELP collector_records_total Records of requests answered 200 (good: Thrift payloads, bad: bad rows); "
+            "the file sink had written them, the Kinesis sink had buffered them.",
             "# TYPE collector_records_total counter",
         ]
         for stream in ("good", "bad"):
@@ -41,8 +42,16 @@ class Metrics:
             ("collector_sink_written_records_total", "Records written by the sink.", "counter",
              lambda s: s.written_records),
             ("collector_sink_written_bytes_total", "Bytes written by the sink.", "counter", lambda s: s.written_bytes),
-            ("collector_sink_failed_writes_total", "Failed write attempts (retried).", "counter",
+            ("collector_sink_failed_writes_total", "Failed write attempts.", "counter",
              lambda s: s.failed_attempts),
+            ("collector_sink_refused_records_total", "Records whose write failed while their request waited "
+             "(answered 503, not stored).", "counter", lambda s: s.refused_records),
+            ("collector_sink_failed_renames_total", "File sink: failed renames of closed files from .tmp/ into "
+             "place (retried).", "counter", lambda s: getattr(s, "failed_renames", 0)),
+            ("collector_sink_unplaced_files", "File sink: closed files still under .tmp/ because their rename "
+             "failed.", "gauge", lambda s: getattr(s, "unplaced_files", 0)),
+            ("collector_sink_recovered_records_total", "File sink: records found at start in files a dead "
+             "process left under .tmp/, moved into place.", "counter", lambda s: getattr(s, "recovered_records", 0)),
         ]
         for name, help_text, kind, getter in gauges:
             lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]

@@ -1,9 +1,11 @@
 """The HTTP side: an RSGI application (granian's native interface) and ``run``.
 
 The application reads the body within the size and time limits, hands a :class:`collector.core.Request`
-to :class:`collector.core.Handler`, stores the records if the sinks accept them (503 otherwise), and
-answers. Sinks start in ``__rsgi_init__`` and are drained in ``__rsgi_del__``, when granian stops the
-worker on SIGTERM/SIGINT.
+to :class:`collector.core.Handler`, stores the records if the sinks accept them (503 otherwise), waits
+until an acknowledging sink (the file sink) has durably written them (503 if it could not), and answers.
+Sinks start in ``__rsgi_init__`` (the file sink first finishes what a dead worker left behind) and are
+drained in ``__rsgi_del__``, when granian stops the worker on SIGTERM/SIGINT. granian respawns a worker
+that dies (SIGKILL, OOM).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import sys
 from collector.config import Settings
 from collector.core import Handler, Request, RequestError, decode_body
 from collector.metrics import Metrics
-from collector.sinks import BufferedSink, build_sinks
+from collector.sinks import BufferedSink, Receipt, build_sinks
 
 log = logging.getLogger("snowplow.collector")
 
@@ -33,6 +35,7 @@ class CollectorApp:
         self.metrics = Metrics()
         self.drop_limit = settings.drop_payload_bytes
         self.body_timeout = settings.body_read_timeout_s
+        self.write_timeout = settings.write_timeout_s
         self._started = False
         self._closed = False
 
@@ -50,8 +53,11 @@ class CollectorApp:
             return 0
         self._closed = True
         lost = self.good.close() + self.bad.close()
-        log.info("collector stopped: %d good and %d bad records written, %d lost",
-                 self.good.written_records, self.bad.written_records, lost)
+        stranded = getattr(self.good, "stranded_records", 0) + getattr(self.bad, "stranded_records", 0)
+        refused = self.good.refused_records + self.bad.refused_records
+        log.info("collector stopped: %d good and %d bad records written, %d lost, %d not yet in place (kept under "
+                 ".tmp/, moved into place by the next start), %d refused with 503",
+                 self.good.written_records, self.bad.written_records, lost, stranded, refused)
         return lost
 
     def __rsgi_init__(self, loop) -> None:
@@ -104,14 +110,32 @@ class CollectorApp:
                     self.bad.accepting() if outcome.bad else True):
                 self.metrics.rejected["sink_unavailable"] += 1
                 return 503, _UNAVAILABLE, b"sink unavailable, retry later", outcome.kind
-            if outcome.good:
-                self.good.put(outcome.good, outcome.partition_key)
-                self.metrics.records["good"] += len(outcome.good)
-            if outcome.bad:
-                self.bad.put(outcome.bad, outcome.partition_key)
-                self.metrics.records["bad"] += len(outcome.bad)
+            receipts = []
+            for records, sink in ((outcome.good, self.good), (outcome.bad, self.bad)):
+                if records:
+                    receipt = Receipt(asyncio.get_running_loop()) if sink.acknowledges else None
+                    sink.put(records, outcome.partition_key, receipt)
+                    if receipt is not None:
+                        receipts.append(receipt)
+            if receipts and not await self._written(receipts):
+                self.metrics.rejected["write_failed"] += 1
+                return 503, _UNAVAILABLE, b"could not store the event, retry later", outcome.kind
+            self.metrics.records["good"] += len(outcome.good)
+            self.metrics.records["bad"] += len(outcome.bad)
         response = outcome.response
         return response.status, response.headers, response.body, outcome.kind
+
+    async def _written(self, receipts: list[Receipt]) -> bool:
+        """Wait until the sinks have written (True) or refused (False) the records; False after write_timeout_s."""
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(self.write_timeout, _expire, receipts)
+        try:
+            for receipt in receipts:
+                if not await receipt.future:
+                    return False
+            return True
+        finally:
+            timer.cancel()
 
     async def _read_body(self, scope, proto) -> bytes:
         limit = self.drop_limit
@@ -146,6 +170,14 @@ class CollectorApp:
         except Exception as exc:  # noqa: BLE001
             raise RequestError(400, f"body not received: {type(exc).__name__}") from None
         return b"".join(chunks)
+
+
+def _expire(receipts: list[Receipt]) -> None:
+    # too slow: answer 503. The record may still be written later (a duplicate if the tracker retries),
+    # but it is never answered 200 without being stored.
+    for receipt in receipts:
+        if not receipt.future.done():
+            receipt.future.set_result(False)
 
 
 def _reason(status: int) -> str:
@@ -191,5 +223,8 @@ def run(settings: Settings) -> None:
         ),
         log_level=settings.log_level.lower() if settings.log_level.lower() != "warning" else "warn",
         workers_kill_timeout=int(settings.shutdown_timeout_s) + 20,
+        # a worker killed by SIGKILL or the OOM killer is started again (its sinks recover its files);
+        # granian gives up and exits if a respawned worker dies again within about 5 s (a crash loop)
+        respawn_failed_workers=True,
     )
     server.serve(target_loader=functools.partial(create_app, settings), wrap_loader=False)

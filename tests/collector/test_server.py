@@ -10,6 +10,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -243,6 +244,70 @@ def test_gzip_body_is_accepted_and_stored_decoded(shared_collector):
     assert status == 415
 
 
+def test_every_gzip_member_is_stored_and_trailing_garbage_refused(shared_collector):
+    first = b'{"schema":"iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4","data":[{"e":"pv","m":"gzm1"'
+    second = b',"n":"gzm2"}]}'
+    status, _, _ = request(shared_collector, "POST", TP2, body=gzip.compress(first) + gzip.compress(second),
+                           headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    assert status == 200
+    (payload,) = marker_payloads(shared_collector, '"m":"gzm1"')
+    assert payload.body == first + second  # both members, not only the first
+    for tail in (b"garbage", b"\x00\x00\x00\x00", gzip.compress(b"x")[:-3]):
+        status, _, body = request(shared_collector, "POST", TP2 + "?m=gztail",
+                                  body=gzip.compress(b'{"m":"gztail"}') + tail,
+                                  headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        assert status == 400, (tail, body)
+    bomb = gzip.compress(b"0" * 1_200_000) * 2  # each member under the limit, both together over it
+    status, _, _ = request(shared_collector, "POST", TP2 + "?m=gzbomb", body=bomb, headers={"Content-Encoding": "gzip"})
+    assert status == 413
+    time.sleep(0.5)
+    assert marker_payloads(shared_collector, "gztail", timeout=0) == []
+    assert marker_payloads(shared_collector, "m=gzbomb", timeout=0) == []
+
+
+def test_nuid_with_cookie_attributes_is_ignored(shared_collector):
+    nuid = "4f3c2b1a-1111-4222-8333-444455556666"
+    cases = [
+        ("/i?e=pv&m=inj1&nuid=x%3BDomain%3Devil.com%3BPath%3D%2Fadmin", {}),
+        (f"/i?e=pv&m=inj2&nuid={nuid}%3B%20Domain%3Devil.com", {}),
+        ("/i?e=pv&m=inj3", {"Cookie": 'sp="a; Domain=evil.com"'}),
+    ]
+    for path, headers in cases:
+        status, response_headers, _ = request(shared_collector, "GET", path, headers=headers)
+        assert status == 200
+        cookie = response_headers["set-cookie"]
+        fresh = cookie.split(";", 1)[0].removeprefix("sp=")
+        assert str(uuid.UUID(fresh)) == fresh and fresh != nuid
+        assert "evil" not in cookie and [p for p in cookie.split("; ") if p.startswith(("Domain", "Path"))] == ["Path=/"]
+        marker = path.split("m=")[1].split("&")[0]
+        (payload,) = marker_payloads(shared_collector, f"m={marker}")
+        assert payload.networkUserId == fresh  # the id recorded is the id set
+    status, response_headers, _ = request(shared_collector, "GET", f"/i?e=pv&m=inj4&nuid={nuid}")
+    assert response_headers["set-cookie"].startswith(f"sp={nuid};")
+
+
+def test_redirect_macro_percent_encoded_host_and_repeated_u(start_collector):
+    collector = start_collector("--redirect_enabled", "true", "--redirect_domains", "allowed.com",
+                                "--redirect_macro_enabled", "true")
+    status, headers, _ = request(collector, "GET", "/r/tp2?m=rd1&u=http://${SP_NUID}.allowed.com/&nuid=evil.com%23")
+    assert status == 302
+    location = headers["location"]
+    nuid = location.removeprefix("http://").removesuffix(".allowed.com/")
+    assert str(uuid.UUID(nuid)) == nuid, location  # the bad nuid was ignored: the host stays under allowed.com
+    refused = [
+        "/r/tp2?m=rd2&u=http%3A%2F%2Fevil.com%2523.allowed.com%2F",  # percent-encoded '#' in the host
+        "/r/tp2?m=rd3&u=https%3A%2F%2Fallowed.com%2F&u=https%3A%2F%2Fevil.com%2F",  # two targets
+        "/r/tp2?m=rd4&u=https%3A%2F%2Fevil.com%2F&u=https%3A%2F%2Fallowed.com%2F",
+    ]
+    for path in refused:
+        status, headers, _ = request(collector, "GET", path)
+        assert status == 400 and "location" not in headers, path
+    assert collector.stop() == 0
+    payloads = collector.good_payloads()
+    assert [p.querystring.split("&")[0] for p in payloads] == ["m=rd1"]  # only the redirect that was sent
+    assert payloads[0].networkUserId == nuid
+
+
 def test_body_over_2_mib_gets_413_and_nothing_is_stored(shared_collector):
     # refused on the declared length, before the body is read
     reply = raw_exchange(shared_collector.port, b"POST " + TP2.encode() + b"?m=toolarge1 HTTP/1.1\r\nHost: x\r\n"
@@ -354,7 +419,11 @@ def test_failing_sink_answers_503_and_no_event_answered_200_is_lost(start_collec
     while time.monotonic() < deadline and send(index) != 503:
         index += 1
         time.sleep(0.05)
-    assert answered[index] == 503
+    assert answered[index] == 503  # the first request whose write failed
+    # from the first failed write on, 503 (nothing stored): before and after the sink is reported unhealthy
+    while time.monotonic() < deadline and request(collector, "GET", "/sink-health")[0] != 503:
+        index += 1
+        assert send(index) == 503
     assert request(collector, "GET", "/sink-health")[0] == 503
     status, headers, _ = request(collector, "POST", TP2, body=b'{"e":"pv"}', headers={"Content-Type": "application/json"})
     assert status == 503 and headers.get("retry-after") == "5"

@@ -150,3 +150,144 @@ def test_shutdown_with_a_dead_destination_reports_lost_records(tmp_path):
     sink.start()
     sink.put([b"a", b"b"], "k")
     assert sink.close() == 2
+
+
+# ---------------------------------------------------------------------------- durability (real files)
+def immutable(path):
+    """``chattr +i path`` (as root, renames into it then fail with EPERM); a missing tool fails in CI."""
+    import subprocess
+
+    from tests.conftest import require
+
+    chattr = shutil.which("chattr")
+    require(chattr, "chattr (e2fsprogs) is needed to make a folder immutable")
+    result = subprocess.run([chattr, "+i", str(path)], capture_output=True, text=True)
+    require(result.returncode == 0, f"chattr +i is not supported here: {result.stderr.strip()}")
+    return lambda: subprocess.run([chattr, "-i", str(path)], check=True)
+
+
+def visible(folder):
+    return sorted(p for p in folder.iterdir() if p.is_file())
+
+
+def test_receipt_is_settled_after_the_records_are_synced_to_the_file(tmp_path):
+    from collector.sinks import Receipt
+
+    sink = FileSink(tmp_path / "good", role="good", settings=make_settings(tmp_path, file_rotate_seconds=600))
+    sink.start()
+    receipt = Receipt()
+    sink.put([b"one", b"two"], "k", receipt)
+    assert receipt.wait(5) is True and receipt.remaining == 0
+    (tmp,) = (tmp_path / "good" / ".tmp").iterdir()  # still open (no rotation), but already on disk
+    assert [base64.b64decode(line) for line in tmp.read_bytes().splitlines()] == [b"one", b"two"]
+    assert sink.close() == 0 and lines(tmp_path / "good") == [base64.b64encode(b"one"), base64.b64encode(b"two")]
+
+
+def test_a_failed_write_refuses_the_waiting_records_and_does_not_retry_them(tmp_path):
+    from collector.sinks import Receipt
+
+    folder = tmp_path / "good"
+    sink = FileSink(folder, role="good", settings=make_settings(tmp_path))
+    sink.start()
+    shutil.rmtree(folder)
+    folder.write_text("not a folder any more")  # every open fails, even for root
+    receipt = Receipt()
+    sink.put([b"refused"], "k", receipt)
+    assert receipt.wait(5) is False
+    assert sink.refused_records == 1 and sink.buffered_records == 0 and sink.failed_attempts >= 1
+    folder.unlink()
+    assert wait_until(lambda: sink.healthy, timeout=10)
+    ok = Receipt()
+    sink.put([b"stored"], "k", ok)
+    assert ok.wait(5) is True
+    sink.close()
+    assert [base64.b64decode(line) for line in lines(folder)] == [b"stored"]  # the refused one was never written
+
+
+def test_failed_rename_is_retried_counted_and_makes_the_sink_unhealthy(tmp_path):
+    folder = tmp_path / "good"
+    sink = FileSink(folder, role="good", settings=make_settings(tmp_path, file_rotate_seconds=0.1))
+    sink.start()
+    release = immutable(folder)
+    try:
+        sink.put([b"early"], "k")
+        assert wait_until(lambda: sink.failed_renames >= 1)  # the file was closed and could not be moved
+        assert wait_until(lambda: not sink.healthy) and not sink.accepting() and sink.unplaced_files == 1
+        assert visible(folder) == []
+        (kept,) = (folder / ".tmp").iterdir()
+        assert base64.b64decode(kept.read_bytes()) == b"early"
+    finally:
+        release()
+    assert wait_until(lambda: sink.healthy, timeout=10) and sink.accepting() and sink.unplaced_files == 0
+    sink.close()
+    assert [base64.b64decode(line) for line in lines(folder)] == [b"early"]
+    assert list((folder / ".tmp").iterdir()) == []
+
+
+def test_files_that_cannot_be_renamed_at_shutdown_are_recovered_by_the_next_start(tmp_path):
+    folder = tmp_path / "good"
+    settings = make_settings(tmp_path, file_rotate_seconds=600)
+    sink = FileSink(folder, role="good", settings=settings)
+    sink.start()
+    sink.put([b"a", b"b", b"c"], "k")
+    sink.flush()
+    release = immutable(folder)
+    try:
+        assert sink.close() == 0 and sink.stranded_records == 3  # not lost, not in place either
+        assert visible(folder) == []
+    finally:
+        release()
+    again = FileSink(folder, role="good", settings=settings)
+    again.start()
+    assert again.recovered_records == 3 and again.recovered_files == 1
+    again.close()
+    assert [base64.b64decode(line) for line in lines(folder)] == [b"a", b"b", b"c"]
+
+
+def test_start_recovers_dead_files_cuts_partial_lines_and_leaves_live_ones(tmp_path):
+    import fcntl
+    import os
+
+    folder = tmp_path / "good"
+    tmp = folder / ".tmp"
+    tmp.mkdir(parents=True)
+    dead = tmp / "raw-20260101T000000Z-host-111-000001.b64"
+    dead.write_bytes(base64.b64encode(b"r1") + b"\n" + base64.b64encode(b"r2") + b"\n" + b"cut-mid-li")
+    partial_only = tmp / "raw-20260101T000000Z-host-111-000002.b64"
+    partial_only.write_bytes(b"no newline at all")
+    empty = tmp / "raw-20260101T000000Z-host-111-000003.b64"
+    empty.write_bytes(b"")
+    (tmp / ".probe-111-abcd").write_bytes(b"\0" * 10)
+    live = tmp / "raw-20260101T000000Z-host-222-000001.b64"
+    live.write_bytes(base64.b64encode(b"live") + b"\n")
+    holder = os.open(live, os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # a sibling worker still writes this one
+    # a file already in place with the same name (pid reuse after a restart): never overwritten
+    (folder / dead.name).write_bytes(base64.b64encode(b"older") + b"\n")
+    try:
+        sink = FileSink(folder, role="good", settings=make_settings(tmp_path))
+        sink.start()
+        assert (sink.recovered_files, sink.recovered_records) == (1, 2)
+        assert sorted(p.name for p in tmp.iterdir()) == [live.name]
+        sink.close()
+    finally:
+        os.close(holder)
+    assert sorted(base64.b64decode(line) for line in lines(folder)) == [b"older", b"r1", b"r2"]
+    assert (folder / dead.name).read_bytes() == base64.b64encode(b"older") + b"\n"
+
+
+def test_tmp_folder_removed_under_an_open_file_loses_nothing(tmp_path):
+    from collector.sinks import Receipt
+
+    folder = tmp_path / "good"
+    sink = FileSink(folder, role="good", settings=make_settings(tmp_path, file_rotate_seconds=600))
+    sink.start()
+    first = Receipt()
+    sink.put([b"before"], "k", first)
+    assert first.wait(5)
+    shutil.rmtree(folder / ".tmp")  # a clean-up job removes hidden folders
+    second = Receipt()
+    sink.put([b"after"], "k", second)
+    assert second.wait(5)
+    sink.close()
+    assert sorted(base64.b64decode(line) for line in lines(folder)) == [b"after", b"before"]
