@@ -70,6 +70,9 @@ SALT_ENV = "PSEUDONYMIZATION_SALT"
 MIN_SALT_BYTES = 16  # 128 bits: what a brute force of the salt itself must get through
 _TERMINAL = "\0all"  # trie marker: this path and everything below it
 _SENSITIVE_MESSAGE_KEYS = ("value", "json", "targets")
+_PATH_MESSAGE_KEYS = ("message", "path")
+_QUOTED_KEY = re.compile(r"\['((?:[^'\\]|\\.)*)'\]")  # a key in a JSON path that is not a plain name
+_EVENT_KEY = re.compile(r"(\$\[[0-9]+\])\.([A-Za-z_][A-Za-z0-9_]*)")  # a name of an event of a tp2 body
 # Schema-describing parameters that carry no user data when they hold an Iglu URI (the Iglu webhook's ``schema``).
 _SCHEMA_PARAMETERS = frozenset(("schema",))
 _JSON_PARAMETERS = {"ue_pr": "unstruct_event", "ue_px": "unstruct_event", "co": "contexts", "cx": "contexts"}
@@ -579,15 +582,26 @@ class Pseudonymizer:
                 out[name] = self._hash.text(value)
         return out
 
-    def _message(self, message):
+    def _message(self, message, parameters: bool = False):
+        """Failure messages: their values hashed; in the JSON paths they quote (``message``, ``path``), keys
+        that are not plain names hashed (``$['jane@example.com']``), and with ``parameters`` (the events of a
+        tp2 body) every name outside the tracker protocol (``$[0].janedoe``)."""
         if isinstance(message, dict):
             return {
-                k: self._all_leaves(v) if k in _SENSITIVE_MESSAGE_KEYS else self._message(v)
+                k: self._all_leaves(v) if k in _SENSITIVE_MESSAGE_KEYS
+                else self._path_keys(v, parameters) if k in _PATH_MESSAGE_KEYS and isinstance(v, str)
+                else self._message(v, parameters)
                 for k, v in message.items()
             }
         if isinstance(message, list):
-            return [self._message(m) for m in message]
+            return [self._message(m, parameters) for m in message]
         return message
+
+    def _path_keys(self, text: str, parameters: bool) -> str:
+        text = _QUOTED_KEY.sub(lambda m: f"['{self._hash.text(m[1])}']", text)
+        if parameters:
+            text = _EVENT_KEY.sub(lambda m: f"{m[1]}.{self._name(m[2])}", text)
+        return text
 
     def bad_row(self, bad: BadRow) -> BadRow:
         """A bad row with nothing outside the policy left in clear; its raw record, if the pipeline attached
@@ -646,7 +660,7 @@ class Pseudonymizer:
         return self._hash.text(node) if isinstance(node, str) else node
 
     def _bad_row_data(self, kind: str, data: dict) -> dict:
-        failure = self._message(data["failure"])
+        failure = self._message(data["failure"], kind in ("adapter_failures", "tracker_protocol_violations"))
         payload = data["payload"]
         if isinstance(payload, str):  # format and size violations, generic errors: unparsed bytes
             payload = self._hash.opaque(payload)
