@@ -11,7 +11,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         summary = run(argv)
-    except ConfigurationError as exc:
+    except (ConfigurationError, FileNotFoundError) as exc:  # FileNotFoundError: no input file matches
         print(f"snowplow-pipeline: {exc}", file=sys.stderr)
         return 2
     print(summary.report())
