@@ -251,7 +251,11 @@ URL_COMPONENTS = [
     ("https://example.com:443/", ("https", "example.com", 443, "/", None, None)),
     ("HTTPS://Example.COM/Path%20x?Q=%41", ("https", "example.com", 443, "/Path%20x", "Q=%41", None)),
     ("http://[2001:db8::1]:81/v6", ("http", "2001:db8::1", 81, "/v6", None, None)),
-    ("android-app://com.example.app/", ("android-app", "com.example.app", None, "/", None, None)),
+    # Snowplow: 443 for https, 80 for every other scheme when the URL has no port
+    ("android-app://com.example.app/", ("android-app", "com.example.app", 80, "/", None, None)),
+    ("file:///home/jane/page.html", ("file", None, 80, "/home/jane/page.html", None, None)),
+    ("ftp://files.example.com/a.txt", ("ftp", "files.example.com", 80, "/a.txt", None, None)),
+    ("ftp://files.example.com:2121/a.txt", ("ftp", "files.example.com", 2121, "/a.txt", None, None)),
 ]
 
 

@@ -53,7 +53,6 @@ _MAX_INTEGER_TEXT = 12  # a sign and the 10 digits of a 32-bit integer, with a l
 _MAX_TIMESTAMP_TEXT = 16  # a sign and the 15 digits of a millisecond timestamp in year 9999 (and one to spare)
 _MAX_DECIMAL_TEXT = 64  # far more digits than a double or Snowplow's decimal columns keep
 _DIMENSIONS_TEXT = re.compile(r"([0-9]+)x([0-9]+)")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class ParseError(ValueError):
@@ -281,10 +280,13 @@ def header_value(headers: Sequence[str] | None, name: str) -> str | None:
 
 
 def split_url(url: str, prefix: str, event: dict) -> None:
-    """Fill ``<prefix>_urlscheme/host/port/path/query/fragment``; raise ValueError if not a URL."""
+    """Fill ``<prefix>_urlscheme/host/port/path/query/fragment``; raise ValueError if not a URL.
+
+    Without a port in the URL the port is 443 for https and 80 for any other scheme (``file:``,
+    ``android-app:``...), as Snowplow's ``explodeUri`` sets it."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower() or None
-    port = parts.port or _DEFAULT_PORTS.get(scheme)
+    port = parts.port or (443 if scheme == "https" else 80)
     for suffix, value in (
         ("urlscheme", scheme), ("urlhost", parts.hostname), ("urlport", port),
         ("urlpath", parts.path or None), ("urlquery", parts.query or None),
