@@ -15,15 +15,17 @@ message never quotes the document. Callers turn it into a bad row as they do any
 from __future__ import annotations
 
 import json
-import re
 
 import orjson
 
 MAX_JSON_DEPTH = 50
 _INT_MIN, _INT_MAX = -(2 ** 63), 2 ** 64 - 1
 # orjson keeps integers of up to 19 digits (and unsigned 64-bit ones of 20) exact; only a run of 19
-# digits or more can be a number it changes, so only then are the integers checked one by one.
-_LONG_DIGITS = re.compile(r"[0-9]{19}")
+# digits or more can be a number it changes, so only then are the integers checked one by one. The
+# runs are found, and the brackets counted, in one pass: every digit becomes "0", every opening bracket
+# "[" and every other byte " " (a fraction of what a regex search costs).
+_SKELETON = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x5B if byte in b"[{" else 0x20 for byte in range(256))
+_LONG_DIGITS = b"0" * 19
 
 
 class JsonRejected(ValueError):
@@ -34,8 +36,11 @@ def loads(text: str | bytes):
     """The parsed document; raises ``orjson.JSONDecodeError`` or :class:`JsonRejected` (both ValueErrors)."""
     value = orjson.loads(text)
     if isinstance(value, (dict, list)):
-        _check_depth(value, text)
-        if _LONG_DIGITS.search(text if isinstance(text, str) else text.decode("utf-8", "replace")):
+        skeleton = (text.encode("utf-8") if isinstance(text, str) else text).translate(_SKELETON)
+        # fewer brackets than the limit cannot nest beyond it: most documents skip the walk
+        if skeleton.count(b"[") > MAX_JSON_DEPTH and depth(value) > MAX_JSON_DEPTH:
+            raise JsonRejected(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        if _LONG_DIGITS in skeleton:
             json.loads(text, parse_int=_exact_int)
     return value
 
@@ -55,16 +60,6 @@ def depth(value) -> int:
         deepest = max(deepest, level)
         stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
     return deepest
-
-
-def _check_depth(value, text) -> None:
-    # A document with fewer brackets than the limit cannot be nested beyond it: most events skip the walk.
-    if isinstance(text, bytes):
-        brackets = text.count(b"[") + text.count(b"{")
-    else:
-        brackets = text.count("[") + text.count("{")
-    if brackets > MAX_JSON_DEPTH and depth(value) > MAX_JSON_DEPTH:
-        raise JsonRejected(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
 
 
 def _exact_int(digits: str) -> int:

@@ -70,6 +70,7 @@ SALT_ENV = "PSEUDONYMIZATION_SALT"
 MIN_SALT_BYTES = 16  # 128 bits: what a brute force of the salt itself must get through
 _TERMINAL = "\0all"  # trie marker: this path and everything below it
 _SENSITIVE_MESSAGE_KEYS = ("value", "json", "targets")
+_SHAPE_CACHE = 4096  # values remembered per shaped field
 _PATH_MESSAGE_KEYS = ("message", "path")
 _QUOTED_KEY = re.compile(r"\['((?:[^'\\]|\\.)*)'\]")  # a key in a JSON path that is not a plain name
 _EVENT_KEY = re.compile(r"(\$\[[0-9]+\])\.([A-Za-z_][A-Za-z0-9_]*)")  # a name of an event of a tp2 body
@@ -368,7 +369,8 @@ class Pseudonymizer:
         self._hash = Hasher(salt)
         self._recovery = recovery
         self._validate = validate
-        self._shaped = tuple(name for name in FIELD_SHAPES if name in policy.atomic_allowlist)
+        # the allowlisted fields with a shape, and what their values were found to be (they repeat: cached)
+        self._shaped = {name: {} for name in FIELD_SHAPES if name in policy.atomic_allowlist}
 
     # ---- JSON values ---------------------------------------------------------------------------
 
@@ -452,9 +454,16 @@ class Pseudonymizer:
                 out[name] = self.envelope(name, value)
             elif isinstance(value, str):
                 out[name] = text(value)
-        for name in self._shaped:  # allowlisted text that is not what its field holds is free text
+        for name, known in self._shaped.items():  # allowlisted text that is not what its field holds is free text
             value = out.get(name)
-            if value is not None and not field_fits(name, value):
+            if value is None:
+                continue
+            fits = known.get(value)
+            if fits is None:
+                if len(known) >= _SHAPE_CACHE:
+                    known.clear()
+                fits = known[value] = field_fits(name, value)
+            if not fits:
                 out[name] = text(value)
         return out
 
