@@ -353,6 +353,14 @@ def test_iglu_webhook_get():
                       "eid": "e1"}
 
 
+def test_iglu_webhook_get_empty_and_bare_parameters_are_null():
+    # Snowplow's IgluAdapter: "source=" and "tracking_id=" become null in the event's data
+    events = adapt_params(payload(IGLU, f"schema={SCHEMA}&name=download&source=&tracking_id&aid=&nuid="))
+    inner, params = webhook_event(events[0])
+    assert inner == {"schema": SCHEMA, "data": {"name": "download", "source": None, "tracking_id": None}}
+    assert params == {"tv": "com.snowplowanalytics.iglu-v1", "e": "ue", "p": "app", "aid": "", "nuid": ""}
+
+
 def test_iglu_webhook_get_defaults_the_platform_to_app():
     inner, params = webhook_event(adapt_params(payload(IGLU, f"schema={SCHEMA}&a=1"))[0])
     assert (inner["data"], params["p"]) == ({"a": "1"}, "app")

@@ -47,6 +47,7 @@ BASE = {
 PAGE_VIEW = {"event": "page_view", "event_vendor": "com.snowplowanalytics.snowplow", "event_name": "page_view",
              "event_format": "jsonschema", "event_version": "1-0-0"}
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}")
+UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
 def raw_line(path: str = "/i", querystring: str | None = None, body: str | None = None,
@@ -125,10 +126,17 @@ def _resolver(tmp_path: Path, schemas: dict) -> Path:
 
 
 def assert_event(actual: dict, expected: dict) -> None:
-    """Every field: those in ``expected`` (with BASE) have these values, all others are empty."""
+    """Every field: those in ``expected`` (with BASE) have these values, all others are empty.
+
+    An expected value that is a compiled pattern must match the whole field (event ids the pipeline
+    derives when the tracker sent none)."""
     want = {**BASE, **expected}
     assert _TIMESTAMP.fullmatch(actual["etl_tstamp"])
     got = {name: value for name, value in actual.items() if value != "" and name != "etl_tstamp"}
+    for name, pattern in list(want.items()):
+        if isinstance(pattern, re.Pattern):
+            assert pattern.fullmatch(got.pop(name, "")), (name, actual.get(name))
+            del want[name]
     for name in JSON_FIELDS:  # compare JSON as JSON, and the envelope schema exactly
         if name in got:
             got[name] = json.loads(got[name])
@@ -195,4 +203,32 @@ def test_ports_default_to_80_for_every_scheme_but_https(tmp_path):
         "page_urlport": "8080", "page_urlpath": "/x",
         "page_referrer": "ftp://files.example.com:2121/", "refr_urlscheme": "ftp",
         "refr_urlhost": "files.example.com", "refr_urlport": "2121", "refr_urlpath": "/",
+    })
+
+
+# ---- 2. Iglu webhook: empty and bare parameters ------------------------------------------------------
+
+WEBHOOK = "iglu:com.acme/webhook/jsonschema/1-0-0"
+WEBHOOK_SCHEMA = {  # null, or a non-empty string: an empty string would not validate
+    "$schema": "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#",
+    "self": {"vendor": "com.acme", "name": "webhook", "format": "jsonschema", "version": "1-0-0"},
+    "type": "object",
+    "properties": {key: {"type": ["string", "null"], "minLength": 1} for key in ("name", "source", "tracking_id")},
+    "additionalProperties": False,
+}
+WEBHOOK_EVENT = {"event": "unstruct", "event_vendor": "com.acme", "event_name": "webhook",
+                 "event_format": "jsonschema", "event_version": "1-0-0",
+                 "v_tracker": "com.snowplowanalytics.iglu-v1", "user_ipaddress": COLLECTOR_IP}
+
+
+def test_iglu_webhook_empty_and_bare_parameters_are_null(tmp_path):
+    """Snowplow's IgluAdapter: ``source=`` and a bare ``tracking_id`` are null in the event's data."""
+    query = f"schema={WEBHOOK}&name=download&source=&tracking_id&aid=hooks"
+    events, bad = enrich(tmp_path, [raw_line("/com.snowplowanalytics.iglu/v1", query)],
+                         registry={"com.acme/webhook/jsonschema/1-0-0": WEBHOOK_SCHEMA})
+    assert bad == []
+    assert_event(events[0], {
+        **WEBHOOK_EVENT, "event_id": UUID4, "app_id": "hooks", "platform": "app",
+        "unstruct_event": {"schema": UNSTRUCT, "data": {"schema": WEBHOOK, "data": {
+            "name": "download", "source": None, "tracking_id": None}}},
     })

@@ -293,7 +293,9 @@ class AdapterRegistry:
             raise failure({"field": "schema", "value": schema,
                            "expectation": f"a valid Iglu schema URI ({exc.code})"}) from None
         if not body:
-            data = {k: v for k, v in query.items() if k not in _IGLU_NOT_DATA}
+            # An empty or bare parameter (``?a=&b``) is JSON null in the event, as in Snowplow's IgluAdapter;
+            # the parameters copied onto the event (``aid``, ``nuid``...) keep their text.
+            data = {k: (v if v != "" else None) for k, v in query.items() if k not in _IGLU_NOT_DATA}
             return [_iglu_event(schema, data, query, "app", source)]
         if content_type in _JSON_CONTENT_TYPES:
             parsed = self._json_body(source, body)
