@@ -22,6 +22,7 @@ answering 200); the Kinesis sink does not (200 once buffered, as Snowplow's coll
 from __future__ import annotations
 
 import binascii
+import errno
 import fcntl
 import logging
 import os
@@ -433,6 +434,7 @@ class FileSink(BufferedSink):
         self.extension = "b64" if role == "good" else "jsonl"
         self.encode = _base64_line if role == "good" else _json_line
         self._current: _File | None = None
+        self._dsync = hasattr(os, "RWF_DSYNC") and hasattr(os, "pwritev")
         self._unplaced: list[_File] = []  # closed files whose rename failed; still open and locked
         self._rename_streak = 0  # consecutive rounds of failed renames
         self._rename_retry_at = 0.0
@@ -475,16 +477,10 @@ class FileSink(BufferedSink):
         if self._current is None:
             self._new_file()
         entry = self._current
-        if not self._linked(entry):
-            self._relink(entry)  # else what follows would be written to a file nobody can find
         data = b"".join(item[0] for item in batch)
         start = entry.size
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(entry.fd, view)
-                view = view[written:]
-            os.fdatasync(entry.fd)
+            self._write_synced(entry.fd, data, start)
         except OSError:
             try:
                 os.ftruncate(entry.fd, start)  # keep whole, acknowledged lines only; the batch is refused
@@ -500,8 +496,35 @@ class FileSink(BufferedSink):
             self._close_file()
         return []
 
+    def _write_synced(self, fd: int, data: bytes, offset: int) -> None:
+        """Write ``data`` at ``offset`` and make it durable before returning.
+
+        One system call where the kernel has it (``pwritev`` with ``RWF_DSYNC``, the same guarantee as write +
+        ``fdatasync``): each system call of the writer thread gives the GIL up and waits to get it back from a
+        busy event loop, so two calls per round cost about twice the latency of one.
+        """
+        view = memoryview(data)
+        if self._dsync:
+            try:
+                while view:
+                    written = os.pwritev(fd, [view], offset, os.RWF_DSYNC)
+                    view = view[written:]
+                    offset += written
+                return
+            except OSError as exc:
+                if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                    raise
+                self._dsync = False  # this file system does not take the flag: write, then fdatasync
+        while view:
+            written = os.pwrite(fd, view, offset)
+            view = view[written:]
+            offset += written
+        os.fdatasync(fd)
+
     def _tick(self) -> None:
         entry = self._current
+        if entry is not None and not self._linked(entry):
+            self._relink(entry)  # someone removed .tmp/ or the folder under the open file
         if entry is not None and time.monotonic() - entry.opened_at >= self.rotate_seconds:
             self._close_file()
         if self._unplaced and time.monotonic() >= self._rename_retry_at:
