@@ -367,3 +367,25 @@ def test_event_enricher_rejects_oversized_integers_and_dimensions():
             enricher.enrich(raw, b"seed", 0)
         assert type(caught.value).__name__ == "EnrichmentError"
         assert caught.value.bad_row.type_name == "schema_violations"
+
+
+def test_pseudonyms_of_long_values_are_not_cached():
+    from transforms.pseudonymize import Hasher
+
+    hasher = Hasher(b"s" * 16, cache_size=4)
+    long_value = SECRET * 10_000
+    assert hasher.text(long_value) == hmac_hex(long_value, b"s" * 16)
+    assert hasher.text("short") == hmac_hex("short", b"s" * 16)
+    cached = hasher.text.__closure__  # the cache is the wrapped lru_cache: only the short value entered it
+    lru = next(cell.cell_contents for cell in cached if hasattr(cell.cell_contents, "cache_info"))
+    assert lru.cache_info().currsize == 1
+
+
+def test_an_entity_with_thousands_of_failures_makes_a_bounded_bad_row():
+    from transforms.iglu import MAX_DATA_REPORTS
+
+    # yauaa_context allows no additional properties: 5,000 of them are 5,000 failures, of which 100 are reported
+    messages = Validator(Resolver.embedded()).validate(
+        {"schema": "iglu:nl.basjes/yauaa_context/jsonschema/1-0-0",
+         "data": {"deviceClass": "Desktop", **{f"extra{i}": i for i in range(5000)}}})
+    assert 0 < len(messages[0]["error"]["dataReports"]) <= MAX_DATA_REPORTS

@@ -610,6 +610,7 @@ def _repository_from_config(conf: Any) -> _Repository:
 # --------------------------------------------------------------------------------------------------------------
 
 _DRAFT4 = "http://json-schema.org/draft-04/schema#"
+MAX_DATA_REPORTS = 100  # failures reported per schema in a bad row; the rest are left out
 _STRIPPED_KEYWORDS = ("$schema", "self", "$supersededBy")
 
 # The same format assertions for fastjsonschema (fast path) and jsonschema (error collection), so they agree.
@@ -796,6 +797,9 @@ class _CompiledSchema:
             seen: set = set()
             for err in self._slow.iter_errors(data):
                 reports.extend(_reports_for_error(err, seen))
+                if len(reports) >= MAX_DATA_REPORTS:  # an array of a million bad items: a bounded bad row
+                    del reports[MAX_DATA_REPORTS:]
+                    break
         except Exception:  # unresolvable $ref, exotic schema: fall back to fastjsonschema's message
             reports = []
         if not reports:

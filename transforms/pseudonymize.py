@@ -71,6 +71,7 @@ MIN_SALT_BYTES = 16  # 128 bits: what a brute force of the salt itself must get 
 _TERMINAL = "\0all"  # trie marker: this path and everything below it
 _SENSITIVE_MESSAGE_KEYS = ("value", "json", "targets")
 _SHAPE_CACHE = 4096  # values remembered per shaped field
+_MAX_CACHED_TEXT = 512  # the longest value whose pseudonym is cached: the cache holds at most ~40 MB
 _PATH_MESSAGE_KEYS = ("message", "path")
 _QUOTED_KEY = re.compile(r"\['((?:[^'\\]|\\.)*)'\]")  # a key in a JSON path that is not a plain name
 _EVENT_KEY = re.compile(r"(\$\[[0-9]+\])\.([A-Za-z_][A-Za-z0-9_]*)")  # a name of an event of a tp2 body
@@ -227,7 +228,13 @@ class Hasher:
             # hmac.digest is OpenSSL's one-shot HMAC: the same value as hmac.new(...).hexdigest(), faster
             return hmac.digest(salt, text.encode("utf-8"), "sha256").hex()
 
-        self.text = lru_cache(maxsize=cache_size)(pseudonym)
+        cached = lru_cache(maxsize=cache_size)(pseudonym)
+
+        def text(value: str) -> str:
+            # only short values repeat; a long one (a body of a megabyte) would pin its text in the cache
+            return cached(value) if len(value) <= _MAX_CACHED_TEXT else pseudonym(value)
+
+        self.text = text
 
     def leaf(self, value):
         """A JSON leaf's pseudonym: strings as they are, numbers and booleans as JSON text, null kept."""
