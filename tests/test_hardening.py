@@ -389,3 +389,15 @@ def test_an_entity_with_thousands_of_failures_makes_a_bounded_bad_row():
         {"schema": "iglu:nl.basjes/yauaa_context/jsonschema/1-0-0",
          "data": {"deviceClass": "Desktop", **{f"extra{i}": i for i in range(5000)}}})
     assert 0 < len(messages[0]["error"]["dataReports"]) <= MAX_DATA_REPORTS
+
+
+def test_two_salts_in_one_process_give_two_pseudonymizers(monkeypatch):
+    from transforms.config import PipelineConfig
+    from transforms.pseudonymize import SALT_ENV
+
+    config = PipelineConfig()  # the salt from the environment of the worker
+    monkeypatch.setenv(SALT_ENV, "first-salt-of-16-bytes")
+    first = config.pseudonymizer().event({"user_id": "u1"})["user_id"]
+    monkeypatch.setenv(SALT_ENV, "second-salt-of-16-bytes")
+    second = config.pseudonymizer().event({"user_id": "u1"})["user_id"]
+    assert (first, second) == (hmac_hex("u1", b"first-salt-of-16-bytes"), hmac_hex("u1", b"second-salt-of-16-bytes"))

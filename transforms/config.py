@@ -6,6 +6,7 @@ shared by the DoFns that need them (compiled schemas, loaded assets, the HMAC ke
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import dataclass, field
 
@@ -67,6 +68,8 @@ class PipelineConfig:
         return _shared(("recovery", self.recovery), self.recovery.read)
 
     def pseudonymizer(self) -> Pseudonymizer:
-        return _shared(("pseudonymizer", self.pseudonymization_config, self.salt, self.recovery, self.iglu_resolver),
-                       lambda: Pseudonymizer(self.policy(), self.salt.read(), recovery=self.recovery_keyring(),
-                                             validate=self.validator().validate))
+        salt = self.salt.read()  # the cache is keyed by the salt itself: a new salt never meets an old pseudonymizer
+        key = ("pseudonymizer", self.pseudonymization_config, hashlib.sha256(salt).digest(), self.recovery,
+               self.iglu_resolver)
+        return _shared(key, lambda: Pseudonymizer(self.policy(), salt, recovery=self.recovery_keyring(),
+                                                  validate=self.validator().validate))
