@@ -64,3 +64,9 @@ class KinesisOptions(PipelineOptions):
         parser.add_argument("--allowed_lateness_seconds", type=int, default=3600,
                             help="Records behind the watermark by up to this long still get written, in extra "
                                  "files of their window (default 3600).")
+
+
+def describe_options(parser) -> None:
+    """Add the pipeline's own options to an argparse ``parser``, one group per options class (for ``--help``)."""
+    for options in (SnowplowOptions, KinesisOptions):
+        options._add_argparse_args(parser.add_argument_group(options.__doc__.splitlines()[0].rstrip(".")))

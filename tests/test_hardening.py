@@ -401,3 +401,12 @@ def test_two_salts_in_one_process_give_two_pseudonymizers(monkeypatch):
     monkeypatch.setenv(SALT_ENV, "second-salt-of-16-bytes")
     second = config.pseudonymizer().event({"user_id": "u1"})["user_id"]
     assert (first, second) == (hmac_hex("u1", b"first-salt-of-16-bytes"), hmac_hex("u1", b"second-salt-of-16-bytes"))
+
+
+def test_help_lists_the_pipelines_own_options(capsys):
+    assert cli.main(["--help"]) == 0
+    text = capsys.readouterr().out
+    for option in ("--input", "--raw_bad_input", "--output", "--good_format", "--salt_file", "--recovery_key_file",
+                   "--pseudonymization_config", "--iglu_resolver", "--enrichments", "--kinesis_stream"):
+        assert option in text
+    assert "default: parquet" in text and "Exit status" in text
