@@ -232,3 +232,35 @@ def test_iglu_webhook_empty_and_bare_parameters_are_null(tmp_path):
         "unstruct_event": {"schema": UNSTRUCT, "data": {"schema": WEBHOOK, "data": {
             "name": "download", "source": None, "tracking_id": None}}},
     })
+
+
+# ---- 3. IP address: ip parameter, X-Forwarded-For, Forwarded, ports -----------------------------------
+
+def test_user_ipaddress_as_snowplow_extracts_it(tmp_path):
+    """The ``ip`` parameter wins, first address only; else the first X-Forwarded-For that holds an
+    address; else ``Forwarded: for=`` (RFC 7239); else the collector's address. Ports, quotes and
+    IPv6 brackets are removed."""
+    cases = {  # event id -> (ip parameter, headers, expected user_ipaddress)
+        "00000000-0000-4000-8000-000000000031": ("192.0.2.99, 10.0.0.1", ["X-Forwarded-For: 198.51.100.1"],
+                                                 "192.0.2.99"),
+        "00000000-0000-4000-8000-000000000032": (None, ["X-Forwarded-For: localhost"], COLLECTOR_IP),
+        "00000000-0000-4000-8000-000000000033": (None, ["X-Forwarded-For: unknown",
+                                                        'Forwarded: for="[2001:db8::1]:443";proto=https'],
+                                                 "2001:db8::1"),
+        "00000000-0000-4000-8000-000000000034": (None, ["X-Forwarded-For: 203.0.113.7:8080, 10.0.0.1"],
+                                                 "203.0.113.7"),
+        "00000000-0000-4000-8000-000000000035": (None, ["Forwarded: for=192.0.2.60:4711, for=10.0.0.1",
+                                                        "X-Forwarded-For: 129.78.138.66"], "129.78.138.66"),
+        "00000000-0000-4000-8000-000000000036": (None, ["Forwarded: for=192.0.2.60:4711;by=10.0.0.9"],
+                                                 "192.0.2.60"),
+    }
+    lines = []
+    for eid, (ip, headers, _) in cases.items():
+        params = dict(e="pv", p="web", tv="js-3.0.0", eid=eid, **({"ip": ip} if ip else {}))
+        lines.append(raw_line(querystring=qs(**params), headers=headers))
+    events, bad = enrich(tmp_path, lines)
+    assert bad == []
+    events = by_id(events)
+    for eid, (_, _, expected) in cases.items():
+        assert_event(events[eid], {**PAGE_VIEW, "platform": "web", "v_tracker": "js-3.0.0", "event_id": eid,
+                                   "user_ipaddress": expected})

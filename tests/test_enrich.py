@@ -219,6 +219,22 @@ def test_network_userid_nuid_overrides_the_cookie_and_tnuid_wins(params, expecte
     (["Host: c.example", "X-Real-Ip: 192.0.2.1"], "10.0.0.3", {}, "10.0.0.3"),
     (["X-Forwarded-For: 198.51.100.1"], "10.0.0.3", {"ip": "192.0.2.99"}, "192.0.2.99"),
     (None, None, {}, None),
+    # Snowplow's IpAddressExtractor and extractIp (issue 14):
+    (None, "10.0.0.3", {"ip": "192.0.2.99, 10.0.0.1"}, "192.0.2.99"),  # ip: only its first address
+    (["X-Forwarded-For: localhost"], "10.0.0.3", {}, "10.0.0.3"),  # not an address: the next source
+    (["X-Forwarded-For: unknown"], "10.0.0.3", {}, "10.0.0.3"),
+    (["X-Forwarded-For: unknown", "Forwarded: for=192.0.2.43"], "10.0.0.3", {}, "192.0.2.43"),
+    (["X-Forwarded-For: 203.0.113.7:8080"], "10.0.0.3", {}, "203.0.113.7"),  # ports removed
+    (["X-Forwarded-For: [1fff:0:a88:85a3::ac1f]:8001"], "10.0.0.3", {}, "1fff:0:a88:85a3::ac1f"),
+    (['X-Forwarded-For: "[2001:0db8:85a3:0000:0000:8a2e:0370:7334]"'], "10.0.0.3", {},
+     "2001:0db8:85a3:0000:0000:8a2e:0370:7334"),
+    (["Forwarded: for=129.78.138.66, 129.78.64.103"], "10.0.0.3", {}, "129.78.138.66"),
+    (['Forwarded: for="[2001:db8::1]:443", for=129.78.138.56'], "10.0.0.3", {}, "2001:db8::1"),
+    (["Forwarded: for=192.0.2.60;proto=http;by=203.0.113.43"], "10.0.0.3", {}, "192.0.2.60"),
+    (["Forwarded: for=2.2.2.2", "X-Forwarded-For: 1.1.1.1"], "10.0.0.3", {}, "1.1.1.1"),  # XFF first
+    (["Forwarded: for=_hidden"], "10.0.0.3", {}, "10.0.0.3"),  # an obfuscated identifier
+    (["Forwarded: for=unknown"], "10.0.0.3", {}, "10.0.0.3"),
+    (["Forwarded: for=192.0.2.43"], "10.0.0.3", {"ip": "192.0.2.99"}, "192.0.2.99"),  # ip wins
 ])
 def test_user_ipaddress(headers, ip_address, params, expected):
     event = enrich(params, headers=headers, ip_address=ip_address)
@@ -427,9 +443,9 @@ def test_a_rejected_event_still_has_an_event_id_and_its_parsed_fields():
     ({"tr_cu": "EURO"}, {}, [("tr_currency", 3, "EURO")]),
     ({"url": "https://e.example/" + "p" * 4079}, {},
      [("page_url", 4096, "https://e.example/" + "p" * 4079), ("page_urlpath", 3000, "/" + "p" * 4079)]),
-    ({}, {"headers": ["X-Forwarded-For: " + "1" * 129]}, [("user_ipaddress", 128, "1" * 129)]),
+    ({"ip": "1" * 129}, {}, [("user_ipaddress", 128, "1" * 129)]),
     ({"ua": "u" * 1001, "se_la": "l" * 4097}, {}, [("se_label", 4096, "l" * 4097), ("useragent", 1000, "u" * 1001)]),
-], ids=["app_id", "tr_currency", "page_url_and_path", "forwarded_ip", "two_fields"])
+], ids=["app_id", "tr_currency", "page_url_and_path", "ip_param", "two_fields"])
 def test_over_long_fields_are_schema_violations(params, source, reports):
     kind, messages = rejected(params, **source)
     assert kind == "schema_violations"

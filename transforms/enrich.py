@@ -147,6 +147,15 @@ def _dimensions(value: str) -> tuple[int, int]:
     return _int_range(int(match[1])), _int_range(int(match[2]))
 
 
+def first_ip(text: str) -> str:
+    """The first address of a comma-, space- or pipe-separated list (X-Forwarded-For style), as
+    Snowplow reads ``user_ipaddress`` (the collector's address and the ``ip`` parameter)."""
+    text = text.strip()
+    for separator in (",", " ", "|"):
+        text = text.split(separator, 1)[0]
+    return text.strip()
+
+
 # Tracker parameter -> (field or pair of fields, parser). Later keys in an alias group win.
 _SCALAR_PARAMETERS: dict[str, tuple[str, Callable]] = {
     "e": ("event", _event_type), "aid": ("app_id", _string), "p": ("platform", _platform),
@@ -157,7 +166,7 @@ _SCALAR_PARAMETERS: dict[str, tuple[str, Callable]] = {
     "uid": ("user_id", _string), "duid": ("domain_userid", _string), "nuid": ("network_userid", _string),
     "tnuid": ("network_userid", _string), "sid": ("domain_sessionid", _uuid),
     "vid": ("domain_sessionidx", _integer), "fp": ("user_fingerprint", _string),
-    "ip": ("user_ipaddress", _string), "ua": ("useragent", _string),
+    "ip": ("user_ipaddress", first_ip), "ua": ("useragent", _string),
     "url": ("page_url", _string), "page": ("page_title", _string), "refr": ("page_referrer", _string),
     "lang": ("br_lang", _string), "cs": ("doc_charset", _string), "cd": ("br_colordepth", _string),
     "tz": ("os_timezone", _string), "cookie": ("br_cookies", _boolean),
@@ -261,11 +270,44 @@ def derive_event_id(seed: bytes, index: int) -> str:
     return str(uuid.UUID(bytes=digest[:16], version=4))
 
 
-def first_ip(text: str) -> str:
-    """The first address of a comma-, space- or pipe-separated list (X-Forwarded-For style)."""
-    for separator in (",", " ", "|"):
-        text = text.split(separator, 1)[0]
-    return text.strip()
+# What Snowplow's IpAddressExtractor takes from a forwarding header (matched on the lower-cased header):
+# after an optional quote and bracket, a dotted IPv4 quad (a port or anything after it dropped), else the
+# leading run of hex digits, dots and colons (an IPv6 address, cut at its closing bracket). Text that does
+# not start so (``unknown``, ``localhost``, RFC 7239's obfuscated ``_hidden``) is not an address.
+_PROXIED_IPV4 = re.compile(r'"?\[?([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})')
+_PROXIED_IPV6 = re.compile(r'"?\[?([0-9a-f.:]+)')
+
+
+def proxied_address(text: str) -> str | None:
+    """A client address as a proxy writes it (``203.0.113.7``, ``203.0.113.7:8080``, ``2001:db8::1``,
+    ``"[2001:db8::1]:443"``): the address without quotes, brackets or port, as Snowplow extracts it;
+    None when the text does not start with one."""
+    text = text.strip().lower()
+    match = _PROXIED_IPV4.match(text) or _PROXIED_IPV6.match(text)
+    return match[1] if match else None
+
+
+def client_address(headers: Sequence[str] | None) -> str | None:
+    """The client's address from the forwarding headers, as Snowplow's IpAddressExtractor takes it: the
+    first address of the first ``X-Forwarded-For`` header that starts with one; else the first
+    ``for=`` of a ``Forwarded`` header (RFC 7239) whose first parameter it is; else None (the
+    collector's address is used)."""
+    if not headers:
+        return None
+    forwarded = None
+    for header in headers:
+        name, _, value = header.partition(":")
+        name = name.strip().lower()
+        if name == "x-forwarded-for":
+            address = proxied_address(value.strip().split(",", 1)[0].split(" ", 1)[0].split("|", 1)[0])
+            if address is not None:
+                return address
+        elif name == "forwarded" and forwarded is None:
+            value = value.strip()
+            if value[:4].lower() == "for=":
+                element = value[4:].split(",", 1)[0].split(";", 1)[0]
+                forwarded = proxied_address(element)
+    return forwarded
 
 
 def header_value(headers: Sequence[str] | None, name: str) -> str | None:
@@ -355,8 +397,7 @@ class EventEnricher:
         }
         if source.network_user_id:
             event["network_userid"] = source.network_user_id
-        forwarded = header_value(source.headers, "X-Forwarded-For")
-        address = forwarded or source.ip_address
+        address = client_address(source.headers) or source.ip_address
         if address:
             event["user_ipaddress"] = first_ip(address)
         if source.user_agent:
