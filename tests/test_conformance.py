@@ -264,3 +264,26 @@ def test_user_ipaddress_as_snowplow_extracts_it(tmp_path):
     for eid, (_, _, expected) in cases.items():
         assert_event(events[eid], {**PAGE_VIEW, "platform": "web", "v_tracker": "js-3.0.0", "event_id": eid,
                                    "user_ipaddress": expected})
+
+
+# ---- 4. valid input Snowplow accepts: "null" integers, e=ue alone -------------------------------------
+
+def test_null_integers_and_an_unstruct_event_without_its_event_are_accepted(tmp_path):
+    """Snowplow reads the text ``null`` in integer fields as no value, and accepts ``e=ue`` without
+    ``ue_pr``/``ue_px`` (an unstruct event with no unstruct_event and no schema fields)."""
+    ping, unstruct = "00000000-0000-4000-8000-000000000041", "00000000-0000-4000-8000-000000000042"
+    lines = [
+        raw_line(querystring=qs(e="pp", p="web", tv="js-3.0.0", eid=ping, tid="null", vid="null",
+                                pp_mix="null", pp_max="NULL", pp_miy="0", pp_may="640")),
+        raw_line(querystring=qs(e="ue", p="web", tv="js-3.0.0", eid=unstruct, ti_qu="null")),
+    ]
+    events, bad = enrich(tmp_path, lines)
+    assert bad == []
+    events = by_id(events)
+    common = {"platform": "web", "v_tracker": "js-3.0.0", "user_ipaddress": COLLECTOR_IP}
+    assert_event(events[ping], {
+        **common, "event_id": ping, "event": "page_ping", "pp_yoffset_min": "0", "pp_yoffset_max": "640",
+        "event_vendor": "com.snowplowanalytics.snowplow", "event_name": "page_ping",
+        "event_format": "jsonschema", "event_version": "1-0-0",
+    })
+    assert_event(events[unstruct], {**common, "event_id": unstruct, "event": "unstruct"})

@@ -487,9 +487,23 @@ def test_a_missing_event_type_is_an_enrichment_failure():
         [enrichment_failure("event", None, "the e parameter must be set")]
 
 
-def test_an_unstruct_event_without_its_event_is_an_enrichment_failure():
-    assert rejected({"e": "ue"}) == ("enrichment_failures", [
-        enrichment_failure("unstruct_event", None, "a self-describing event with an Iglu URI")])
+def test_an_unstruct_event_without_ue_pr_or_ue_px_is_accepted_without_an_unstruct_event():
+    # Snowplow accepts e=ue alone: the event has no unstruct_event and no schema fields (issue 14)
+    event = enrich({"e": "ue", "eid": EID})
+    assert event["event"] == "unstruct" and event["event_id"] == EID
+    assert not {"unstruct_event", "event_vendor", "event_name", "event_format", "event_version"} & set(event)
+
+
+@pytest.mark.parametrize("param, field", [
+    ("tid", "txn_id"), ("vid", "domain_sessionidx"), ("ti_qu", "ti_quantity"), ("pp_mix", "pp_xoffset_min"),
+    ("pp_max", "pp_xoffset_max"), ("pp_miy", "pp_yoffset_min"), ("pp_may", "pp_yoffset_max"),
+])
+@pytest.mark.parametrize("text", ["null", "NULL", "Null"])
+def test_the_text_null_in_an_integer_field_is_no_value(param, field, text):
+    # Snowplow's stringToJInteger reads "null" (any case) as no value, not as a parse error
+    event = enrich({"e": "pp", param: text})
+    assert field not in event
+    assert enrich({"e": "pp", param: "7"})[field] == 7
 
 
 @pytest.mark.parametrize("ue_pr", [

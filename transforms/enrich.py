@@ -77,7 +77,14 @@ def _int_range(number: int) -> int:
     return number
 
 
-def _integer(value: str) -> int:
+def _no_value(value: str) -> bool:
+    """Snowplow's integer parsers read the text ``null`` (any case) as no value."""
+    return len(value) == 4 and value.lower() == "null"
+
+
+def _integer(value: str) -> int | None:
+    if _no_value(value):
+        return None
     if len(value) > _MAX_INTEGER_TEXT and _INTEGER_TEXT.fullmatch(value):
         raise ParseError(f"must be at most {_INT_MAX}" if value[0] != "-" else f"must be at least {_INT_MIN}",
                          "maximum" if value[0] != "-" else "minimum")
@@ -86,8 +93,10 @@ def _integer(value: str) -> int:
     return _int_range(int(value))
 
 
-def _integer_lenient(value: str) -> int:
+def _integer_lenient(value: str) -> int | None:
     """Page-ping offsets: trackers send floats, Snowplow keeps the integer part."""
+    if _no_value(value):
+        return None
     if len(value) <= _MAX_INTEGER_TEXT and _INTEGER_TEXT.fullmatch(value):
         return _int_range(int(value))
     return _int_range(int(_decimal(value)))
@@ -409,9 +418,14 @@ class EventEnricher:
             if mapping is not None:
                 field, parse = mapping
                 try:
-                    event[field] = parse(value)
+                    parsed = parse(value)
                 except ParseError as exc:
                     reports.append(atomic_report(field, f"{key}: {exc}", exc.keyword, value))
+                else:
+                    if parsed is None:  # "null" in an integer field: no value
+                        event.pop(field, None)
+                    else:
+                        event[field] = parsed
                 continue
             pair = _PAIR_PARAMETERS.get(key)
             if pair is not None:
@@ -475,10 +489,9 @@ class EventEnricher:
             schema = _unstruct_schema(envelope)
             if schema is not None:
                 event["event_vendor"], event["event_name"], event["event_format"], event["event_version"] = schema
-            elif envelope is None:
-                failures.append(_failure("unstruct_event", None, "a self-describing event with an Iglu URI"))
-            # else: not an unstruct_event envelope; Iglu validation (the Validate step) reports it as a
-            # schema violation, as Snowplow does, rather than as an enrichment failure.
+            # Without ue_pr / ue_px the event is accepted with no unstruct_event and no schema fields, as
+            # Snowplow does. An envelope that is not an unstruct_event is left to Iglu validation (the
+            # Validate step), which reports it as a schema violation, as Snowplow does.
         elif kind in ATOMIC_EVENT_SCHEMAS:
             (event["event_vendor"], event["event_name"],
              event["event_format"], event["event_version"]) = ATOMIC_EVENT_SCHEMAS[kind]
