@@ -287,3 +287,23 @@ def test_null_integers_and_an_unstruct_event_without_its_event_are_accepted(tmp_
         "event_format": "jsonschema", "event_version": "1-0-0",
     })
     assert_event(events[unstruct], {**common, "event_id": unstruct, "event": "unstruct"})
+
+
+# ---- 5. cookie extractor: a cookie with an empty name --------------------------------------------------
+
+def test_cookie_extractor_extracts_a_cookie_with_an_empty_name(tmp_path):
+    """Snowplow's cookie extractor reads ``=cv2`` as the cookie named "" (extracted when "" is configured)."""
+    config = {"schema": f"{SP}/cookie_extractor_config/jsonschema/1-0-0",
+              "data": {"vendor": "com.snowplowanalytics.snowplow", "name": "cookie_extractor_config",
+                       "enabled": True, "parameters": {"cookies": ["", "ck1", "ck4"]}}}
+    line = raw_line(querystring=qs(e="pv", p="web", tv="js-3.0.0", eid=EID),
+                    headers=["Cookie: ck1;=cv2;ck4=cv4;other=x"])
+    events, bad = enrich(tmp_path, [line], enrichments=[config])
+    assert bad == []
+    assert_event(events[0], {
+        **PAGE_VIEW, "platform": "web", "v_tracker": "js-3.0.0", "event_id": EID, "user_ipaddress": COLLECTOR_IP,
+        "derived_contexts": {"schema": CONTEXTS_1_0_1, "data": [
+            {"schema": "iglu:org.ietf/http_cookie/jsonschema/1-0-0", "data": {"name": "ck1", "value": None}},
+            {"schema": "iglu:org.ietf/http_cookie/jsonschema/1-0-0", "data": {"name": "", "value": "cv2"}},
+            {"schema": "iglu:org.ietf/http_cookie/jsonschema/1-0-0", "data": {"name": "ck4", "value": "cv4"}}]},
+    })

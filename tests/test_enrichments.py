@@ -470,6 +470,18 @@ def test_cookie_extractor_docs_example_config(tmp_path):
     assert "derived_contexts" not in enrich([CookieExtractor(["sp"])], headers=["Host: a"])
 
 
+def test_cookie_extractor_reads_bare_empty_and_empty_named_cookies_as_snowplow():
+    # Snowplow's cookie extractor: "ck1" has no value (null), "=cv2" is the cookie named "", "ck3=" is
+    # empty, a quoted value is unquoted; empty items (a trailing ";") are no cookie
+    header = 'Cookie: ck1;=cv2;ck3=;ck4=cv4;ck5="cv5";'
+    event = enrich([CookieExtractor(["ck1", "", "ck3", "ck4", "ck5"])], headers=[header])
+    assert contexts(event, "iglu:org.ietf/http_cookie/jsonschema/1-0-0") == [
+        {"name": "ck1", "value": None}, {"name": "", "value": "cv2"}, {"name": "ck3", "value": ""},
+        {"name": "ck4", "value": "cv4"}, {"name": "ck5", "value": "cv5"}]
+    # a cookie named "" is extracted only when "" is configured
+    assert "derived_contexts" not in enrich([CookieExtractor(["ck4x"])], headers=["Cookie: =cv2"])
+
+
 def test_http_header_extractor_docs_example_configs(tmp_path):
     everything = sdj(f"{SPE}/http_header_extractor_config/jsonschema/1-0-0", "http_header_extractor_config",
                      {"headersPattern": ".*"}, vendor="com.snowplowanalytics.snowplow.enrichments")

@@ -24,12 +24,13 @@ def cookie_pairs(value: str):
     """``(name, value)`` pairs of a ``Cookie`` header value; ``value`` is None for a bare name.
 
     Pairs are separated by ``;`` or ``,`` (as Apache HttpCore's header parser does), names and values
-    are trimmed and a double-quoted value is unquoted.
+    are trimmed and a double-quoted value is unquoted. A pair with an empty name (``=value``) is the
+    cookie named ``""``, as Snowplow's cookie extractor reads it; empty items are skipped.
     """
     for item in _PAIR_SEPARATORS.split(value):
         name, sep, text = item.partition("=")
         name = name.strip()
-        if not name:
+        if not name and not sep:
             continue
         if not sep:
             yield name, None
