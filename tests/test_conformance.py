@@ -307,3 +307,33 @@ def test_cookie_extractor_extracts_a_cookie_with_an_empty_name(tmp_path):
             {"schema": "iglu:org.ietf/http_cookie/jsonschema/1-0-0", "data": {"name": "", "value": "cv2"}},
             {"schema": "iglu:org.ietf/http_cookie/jsonschema/1-0-0", "data": {"name": "ck4", "value": "cv4"}}]},
     })
+
+
+# ---- 6. contexts envelopes are written as contexts 1-0-1 -----------------------------------------------
+
+WEB_PAGE = {"schema": f"{SP}/web_page/jsonschema/1-0-0", "data": {"id": "7d4a4ec8-6d36-4a14-a1a5-34b4a1c1e0f9"}}
+URI_REDIRECT = f"{SP}/uri_redirect/jsonschema/1-0-0"
+
+
+def test_contexts_sent_as_1_0_0_are_written_as_1_0_1(tmp_path):
+    """Snowplow writes the contexts field as ``contexts/jsonschema/1-0-1`` whatever 1-*-* the tracker sent,
+    including when a redirect puts its ``uri_redirect`` context first in a 1-0-0 ``co``."""
+    sent = json.dumps({"schema": CONTEXTS_1_0_0, "data": [WEB_PAGE]})
+    cx = base64.urlsafe_b64encode(sent.encode()).decode().rstrip("=")
+    tp1, redirect = "00000000-0000-4000-8000-000000000061", "00000000-0000-4000-8000-000000000062"
+    lines = [
+        raw_line(querystring=qs(e="pv", p="web", tv="js-3.0.0", eid=tp1, cx=cx)),
+        raw_line("/r/tp2", qs(u="https://www.example.com/landing", e="pv", eid=redirect, co=sent)),
+    ]
+    events, bad = enrich(tmp_path, lines)
+    assert bad == []
+    events = by_id(events)
+    assert_event(events[tp1], {
+        **PAGE_VIEW, "platform": "web", "v_tracker": "js-3.0.0", "event_id": tp1, "user_ipaddress": COLLECTOR_IP,
+        "contexts": {"schema": CONTEXTS_1_0_1, "data": [WEB_PAGE]},
+    })
+    assert_event(events[redirect], {
+        **PAGE_VIEW, "platform": "web", "v_tracker": "r-tp2", "event_id": redirect, "user_ipaddress": COLLECTOR_IP,
+        "contexts": {"schema": CONTEXTS_1_0_1, "data": [
+            {"schema": URI_REDIRECT, "data": {"uri": "https://www.example.com/landing"}}, WEB_PAGE]},
+    })

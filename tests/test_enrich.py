@@ -548,3 +548,34 @@ def test_configured_enrichments_run_in_order_and_their_failures_are_reported():
     assert (kind, messages) == ("enrichment_failures", [
         {"enrichment": {"schemaKey": "iglu:com.acme/e/jsonschema/1-0-0", "identifier": "e"},
          "message": {"error": "lookup timed out"}}])
+
+
+WEB_PAGE = {"schema": "iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0",
+            "data": {"id": "7d4a4ec8-6d36-4a14-a1a5-34b4a1c1e0f9"}}
+
+
+@pytest.mark.parametrize("version", ["1-0-0", "1-0-1"])
+def test_valid_contexts_are_written_as_contexts_1_0_1(version):
+    # Snowplow writes contexts and derived_contexts as contexts/jsonschema/1-0-1, whatever 1-*-* was sent
+    sent = {"schema": f"iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/{version}", "data": [WEB_PAGE]}
+    event = enrich({"co": json.dumps(sent)})
+    event["derived_contexts"] = dict(sent)
+    assert event_validator().event(event) == []
+    expected = {"schema": "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1", "data": [WEB_PAGE]}
+    assert (event["contexts"], event["derived_contexts"]) == (expected, expected)
+
+
+def test_an_empty_contexts_list_is_no_contexts():
+    # Snowplow's formatContexts writes nothing for an empty list of entities
+    event = enrich({"co": json.dumps({"schema": "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1",
+                                      "data": []})})
+    assert event_validator().event(event) == []
+    assert "contexts" not in event
+
+
+def test_invalid_contexts_are_left_as_sent():
+    sent = {"schema": "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-0",
+            "data": [{"schema": WEB_PAGE["schema"], "data": {"id": 42}}]}
+    event = enrich({"co": json.dumps(sent)})
+    assert event_validator().event(event) != []
+    assert event["contexts"] == sent

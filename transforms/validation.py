@@ -7,6 +7,7 @@ _SNOWPLOW = "iglu:com.snowplowanalytics.snowplow"
 PAYLOAD_DATA = SchemaCriterion.parse(f"{_SNOWPLOW}/payload_data/jsonschema/1-*-*")
 UNSTRUCT_EVENT = SchemaCriterion.parse(f"{_SNOWPLOW}/unstruct_event/jsonschema/1-*-*")
 CONTEXTS = SchemaCriterion.parse(f"{_SNOWPLOW}/contexts/jsonschema/1-*-*")
+CONTEXTS_WRITTEN = f"{_SNOWPLOW}/contexts/jsonschema/1-0-1"
 
 
 class EventValidator:
@@ -20,7 +21,11 @@ class EventValidator:
         return self._validator.validate_with_criterion(body, PAYLOAD_DATA)
 
     def event(self, event: dict) -> list[dict]:
-        """The envelope and inner event of ``unstruct_event``, and every entity of the contexts."""
+        """The envelope and inner event of ``unstruct_event``, and every entity of the contexts.
+
+        When all is valid, the contexts envelopes are written as Snowplow writes them: as
+        ``contexts/jsonschema/1-0-1`` whatever 1-*-* version was sent (a redirect's context added to a
+        1-0-0 ``co`` included), and an empty list of entities is no contexts at all."""
         validator = self._validator
         messages: list[dict] = []
         envelope = event.get("unstruct_event")
@@ -37,4 +42,13 @@ class EventValidator:
                 continue
             for entity in envelope["data"]:
                 messages.extend(validator.validate(entity))
+        if not messages:
+            for field in ("contexts", "derived_contexts"):
+                envelope = event.get(field)
+                if envelope is None:
+                    continue
+                if envelope["data"]:
+                    event[field] = {"schema": CONTEXTS_WRITTEN, "data": envelope["data"]}
+                else:
+                    del event[field]
         return messages
