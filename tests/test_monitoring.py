@@ -111,8 +111,8 @@ def collector_exported_names() -> set[str]:
     from collector.metrics import Metrics
 
     class Sink:
-        kind, role, healthy, buffered_bytes, written_records, written_bytes, failed_attempts = (
-            "file", "good", True, 0, 0, 0, 0)
+        kind, role, healthy, buffered_bytes, written_records, written_bytes, failed_attempts, refused_records = (
+            "file", "good", True, 0, 0, 0, 0, 0)
 
     metrics = Metrics()
     metrics.requests[("pixel", 200)] += 1
