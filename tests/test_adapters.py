@@ -131,6 +131,7 @@ def test_tp1_ignores_a_body():
 
 @pytest.mark.parametrize("querystring", [None, ""])
 def test_tp1_without_a_querystring_is_a_tracker_protocol_violation(querystring):
+    # A deliberate difference: Snowplow's Tp1Adapter makes it an adapter failure (README)
     kind, messages = rejected(payload("/i", querystring))
     assert kind == "tracker_protocol_violations"
     assert messages == [{"field": "querystring", "value": querystring,
@@ -319,10 +320,27 @@ def test_redirect_with_e_adds_to_an_existing_cx():
     assert json.loads(decode_base64url(event["cx"]))["data"] == [redirect_entity(), existing["data"][0]]
 
 
-@pytest.mark.parametrize("field, value", [("co", "{not json"), ("cx", "!!!"), ("co", '{"schema":"x","data":5}')])
-def test_redirect_leaves_unreadable_contexts_for_enrich_to_report(field, value):
+@pytest.mark.parametrize("field, value", [("co", '{"schema":"x","data":5}'), ("co", '[1]'),
+                                          ("cx", base64.urlsafe_b64encode(b'{"data":{}}').decode())])
+def test_redirect_leaves_contexts_without_a_data_list_for_iglu_validation(field, value):
     event = adapt_params(payload("/r/tp2", f"u=https%3A%2F%2Fx.example%2F&e=pv&{field}={value}"))[0]
     assert event[field] == value
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("co", "{not json", {"field": "co", "value": "{not json", "error": None}),
+    ("cx", base64.urlsafe_b64encode(b"{not json").decode(), {"field": "cx", "error": None}),
+    ("cx", "!!!", {"field": "cx", "value": "!!!", "expectation": "base64url-encoded contexts"}),
+])
+def test_redirect_with_unreadable_contexts_is_a_tracker_protocol_violation(field, value, message):
+    # Snowplow's redirect adapter cannot add its context to them: a tracker protocol violation (issue 14)
+    kind, messages = rejected(payload("/r/tp2", f"u=https%3A%2F%2Fx.example%2F&e=pv&{field}={value}"))
+    assert kind == "tracker_protocol_violations"
+    assert len(messages) == 1
+    got = messages[0]
+    assert set(got) == set(message) | {"value"}
+    assert got["field"] == field and got["value"] == value
+    assert ("error" in got and got["error"]) or got.get("expectation") == message["expectation"]
 
 
 @pytest.mark.parametrize("querystring", [None, "e=pv", "u="])

@@ -52,10 +52,10 @@ UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9
 
 def raw_line(path: str = "/i", querystring: str | None = None, body: str | None = None,
              content_type: str | None = None, ip: str = COLLECTOR_IP, headers: list[str] | None = None,
-             user_agent: str | None = USER_AGENT, **fields) -> str:
+             user_agent: str | None = USER_AGENT, timestamp: int = COLLECTOR_TSTAMP, **fields) -> str:
     """One raw record as the collector stores it: a base64 Thrift CollectorPayload."""
     payload = CollectorPayload(
-        schema=COLLECTOR_PAYLOAD_SCHEMA, ipAddress=ip, timestamp=COLLECTOR_TSTAMP, encoding="UTF-8",
+        schema=COLLECTOR_PAYLOAD_SCHEMA, ipAddress=ip, timestamp=timestamp, encoding="UTF-8",
         collector=COLLECTOR, path=path, querystring=querystring, userAgent=user_agent,
         headers=["Host: c.example.com", *(headers or [])], hostname="c.example.com", **fields)
     if body is not None:
@@ -337,3 +337,34 @@ def test_contexts_sent_as_1_0_0_are_written_as_1_0_1(tmp_path):
         "contexts": {"schema": CONTEXTS_1_0_1, "data": [
             {"schema": URI_REDIRECT, "data": {"uri": "https://www.example.com/landing"}}, WEB_PAGE]},
     })
+
+
+# ---- 7. bad-row types (Snowplow 6.x) -------------------------------------------------------------------
+
+BADROWS = "iglu:com.snowplowanalytics.snowplow.badrows"
+
+
+def test_bad_row_types_as_snowplow_chooses_them(tmp_path):
+    """A redirect whose ``co`` is not JSON: ``tracker_protocol_violations``, as Snowplow's redirect adapter.
+
+    Two deliberate differences (README, "Differences from Snowplow enrich"), pinned here: tp1 with an
+    empty querystring is a ``tracker_protocol_violations`` (Snowplow's Tp1Adapter: ``adapter_failures``),
+    and a collector timestamp beyond year 9999 a raw-bad ``collector_payload_format_violation``
+    (Snowplow: ``schema_violations`` of the atomic field)."""
+    lines = [
+        raw_line("/i", None),
+        raw_line("/r/tp2", qs(u="https://www.example.com/", e="pv", co="{not json")),
+        raw_line(querystring=qs(e="pv", p="web", tv="js-3.0.0", eid=EID), timestamp=253402300800000),
+    ]
+    events, bad = enrich(tmp_path, lines)
+    assert events == []
+    kinds = sorted((row["schema"], row["data"]["failure"].get("vendor"), row["data"]["failure"].get("version"))
+                   for row in bad)
+    assert kinds == [
+        (f"{BADROWS}/collector_payload_format_violation/jsonschema/1-0-0", None, None),
+        (f"{BADROWS}/tracker_protocol_violations/jsonschema/1-0-1", "com.snowplowanalytics.snowplow", "tp1"),
+        (f"{BADROWS}/tracker_protocol_violations/jsonschema/1-0-1", "r", "tp2"),
+    ]
+    redirect = next(row for row in bad if row["data"]["failure"].get("vendor") == "r")
+    [message] = redirect["data"]["failure"]["messages"]
+    assert message["field"] == "co" and message["error"]  # NotJSON (the value itself is pseudonymized)

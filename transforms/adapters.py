@@ -212,6 +212,8 @@ class AdapterRegistry:
     def _tp1(self, source: Source) -> list[RawEvent]:
         parameters = parse_querystring(source.querystring)
         if not parameters:
+            # Snowplow's Tp1Adapter makes this an adapter failure; here it is a tracker protocol violation, as
+            # for tp2 (README, "Differences from Snowplow enrich").
             raise self._violation(source, [{
                 "field": "querystring", "value": source.querystring,
                 "expectation": "empty querystring: not a valid tracker protocol event",
@@ -256,7 +258,9 @@ class AdapterRegistry:
             parameters["e"] = "ue"
             parameters["ue_pr"] = _dumps({"schema": UNSTRUCT_EVENT_SCHEMA, "data": redirect})
         else:
-            _add_context(parameters, redirect)
+            problem = _add_context(parameters, redirect)
+            if problem is not None:
+                raise self._violation(source, [problem])
         parameters["tv"] = REDIRECT_TRACKER_VERSION  # always: it marks events that came through a redirect
         parameters.setdefault("p", "web")
         return [RawEvent(parameters, source)]
@@ -345,22 +349,35 @@ def _dumps(value) -> str:
     return orjson.dumps(value).decode("utf-8")
 
 
-def _add_context(parameters: dict[str, str], entity: dict) -> None:
+def _add_context(parameters: dict[str, str], entity: dict) -> dict | None:
     """Put ``entity`` first in the event's contexts (``cx``, else ``co``, else a new ``co``), as Snowplow's
-    redirect adapter does; leave unreadable ones for enrich to judge (it reports them as not JSON)."""
+    redirect adapter does. Contexts that cannot be read (``cx`` not base64, either not JSON) are a
+    tracker protocol violation there: the failure message is returned. JSON without a ``data`` list is
+    left as sent, for Iglu validation to report."""
     if "cx" in parameters:
         try:
-            contexts = bounded_json.loads(decode_base64url(parameters["cx"]))
+            text = decode_base64url(parameters["cx"])
+        except (binascii.Error, ValueError):
+            return {"field": "cx", "value": parameters["cx"], "expectation": "base64url-encoded contexts"}
+        try:
+            contexts = bounded_json.loads(text)
+        except ValueError as exc:
+            return {"field": "cx", "value": parameters["cx"], "error": str(exc)}
+        try:
             contexts["data"].insert(0, entity)
-        except (ValueError, binascii.Error, KeyError, TypeError, AttributeError):
-            return
+        except (KeyError, TypeError, AttributeError):
+            return None
         parameters["cx"] = base64.urlsafe_b64encode(orjson.dumps(contexts)).decode("ascii")
     elif parameters.get("co"):
         try:
             contexts = bounded_json.loads(parameters["co"])
+        except ValueError as exc:
+            return {"field": "co", "value": parameters["co"], "error": str(exc)}
+        try:
             contexts["data"].insert(0, entity)
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return
+        except (KeyError, TypeError, AttributeError):
+            return None
         parameters["co"] = _dumps(contexts)
     else:
         parameters["co"] = _dumps({"schema": CONTEXTS_SCHEMA, "data": [entity]})
+    return None
