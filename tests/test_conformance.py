@@ -38,6 +38,7 @@ EID = "c6ef3124-b53a-4b13-a233-0088f79dcbcb"
 CLEAR_ENTITIES = [
     f"{SP}/uri_redirect/jsonschema/1-*-*", f"{SP}/web_page/jsonschema/1-*-*",
     "iglu:org.ietf/http_cookie/jsonschema/1-*-*", "iglu:com.acme/webhook/jsonschema/1-*-*",
+    "iglu:com.acme/signup/jsonschema/1-*-*", "iglu:com.snowplowanalytics.iglu/validation_info/jsonschema/1-*-*",
 ]
 # What the pipeline always sets: the collector's fields and its own.
 BASE = {
@@ -368,3 +369,75 @@ def test_bad_row_types_as_snowplow_chooses_them(tmp_path):
     redirect = next(row for row in bad if row["data"]["failure"].get("vendor") == "r")
     [message] = redirect["data"]["failure"]["messages"]
     assert message["field"] == "co" and message["error"]  # NotJSON (the value itself is pseudonymized)
+
+
+# ---- 9. $supersededBy --------------------------------------------------------------------------------
+
+def signup_schema(version: str, properties: dict, superseded_by: str | None = None) -> dict:
+    schema = {
+        "$schema": "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#",
+        "self": {"vendor": "com.acme", "name": "signup", "format": "jsonschema", "version": version},
+        "type": "object", "properties": properties, "required": ["name"], "additionalProperties": False,
+    }
+    if superseded_by:
+        schema["$supersededBy"] = superseded_by
+    return schema
+
+
+SIGNUP_REGISTRY = {  # 1-0-0 is superseded by 1-0-1, which adds "plan"
+    "com.acme/signup/jsonschema/1-0-0": signup_schema("1-0-0", {"name": {"type": "string"}}, "1-0-1"),
+    "com.acme/signup/jsonschema/1-0-1": signup_schema(
+        "1-0-1", {"name": {"type": "string"}, "plan": {"type": "string"}}),
+}
+SIGNUP = "iglu:com.acme/signup/jsonschema/1-0-0"
+VALIDATION_INFO = "iglu:com.snowplowanalytics.iglu/validation_info/jsonschema/1-0-0"
+
+
+def test_a_superseded_schema_is_followed_and_recorded_in_validation_info(tmp_path):
+    """Snowplow validates an entity whose schema declares ``$supersededBy`` against the superseding schema and
+    adds a ``validation_info`` derived context ``{originalSchema, validatedWith}``; the entity keeps its schema.
+    Data invalid against the superseding schema is a schema_violations row whose error names ``supersededBy``."""
+    entity = {"schema": SIGNUP, "data": {"name": "Ada", "plan": "free"}}  # valid against 1-0-1 only
+    good, bad_id = "00000000-0000-4000-8000-000000000091", "00000000-0000-4000-8000-000000000092"
+    lines = [
+        raw_line(querystring=qs(e="ue", p="srv", tv="py-1.0.0", eid=good,
+                                ue_pr=json.dumps({"schema": UNSTRUCT, "data": entity}),
+                                co=json.dumps({"schema": CONTEXTS_1_0_1, "data": [entity]}))),
+        raw_line(querystring=qs(e="ue", p="srv", tv="py-1.0.0", eid=bad_id,
+                                ue_pr=json.dumps({"schema": UNSTRUCT, "data": {"schema": SIGNUP, "data": {
+                                    "name": "Ada", "plan": 7}}}))),
+    ]
+    events, bad = enrich(tmp_path, lines, registry=SIGNUP_REGISTRY)
+    info = {"schema": VALIDATION_INFO, "data": {"originalSchema": SIGNUP, "validatedWith": "1-0-1"}}
+    assert_event(by_id(events)[good], {
+        "event": "unstruct", "platform": "srv", "v_tracker": "py-1.0.0", "event_id": good,
+        "user_ipaddress": COLLECTOR_IP, "event_vendor": "com.acme", "event_name": "signup",
+        "event_format": "jsonschema", "event_version": "1-0-0",
+        "unstruct_event": {"schema": UNSTRUCT, "data": entity},
+        "contexts": {"schema": CONTEXTS_1_0_1, "data": [entity]},
+        "derived_contexts": {"schema": CONTEXTS_1_0_1, "data": [info, info]},
+    })
+    assert len(events) == 1
+    [row] = bad
+    assert row["schema"] == "iglu:com.snowplowanalytics.snowplow.badrows/schema_violations/jsonschema/2-0-1"
+    [message] = row["data"]["failure"]["messages"]
+    assert message["schemaKey"] == SIGNUP
+    assert message["error"]["error"] == "ValidationError" and message["error"]["supersededBy"] == "1-0-1"
+
+
+def test_superseding_chains_are_followed_and_loops_and_bad_versions_ignored(tmp_path):
+    from transforms.iglu import Resolver, Validator
+
+    config = _resolver(tmp_path, {
+        "com.acme/signup/jsonschema/1-0-0": signup_schema("1-0-0", {"name": {"type": "string"}}, "1-0-1"),
+        "com.acme/signup/jsonschema/1-0-1": signup_schema("1-0-1", {"name": {"type": "string"}}, "1-0-2"),
+        "com.acme/signup/jsonschema/1-0-2": signup_schema(
+            "1-0-2", {"name": {"type": "string"}, "plan": {"type": "string"}}, "1-0-0"),  # loops back to 1-0-0
+        "com.acme/signup/jsonschema/2-0-0": signup_schema("2-0-0", {"name": {"type": "string"}}, "not-a-version"),
+    })
+    validator = Validator(Resolver.from_config(json.loads(config.read_text())))
+    assert validator.validate({"schema": SIGNUP, "data": {"name": "Ada", "plan": "free"}}) == []
+    assert validator.validated_with(SIGNUP) == "1-0-2"  # 1-0-0 -> 1-0-1 -> 1-0-2, then the loop is ignored
+    other = "iglu:com.acme/signup/jsonschema/2-0-0"
+    assert validator.validate({"schema": other, "data": {"name": "Ada"}}) == []
+    assert validator.validated_with(other) is None

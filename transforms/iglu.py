@@ -612,6 +612,8 @@ def _repository_from_config(conf: Any) -> _Repository:
 _DRAFT4 = "http://json-schema.org/draft-04/schema#"
 MAX_DATA_REPORTS = 100  # failures reported per schema in a bad row; the rest are left out
 _STRIPPED_KEYWORDS = ("$schema", "self", "$supersededBy")
+_SCHEMAVER_RE = re.compile(r"[0-9]{1,9}-[0-9]{1,9}-[0-9]{1,9}")
+_MAX_SUPERSEDING = 10  # schemas followed in one $supersededBy chain
 
 # The same format assertions for fastjsonschema (fast path) and jsonschema (error collection), so they agree.
 # Event data meets these patterns, and some backtrack on long text (email's look-ahead is quadratic): each
@@ -863,7 +865,33 @@ class Validator:
         self._compiled: dict[SchemaKey, _CompiledSchema] = {}
         # Fast path: Iglu URI -> (compiled fastjsonschema function, expiry of the resolver's cache entry).
         self._fast: dict[str, tuple] = {}
+        # Iglu URI -> the version its schema's ``$supersededBy`` chain led to (only for superseded schemas).
+        self._superseded: dict[str, str] = {}
         self._lock = threading.Lock()
+
+    def validated_with(self, uri: str) -> str | None:
+        """The version the data of ``uri`` was validated with when its schema is superseded (``$supersededBy``),
+        else None. Known for every URI this validator has validated."""
+        return self._superseded.get(uri)
+
+    def _superseding(self, key: SchemaKey, schema: Any) -> tuple[SchemaKey, Any, Any] | None:
+        """Follow ``$supersededBy`` from ``schema`` (the schema of ``key``), as Iglu clients do: the
+        ``(key, expiry, schema)`` of the last schema of the chain, or None when ``schema`` is not superseded.
+        A version that is not a SchemaVer, or a chain that loops, is ignored. Raises `SchemaNotFound` when a
+        superseding schema does not exist."""
+        found = None
+        seen = {key.version}
+        while isinstance(schema, dict):
+            version = schema.get("$supersededBy")
+            if not isinstance(version, str) or not _SCHEMAVER_RE.fullmatch(version) or version in seen:
+                break
+            seen.add(version)
+            key = SchemaKey(key.vendor, key.name, key.format, version)
+            expires, _, schema = self.resolver._lookup(key)
+            found = (key, expires, schema)
+            if len(seen) > _MAX_SUPERSEDING:
+                break
+        return found
 
     def validate(self, instance: dict) -> list[dict]:
         try:
@@ -916,11 +944,21 @@ class Validator:
     def _validate_slow(self, key: SchemaKey, uri: str, data: Any) -> list[dict]:
         try:
             expires, _, schema = self.resolver._lookup(key)
+            superseding = self._superseding(key, schema)
         except SchemaNotFound as exc:
             return [{
                 "schemaKey": uri,
                 "error": {"error": "ResolutionError", "lookupHistory": exc.lookup_history},
             }]
+        validated_with = None
+        if superseding is not None:
+            key, later, schema = superseding
+            validated_with = key.version
+            if later is not None and (expires is None or later < expires):
+                expires = later
+            self._superseded[uri] = validated_with
+        else:
+            self._superseded.pop(uri, None)
         compiled = self._compiled.get(key)
         if compiled is None or (compiled.schema is not schema and compiled.schema != schema):
             compiled = self._compile(key, schema)
@@ -941,7 +979,10 @@ class Validator:
             reports = compiled.data_reports(data, exc)
         except Exception as exc:  # e.g. data holding non-JSON values; report rather than crash the worker
             reports = [_report(f"$: cannot validate data: {_message(str(exc))}", "$", None, [])]
-        return [{"schemaKey": uri, "error": {"error": "ValidationError", "dataReports": reports}}]
+        error = {"error": "ValidationError", "dataReports": reports}
+        if validated_with is not None:
+            error["supersededBy"] = validated_with
+        return [{"schemaKey": uri, "error": error}]
 
     def _compile(self, key: SchemaKey, schema: Any) -> _CompiledSchema:
         with self._lock:

@@ -8,6 +8,7 @@ PAYLOAD_DATA = SchemaCriterion.parse(f"{_SNOWPLOW}/payload_data/jsonschema/1-*-*
 UNSTRUCT_EVENT = SchemaCriterion.parse(f"{_SNOWPLOW}/unstruct_event/jsonschema/1-*-*")
 CONTEXTS = SchemaCriterion.parse(f"{_SNOWPLOW}/contexts/jsonschema/1-*-*")
 CONTEXTS_WRITTEN = f"{_SNOWPLOW}/contexts/jsonschema/1-0-1"
+VALIDATION_INFO = "iglu:com.snowplowanalytics.iglu/validation_info/jsonschema/1-0-0"
 
 
 class EventValidator:
@@ -25,7 +26,9 @@ class EventValidator:
 
         When all is valid, the contexts envelopes are written as Snowplow writes them: as
         ``contexts/jsonschema/1-0-1`` whatever 1-*-* version was sent (a redirect's context added to a
-        1-0-0 ``co`` included), and an empty list of entities is no contexts at all."""
+        1-0-0 ``co`` included), and an empty list of entities is no contexts at all; and each entity whose
+        schema is superseded (``$supersededBy``: validated with the superseding schema) is recorded in a
+        ``validation_info`` derived context ``{originalSchema, validatedWith}``, as Snowplow does."""
         validator = self._validator
         messages: list[dict] = []
         envelope = event.get("unstruct_event")
@@ -43,6 +46,7 @@ class EventValidator:
             for entity in envelope["data"]:
                 messages.extend(validator.validate(entity))
         if not messages:
+            self._record_superseded(event)
             for field in ("contexts", "derived_contexts"):
                 envelope = event.get(field)
                 if envelope is None:
@@ -52,3 +56,22 @@ class EventValidator:
                 else:
                     del event[field]
         return messages
+
+    def _record_superseded(self, event: dict) -> None:
+        validated_with = self._validator.validated_with
+        entities = []
+        envelope = event.get("unstruct_event")
+        if envelope is not None:
+            entities.append(envelope["data"])
+        envelope = event.get("contexts")
+        if envelope is not None:
+            entities.extend(envelope["data"])
+        info = []
+        for entity in entities:
+            version = validated_with(entity["schema"])
+            if version is not None:
+                info.append({"schema": VALIDATION_INFO,
+                             "data": {"originalSchema": entity["schema"], "validatedWith": version}})
+        if info:
+            derived = event.get("derived_contexts")
+            event["derived_contexts"] = {"schema": CONTEXTS_WRITTEN, "data": [*(derived or {}).get("data", ()), *info]}
