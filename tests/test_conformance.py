@@ -441,3 +441,22 @@ def test_superseding_chains_are_followed_and_loops_and_bad_versions_ignored(tmp_
     other = "iglu:com.acme/signup/jsonschema/2-0-0"
     assert validator.validate({"schema": other, "data": {"name": "Ada"}}) == []
     assert validator.validated_with(other) is None
+
+
+# ---- 8. URL encoding before parsing (spaces) ----------------------------------------------------------
+
+def test_spaces_in_page_and_referer_urls_are_encoded_before_parsing(tmp_path):
+    """Snowplow replaces spaces with ``%20`` before parsing a URL; ``page_url`` is the URL it parsed,
+    ``page_referrer`` stays as sent, and the components of both come from the encoded URLs."""
+    query = qs(e="pv", p="web", tv="js-3.0.0", eid=EID, url="https://shop.example.com/a b?q=x y#f g",
+               refr="http://ref.example.org/s p?t=u v")
+    events, bad = enrich(tmp_path, [raw_line(querystring=query)])
+    assert bad == []
+    assert_event(events[0], {
+        **PAGE_VIEW, "platform": "web", "v_tracker": "js-3.0.0", "event_id": EID, "user_ipaddress": COLLECTOR_IP,
+        "page_url": "https://shop.example.com/a%20b?q=x%20y#f%20g", "page_urlscheme": "https",
+        "page_urlhost": "shop.example.com", "page_urlport": "443", "page_urlpath": "/a%20b",
+        "page_urlquery": "q=x%20y", "page_urlfragment": "f%20g",
+        "page_referrer": "http://ref.example.org/s p?t=u v", "refr_urlscheme": "http",
+        "refr_urlhost": "ref.example.org", "refr_urlport": "80", "refr_urlpath": "/s%20p", "refr_urlquery": "t=u%20v",
+    })

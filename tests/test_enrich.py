@@ -579,3 +579,13 @@ def test_invalid_contexts_are_left_as_sent():
     event = enrich({"co": json.dumps(sent)})
     assert event_validator().event(event) != []
     assert event["contexts"] == sent
+
+
+def test_spaces_in_urls_are_encoded_before_parsing_as_snowplow():
+    # Snowplow replaces " " with %20 before parsing; page_url is the URL it parsed, page_referrer stays as sent
+    event = enrich({"url": "https://example.com/a b/c?q=x y#f g", "refr": "https://ref.example/s p?t=u v"})
+    assert event["page_url"] == "https://example.com/a%20b/c?q=x%20y#f%20g"
+    assert (event["page_urlpath"], event["page_urlquery"], event["page_urlfragment"]) == \
+        ("/a%20b/c", "q=x%20y", "f%20g")
+    assert event["page_referrer"] == "https://ref.example/s p?t=u v"
+    assert (event["refr_urlpath"], event["refr_urlquery"]) == ("/s%20p", "t=u%20v")

@@ -464,10 +464,16 @@ class EventEnricher:
         for field, prefix in (("page_url", "page"), ("page_referrer", "refr")):
             url = event.get(field)
             if url:
+                # Snowplow encodes spaces as %20 before parsing, and writes the page URL it parsed
+                # (the referer stays as sent; its components come from the encoded URL).
+                encoded = url.replace(" ", "%20")
                 try:
-                    split_url(url, prefix, event)
+                    split_url(encoded, prefix, event)
                 except ValueError:
                     failures.append(_failure(field, url, "a valid URI"))
+                else:
+                    if field == "page_url":
+                        event[field] = encoded
 
         collector = event["collector_tstamp"]
         true_tstamp = event.get("true_tstamp")
