@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from transforms.enrich import EventEnricher
 from transforms.enrichments.fingerprint import EventFingerprint
 
 # The canonical order, types and atomic/1-0-0 maxLengths, from the reference table (snowplow-protocol.md §1.2):
-# name:type[:maxLength] with s string, ts timestamp, i int, f decimal/float, b bool, json.
+# name:type[:maxLength] with s string, ts timestamp, i int, f float, d decimal (exact text), b bool, json.
 REFERENCE = """
 app_id:s:255 platform:s:255 etl_tstamp:ts collector_tstamp:ts dvce_created_tstamp:ts event:s:128
 event_id:s:36 txn_id:i name_tracker:s:128 v_tracker:s:100 v_collector:s:100 v_etl:s:100 user_id:s:255
@@ -39,21 +40,21 @@ page_urlpath:s:3000 page_urlquery:s:6000 page_urlfragment:s:3000 refr_urlscheme:
 refr_urlport:i refr_urlpath:s:6000 refr_urlquery:s:6000 refr_urlfragment:s:3000 refr_medium:s:25
 refr_source:s:50 refr_term:s:255 mkt_medium:s:255 mkt_source:s:255 mkt_term:s:255 mkt_content:s:500
 mkt_campaign:s:255 contexts:json se_category:s:1000 se_action:s:1000 se_label:s:4096 se_property:s:1000
-se_value:f unstruct_event:json tr_orderid:s:255 tr_affiliation:s:255 tr_total:f tr_tax:f tr_shipping:f
+se_value:d unstruct_event:json tr_orderid:s:255 tr_affiliation:s:255 tr_total:d tr_tax:d tr_shipping:d
 tr_city:s:255 tr_state:s:255 tr_country:s:255 ti_orderid:s:255 ti_sku:s:255 ti_name:s:255 ti_category:s:255
-ti_price:f ti_quantity:i pp_xoffset_min:i pp_xoffset_max:i pp_yoffset_min:i pp_yoffset_max:i useragent:s:1000
+ti_price:d ti_quantity:i pp_xoffset_min:i pp_xoffset_max:i pp_yoffset_min:i pp_yoffset_max:i useragent:s:1000
 br_name:s:50 br_family:s:50 br_version:s:50 br_type:s:50 br_renderengine:s:50 br_lang:s:255 br_features_pdf:b
 br_features_flash:b br_features_java:b br_features_director:b br_features_quicktime:b
 br_features_realplayer:b br_features_windowsmedia:b br_features_gears:b br_features_silverlight:b
 br_cookies:b br_colordepth:s:12 br_viewwidth:i br_viewheight:i os_name:s:50 os_family:s:50
 os_manufacturer:s:50 os_timezone:s:255 dvce_type:s:50 dvce_ismobile:b dvce_screenwidth:i dvce_screenheight:i
-doc_charset:s:128 doc_width:i doc_height:i tr_currency:s:3 tr_total_base:f tr_tax_base:f tr_shipping_base:f
-ti_currency:s:3 ti_price_base:f base_currency:s:3 geo_timezone:s:64 mkt_clickid:s:128 mkt_network:s:64
+doc_charset:s:128 doc_width:i doc_height:i tr_currency:s:3 tr_total_base:d tr_tax_base:d tr_shipping_base:d
+ti_currency:s:3 ti_price_base:d base_currency:s:3 geo_timezone:s:64 mkt_clickid:s:128 mkt_network:s:64
 etl_tags:s:500 dvce_sent_tstamp:ts refr_domain_userid:s:128 refr_dvce_tstamp:ts derived_contexts:json
 domain_sessionid:s:128 derived_tstamp:ts event_vendor:s:1000 event_name:s:1000 event_format:s:128
 event_version:s:128 event_fingerprint:s:128 true_tstamp:ts
 """.split()
-TYPES = {"s": "string", "ts": "timestamp", "i": "int", "f": "float", "b": "bool", "json": "json"}
+TYPES = {"s": "string", "ts": "timestamp", "i": "int", "f": "float", "d": "decimal", "b": "bool", "json": "json"}
 ATOMIC_SCHEMA = (Path(atomic.__file__).parent / "iglu_registry" / "schemas" / "com.snowplowanalytics.snowplow"
                  / "atomic" / "jsonschema" / "1-0-0")
 
@@ -69,7 +70,7 @@ DERIVED = {"schema": "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-
 UNSTRUCT = {"schema": "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0",
             "data": {"schema": "iglu:com.snowplowanalytics.snowplow/link_click/jsonschema/1-0-1",
                      "data": {"targetUrl": "https://example.com/docs?a=1\tb", "elementId": "nav"}}}
-SAMPLE = {"int": 7, "float": 2.5, "bool": True, "timestamp": T0}
+SAMPLE = {"int": 7, "float": 2.5, "decimal": "2.5", "bool": True, "timestamp": T0}
 
 
 def full_event() -> dict:
@@ -84,7 +85,7 @@ def full_event() -> dict:
             event[field.name] = SAMPLE[field.type]
     event.update(
         event_id="1863683f-182d-4a37-8016-9f79fa293648", geo_latitude=51.5072, geo_longitude=-0.1276,
-        se_value=1.5, txn_id=508780, br_features_flash=False, dvce_ismobile=False, page_urlport=443,
+        se_value="1.5", tr_tax="200.00", txn_id=508780, br_features_flash=False, dvce_ismobile=False, page_urlport=443,
         etl_tstamp=T0 + 1000, dvce_created_tstamp=0, dvce_sent_tstamp=-1, refr_dvce_tstamp=253_402_300_799_999,
         page_title="A\ttitle\nover\r\nlines", useragent="Mozilla/5.0 (X11; Linux x86_64) ✓",
     )
@@ -231,7 +232,8 @@ def test_the_analytics_sdk_reads_enriched_tracker_events(name):
 
 
 def test_arrow_schema_types():
-    expected = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+    expected = {"string": pa.string(), "int": pa.int64(), "float": pa.float64(), "decimal": pa.decimal128(38, 18),
+                "bool": pa.bool_(),
                 "timestamp": pa.timestamp("ms", tz="UTC"), "json": pa.string()}
     assert ARROW_SCHEMA.names == list(FIELD_NAMES)
     assert [ARROW_SCHEMA.field(f.name).type for f in FIELDS] == [expected[f.type] for f in FIELDS]
@@ -246,7 +248,9 @@ def test_arrow_table_values():
     assert row["collector_tstamp"] == datetime(2026, 11, 28, 7, 2, 54, 123000, tzinfo=timezone.utc)
     assert table.column("collector_tstamp").to_pylist()[0].tzinfo is not None
     assert table.column("refr_dvce_tstamp").cast(pa.int64()).to_pylist() == [253_402_300_799_999, None]
-    assert (row["txn_id"], row["page_urlport"], row["se_value"], row["geo_longitude"]) == (508780, 443, 1.5, -0.1276)
+    assert (row["txn_id"], row["page_urlport"], row["geo_longitude"]) == (508780, 443, -0.1276)
+    assert (row["se_value"], row["tr_tax"]) == (Decimal("1.5"), Decimal("200.00"))  # exact decimals
+    assert table.schema.field("tr_tax").type == pa.decimal128(38, 18)
     assert (row["br_features_pdf"], row["br_features_flash"]) == (True, False)
     assert json.loads(row["contexts"]) == CONTEXTS and row["contexts"] == atomic.json_text(CONTEXTS)
     assert row["page_title"] == "A\ttitle\nover\r\nlines"  # Parquet keeps strings as they are
@@ -274,5 +278,5 @@ def test_partial_enriched_shapes():
 
 
 def test_partial_enriched_leaves_out_unset_fields():
-    assert to_partial_enriched({"event": "struct", "se_value": 0.0, "br_cookies": False, "dvce_created_tstamp": 0}) \
+    assert to_partial_enriched({"event": "struct", "se_value": "0.0", "br_cookies": False, "dvce_created_tstamp": 0}) \
         == {"event": "struct", "se_value": "0.0", "br_cookies": 0, "dvce_created_tstamp": "1970-01-01 00:00:00.000"}

@@ -460,3 +460,40 @@ def test_spaces_in_page_and_referer_urls_are_encoded_before_parsing(tmp_path):
         "page_referrer": "http://ref.example.org/s p?t=u v", "refr_urlscheme": "http",
         "refr_urlhost": "ref.example.org", "refr_urlport": "80", "refr_urlpath": "/s%20p", "refr_urlquery": "t=u%20v",
     })
+
+
+# ---- decimals: the exact decimal text, as Snowplow writes its BigDecimal fields ----------------------------
+
+def test_decimals_are_written_as_snowplow_writes_them(tmp_path):
+    """Snowplow parses tr_tt, tr_tx, tr_sh, ti_pr and se_va/ev_va as Java BigDecimals (a negative scale set to 0) and
+    writes them in plain notation: 8000 stays 8000, 200.00 keeps its scale, 1e7 is 10000000, 1E-7 is 0.0000001."""
+    transaction = dict(e="tr", p="web", tv="js-3.0.0", eid="00000000-0000-4000-8000-00000000000a", tr_id="o-1",
+                       tr_tt="8000", tr_tx="200.00", tr_sh="1e7")
+    item = dict(e="ti", p="web", tv="js-3.0.0", eid="00000000-0000-4000-8000-00000000000b", ti_id="o-1",
+                ti_sk="sku-1", ti_pr="1E-7", ti_qu="2")
+    struct = dict(e="se", p="web", tv="js-3.0.0", eid="00000000-0000-4000-8000-00000000000c", se_ca="c",
+                  se_ac="a", se_va="-12.50")
+    events, bad = enrich(tmp_path, [raw_line(querystring=qs(**transaction)), raw_line(querystring=qs(**item)),
+                                    raw_line(querystring=qs(**struct))])
+    assert bad == []
+    events = by_id(events)
+    tr = events["00000000-0000-4000-8000-00000000000a"]
+    assert (tr["tr_total"], tr["tr_tax"], tr["tr_shipping"]) == ("8000", "200.00", "10000000")
+    assert events["00000000-0000-4000-8000-00000000000b"]["ti_price"] == "0.0000001"
+    assert events["00000000-0000-4000-8000-00000000000c"]["se_value"] == "-12.50"
+
+
+def test_decimals_are_exact_in_parquet(tmp_path):
+    import pyarrow.parquet as pq
+    from decimal import Decimal
+
+    source = tmp_path / "raw.txt"
+    source.write_text(raw_line(querystring=qs(e="tr", p="web", tv="js-3.0.0", tr_id="o-1", tr_tt="0.1",
+                                              tr_tx="123456789012345678.25", tr_sh="200.00")) + "\n")
+    salt = tmp_path / "salt"
+    salt.write_text("conformance-salt-of-enough-bytes")
+    summary = run(["--input", str(source), "--output", str(tmp_path / "out"), "--salt_file", str(salt)])
+    assert summary.ok
+    row = pq.read_table(tmp_path / "out" / "good").to_pylist()[0]
+    assert (row["tr_total"], row["tr_tax"], row["tr_shipping"]) == (
+        Decimal("0.1"), Decimal("123456789012345678.25"), Decimal("200"))  # exact: a double holds neither 0.1 nor 25

@@ -191,6 +191,9 @@ def enriched_events(draw):
             event[name] = draw(st.integers(0, 253402300799999))
         elif kind == "float":
             event[name] = draw(st.floats(allow_nan=False, allow_infinity=False))
+        elif kind == "decimal":  # the exact decimal text
+            event[name] = str(draw(st.decimals(allow_nan=False, allow_infinity=False, places=4,
+                                               min_value=-10 ** 15, max_value=10 ** 15)))
         else:
             event[name] = draw(st.booleans())
     return event

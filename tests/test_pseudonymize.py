@@ -723,7 +723,7 @@ def test_pseudonymized_bad_rows_of_every_type_validate_against_their_schemas():
 
 def test_atomic_field_types_are_covered():
     # the property tests in test_privacy.py draw values per field type; they know every type there is
-    assert set(FIELD_TYPES.values()) == {"string", "int", "float", "bool", "timestamp", "json"}
+    assert set(FIELD_TYPES.values()) == {"string", "int", "float", "decimal", "bool", "timestamp", "json"}
 
 
 def test_default_rules_for_the_enrichments_derived_contexts():

@@ -9,12 +9,17 @@ enriched event of a bad row.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Iterable, NamedTuple
 
 import orjson
 import pyarrow as pa
 
 STRING, INT, FLOAT, BOOL, TIMESTAMP, JSON = "string", "int", "float", "bool", "timestamp", "json"
+# Snowplow's decimal fields (monetary values, se_value): held as their exact decimal text, e.g. "200.00", written
+# as that text in the TSV and as decimal128(38, 18) in Parquet (see DECIMAL_DIGITS).
+DECIMAL = "decimal"
+DECIMAL_DIGITS = (20, 18)  # at most 20 digits before the point and 18 after it: exactly what decimal128(38, 18) holds
 # Timestamps an event may hold (years 1 to 9999, what the warehouses and Parquet readers accept), and
 # those that may pick a partition (a collector's clock: from 1970 on), in milliseconds since the epoch.
 MIN_TIMESTAMP_MS, MAX_TIMESTAMP_MS = -62135596800000, 253402300800000
@@ -87,13 +92,13 @@ FIELDS: tuple[Field, ...] = (
     Field("se_action", STRING, 1000),
     Field("se_label", STRING, 4096),
     Field("se_property", STRING, 1000),
-    Field("se_value", FLOAT),
+    Field("se_value", DECIMAL),
     Field("unstruct_event", JSON),
     Field("tr_orderid", STRING, 255),
     Field("tr_affiliation", STRING, 255),
-    Field("tr_total", FLOAT),
-    Field("tr_tax", FLOAT),
-    Field("tr_shipping", FLOAT),
+    Field("tr_total", DECIMAL),
+    Field("tr_tax", DECIMAL),
+    Field("tr_shipping", DECIMAL),
     Field("tr_city", STRING, 255),
     Field("tr_state", STRING, 255),
     Field("tr_country", STRING, 255),
@@ -101,7 +106,7 @@ FIELDS: tuple[Field, ...] = (
     Field("ti_sku", STRING, 255),
     Field("ti_name", STRING, 255),
     Field("ti_category", STRING, 255),
-    Field("ti_price", FLOAT),
+    Field("ti_price", DECIMAL),
     Field("ti_quantity", INT),
     Field("pp_xoffset_min", INT),
     Field("pp_xoffset_max", INT),
@@ -139,11 +144,11 @@ FIELDS: tuple[Field, ...] = (
     Field("doc_width", INT),
     Field("doc_height", INT),
     Field("tr_currency", STRING, 3),
-    Field("tr_total_base", FLOAT),
-    Field("tr_tax_base", FLOAT),
-    Field("tr_shipping_base", FLOAT),
+    Field("tr_total_base", DECIMAL),
+    Field("tr_tax_base", DECIMAL),
+    Field("tr_shipping_base", DECIMAL),
     Field("ti_currency", STRING, 3),
-    Field("ti_price_base", FLOAT),
+    Field("ti_price_base", DECIMAL),
     Field("base_currency", STRING, 3),
     Field("geo_timezone", STRING, 64),
     Field("mkt_clickid", STRING, 128),
@@ -166,12 +171,14 @@ FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 FIELD_TYPES: dict[str, str] = {f.name: f.type for f in FIELDS}
 MAX_LENGTHS: dict[str, int] = {f.name: f.max_length for f in FIELDS if f.max_length}
 JSON_FIELDS = tuple(f.name for f in FIELDS if f.type == JSON)
+DECIMAL_FIELDS = frozenset(f.name for f in FIELDS if f.type == DECIMAL)
 TIMESTAMP_FIELDS = tuple(f.name for f in FIELDS if f.type == TIMESTAMP)
 
 _ARROW_TYPES = {
     STRING: pa.string(),
     INT: pa.int64(),
     FLOAT: pa.float64(),
+    DECIMAL: pa.decimal128(sum(DECIMAL_DIGITS), DECIMAL_DIGITS[1]),
     BOOL: pa.bool_(),
     TIMESTAMP: pa.timestamp("ms", tz="UTC"),
     JSON: pa.string(),
@@ -233,6 +240,8 @@ def to_arrow_table(events: Iterable[dict]) -> pa.Table:
         name = field.name
         if field.type == JSON:
             values = [None if (v := e.get(name)) is None else json_text(v) for e in events]
+        elif field.type == DECIMAL:
+            values = [None if (v := e.get(name)) is None else Decimal(v) for e in events]
         else:
             values = [e.get(name) for e in events]
         columns.append(pa.array(values, type=_ARROW_TYPES[field.type]))

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-import math
 import re
 import uuid
+from decimal import Decimal
 from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
 from transforms import ARTIFACT, __version__, badrows, bounded_json
 from transforms.adapters import RawEvent, decode_base64url
-from transforms.atomic import FIELD_NAMES, MAX_LENGTHS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS
+from transforms.atomic import DECIMAL_DIGITS, FIELD_NAMES, MAX_LENGTHS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS
 from transforms.badrows import BadRow
 
 ATOMIC_SCHEMA = "iglu:com.snowplowanalytics.snowplow/atomic/jsonschema/1-0-0"
@@ -51,6 +51,7 @@ _INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
 _DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _MAX_INTEGER_TEXT = 12  # a sign and the 10 digits of a 32-bit integer, with a leading zero to spare
 _MAX_TIMESTAMP_TEXT = 16  # a sign and the 15 digits of a millisecond timestamp in year 9999 (and one to spare)
+_ONE = Decimal(1)
 _MAX_DECIMAL_TEXT = 64  # far more digits than a double or Snowplow's decimal columns keep
 _DIMENSIONS_TEXT = re.compile(r"([0-9]+)x([0-9]+)")
 
@@ -99,18 +100,26 @@ def _integer_lenient(value: str) -> int | None:
         return None
     if len(value) <= _MAX_INTEGER_TEXT and _INTEGER_TEXT.fullmatch(value):
         return _int_range(int(value))
-    return _int_range(int(_decimal(value)))
+    return _int_range(int(Decimal(_decimal(value))))
 
 
-def _decimal(value: str) -> float:
+def _decimal(value: str) -> str:
+    """Snowplow's decimal fields: the exact decimal text as Snowplow writes it (Java's BigDecimal, a negative scale
+    set to 0, in plain notation): ``200.00``, ``1e7`` -> ``10000000``, ``1E-7`` -> ``0.0000001``."""
     if len(value) > _MAX_DECIMAL_TEXT:
         raise ParseError(f"a number of more than {_MAX_DECIMAL_TEXT} characters", "maxLength")
     if not _DECIMAL_TEXT.fullmatch(value):
         raise ParseError("cannot be converted to a number", "type")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ParseError("must be a finite number", "type")
-    return number
+    number = Decimal(value)
+    whole, fraction = DECIMAL_DIGITS
+    if number.adjusted() >= whole:  # checked on the exponent first: 1e999999999 is never expanded
+        raise ParseError(f"must have at most {whole} digits before the decimal point", "maximum")
+    exponent = number.as_tuple().exponent
+    if exponent > 0:
+        number = number.quantize(_ONE)
+    elif exponent < -fraction:
+        raise ParseError(f"must have at most {fraction} digits after the decimal point", "multipleOf")
+    return format(number.copy_abs() if number.is_zero() else number, "f")
 
 
 def _boolean(value: str) -> bool:

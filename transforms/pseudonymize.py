@@ -8,7 +8,7 @@ across time and tables still work) and irreversible without the salt.
 The policy (:class:`Policy`, a JSON file) says what stays in clear:
 
 - ``atomic_allowlist``: enriched fields kept as they are. Other string fields are hashed; other
-  non-string fields (numbers, booleans, timestamps) are removed (null).
+  non-string fields (numbers, decimals, booleans, timestamps) are removed (null).
 - ``entities``: per-schema rules for self-describing JSON (contexts, derived contexts, the
   unstruct event), matched by schema criterion. ``allow`` lists the paths kept in clear (every
   other leaf hashed); ``deny`` lists the only paths hashed. Entities without a rule: every leaf
@@ -59,7 +59,7 @@ import orjson
 
 from transforms import badrows, bounded_json
 from transforms.adapters import decode_base64url
-from transforms.atomic import FIELD_NAMES, JSON_FIELDS
+from transforms.atomic import DECIMAL_FIELDS, FIELD_NAMES, JSON_FIELDS
 from transforms.badrows import BadRow
 from transforms.enrich import FIELD_SHAPES, PARAMETER_FIELDS, field_fits, parameter_fits
 from transforms.iglu import SchemaCriterion, SchemaKey
@@ -459,7 +459,7 @@ class Pseudonymizer:
                 out[name] = value
             elif name in JSON_FIELDS:
                 out[name] = self.envelope(name, value)
-            elif isinstance(value, str):
+            elif isinstance(value, str) and name not in DECIMAL_FIELDS:  # decimals are numbers held as text
                 out[name] = text(value)
         for name, known in self._shaped.items():  # allowlisted text that is not what its field holds is free text
             value = out.get(name)

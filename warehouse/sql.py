@@ -3,7 +3,7 @@
 Objects (names are defaults; :class:`Objects` changes them):
 
 - ``GITLAB_EVENTS``: the 131 canonical columns typed as the Parquet schema (VARCHAR, NUMBER(38,0), FLOAT,
-  BOOLEAN, TIMESTAMP_NTZ(3) holding UTC, VARIANT for the three JSON fields) plus ``uploaded_at``.
+  NUMBER(38,18) for decimals, BOOLEAN, TIMESTAMP_NTZ(3) holding UTC, VARIANT for the three JSON fields) plus ``uploaded_at``.
 - ``GITLAB_BAD_EVENTS``: ``jsontext VARIANT`` (one self-describing bad row) and ``uploaded_at``, the legacy shape,
   plus virtual columns for triage (schema, type, failure and collector timestamps, processor).
 - ``GITLAB_EVENTS_LEGACY`` / ``GITLAB_BAD_EVENTS_LEGACY``: views with the legacy all-VARCHAR TSV layout and the
@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from transforms.atomic import BOOL, FIELDS, FLOAT, INT, JSON, STRING, TIMESTAMP, Field
+from transforms.atomic import BOOL, DECIMAL, FIELDS, FLOAT, INT, JSON, STRING, TIMESTAMP, Field
 
 UPLOADED_AT = "uploaded_at"
 UPLOADED_AT_TYPE = "TIMESTAMP_NTZ(9)"
@@ -30,6 +30,7 @@ COLUMN_TYPES = {
     STRING: "VARCHAR",
     INT: "NUMBER(38,0)",
     FLOAT: "FLOAT",
+    DECIMAL: "NUMBER(38,18)",  # Parquet decimal128(38, 18): the exact decimal
     BOOL: "BOOLEAN",
     TIMESTAMP: "TIMESTAMP_NTZ(3)",  # Parquet timestamp[ms, UTC]; the NTZ value is the UTC wall clock
     JSON: "VARIANT",
@@ -234,6 +235,8 @@ def _legacy_expression(field: Field) -> str:
         return f"TO_VARCHAR({name}, '{TSV_TIMESTAMP_FORMAT}')"
     if field.type == JSON:
         return f"TO_JSON({name})"
+    if field.type == DECIMAL:  # NUMBER(38,18) prints 18 decimals: the trailing zeros (and a bare point) go
+        return f"REGEXP_REPLACE(TO_VARCHAR({name}), '[.]?0+$', '')"
     return f"TO_VARCHAR({name})"
 
 
