@@ -497,3 +497,20 @@ def test_decimals_are_exact_in_parquet(tmp_path):
     row = pq.read_table(tmp_path / "out" / "good").to_pylist()[0]
     assert (row["tr_total"], row["tr_tax"], row["tr_shipping"]) == (
         Decimal("0.1"), Decimal("123456789012345678.25"), Decimal("200"))  # exact: a double holds neither 0.1 nor 25
+
+
+def test_characters_a_uri_may_not_hold_are_percent_encoded_before_parsing(tmp_path):
+    """Where Java's URI parser refuses a URL (``{``, ``}``, ``|``, ``^``, a stray ``%``), Snowplow re-parses it with
+    scala-uri, which percent-encodes those characters: ``/${a}`` is the path ``/$%7Ba%7D``."""
+    query = qs(e="pv", p="web", tv="js-3.0.0", eid=EID, url="http://www.example.com/${a}?x=1|2&p=100%#top^",
+               refr="https://ref.example.org/{id}")
+    events, bad = enrich(tmp_path, [raw_line(querystring=query)])
+    assert bad == []
+    assert_event(events[0], {
+        **PAGE_VIEW, "platform": "web", "v_tracker": "js-3.0.0", "event_id": EID, "user_ipaddress": COLLECTOR_IP,
+        "page_url": "http://www.example.com/$%7Ba%7D?x=1%7C2&p=100%25#top%5E", "page_urlscheme": "http",
+        "page_urlhost": "www.example.com", "page_urlport": "80", "page_urlpath": "/$%7Ba%7D",
+        "page_urlquery": "x=1%7C2&p=100%25", "page_urlfragment": "top%5E",
+        "page_referrer": "https://ref.example.org/{id}", "refr_urlscheme": "https",
+        "refr_urlhost": "ref.example.org", "refr_urlport": "443", "refr_urlpath": "/%7Bid%7D",
+    })

@@ -339,6 +339,16 @@ def header_value(headers: Sequence[str] | None, name: str) -> str | None:
     return None
 
 
+# ASCII that RFC 3986 allows nowhere in a URI (a space, controls, "<>\\^`{|}), and a % that starts no %XX escape.
+_URI_UNSAFE = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]|%(?![0-9A-Fa-f]{2})')
+
+
+def encode_url(url: str) -> str:
+    """``url`` with what a URI may not hold percent-encoded (``${a}`` -> ``$%7Ba%7D``, ``a b`` -> ``a%20b``,
+    ``100%`` -> ``100%25``); valid escapes, reserved characters and non-ASCII text are left as they are."""
+    return _URI_UNSAFE.sub(lambda m: "%{:02X}".format(ord(m[0][0])), url)
+
+
 def split_url(url: str, prefix: str, event: dict) -> None:
     """Fill ``<prefix>_urlscheme/host/port/path/query/fragment``; raise ValueError if not a URL.
 
@@ -473,9 +483,10 @@ class EventEnricher:
         for field, prefix in (("page_url", "page"), ("page_referrer", "refr")):
             url = event.get(field)
             if url:
-                # Snowplow encodes spaces as %20 before parsing, and writes the page URL it parsed
-                # (the referer stays as sent; its components come from the encoded URL).
-                encoded = url.replace(" ", "%20")
+                # Snowplow encodes spaces as %20 before parsing and, where Java's URI parser still refuses the
+                # URL, re-parses it with scala-uri, which percent-encodes what RFC 3986 does not allow; it writes
+                # the page URL it parsed (the referer stays as sent; its components come from the encoded URL).
+                encoded = encode_url(url)
                 try:
                     split_url(encoded, prefix, event)
                 except ValueError:
