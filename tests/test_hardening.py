@@ -410,3 +410,16 @@ def test_help_lists_the_pipelines_own_options(capsys):
                    "--pseudonymization_config", "--iglu_resolver", "--enrichments", "--kinesis_stream"):
         assert option in text
     assert "default: parquet" in text and "Exit status" in text
+
+
+def test_a_user_agent_over_its_max_length_is_not_parsed_and_the_event_is_a_bad_row():
+    good, bad = run_steps(record(payload(querystring="e=pv&p=web&tv=js", userAgent="bot" * 330_000)))
+    assert good == [] and [b.type_name for b in bad] == ["schema_violations"]
+    assert "useragent" in json.dumps(bad[0].row["data"]["failure"])  # atomic maxLength 1000
+
+
+def test_a_line_with_a_lone_surrogate_is_a_pseudonymized_format_violation():
+    good, bad = run_steps("abc\ud800")
+    out = PSEUDONYMIZER.bad_row(bad[0]).row
+    assert good == [] and out["schema"].endswith("collector_payload_format_violation/jsonschema/1-0-0")
+    assert out["data"]["payload"].startswith("hmac-sha256:") and badrow_errors(out) == []

@@ -226,7 +226,8 @@ class Hasher:
     def __init__(self, salt: bytes, cache_size: int = 1 << 16):
         def pseudonym(text: str) -> str:
             # hmac.digest is OpenSSL's one-shot HMAC: the same value as hmac.new(...).hexdigest(), faster
-            return hmac.digest(salt, text.encode("utf-8"), "sha256").hex()
+            # surrogatepass: a lone surrogate (a str from outside the file reader) still has a deterministic pseudonym
+            return hmac.digest(salt, text.encode("utf-8", "surrogatepass"), "sha256").hex()
 
         cached = lru_cache(maxsize=cache_size)(pseudonym)
 

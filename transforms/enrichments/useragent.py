@@ -14,10 +14,12 @@ import ua_parser
 from ua_parser import BasicResolver, Domain
 from ua_parser.loaders import load_builtins, load_data, load_lazy, load_lazy_builtins
 
+from transforms.atomic import MAX_LENGTHS
 from transforms.enrichments import assets
 from transforms.enrichments.base import add_derived_contexts, failure
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow/ua_parser_config/jsonschema/1-0-1"
+_MAX_USERAGENT = MAX_LENGTHS["useragent"]
 IDENTIFIER = "ua-parser"
 CONTEXT_SCHEMA = "iglu:com.snowplowanalytics.snowplow/ua_parser_context/jsonschema/1-0-0"
 _ACCELERATED = ua_parser.BestAvailableResolver is not BasicResolver
@@ -88,8 +90,8 @@ class UaParser:
 
     def enrich(self, event: dict, raw) -> list[dict]:
         useragent = event.get("useragent")
-        if useragent is None:
-            return []
+        if useragent is None or len(useragent) > _MAX_USERAGENT:
+            return []  # too long, the event fails the atomic maxLength anyway: not parsed (ua-parser is ~4 us a character)
         try:
             data = self._context_data(useragent)
         except Exception as exc:
