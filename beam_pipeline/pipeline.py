@@ -17,8 +17,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from beam_pipeline.options import KinesisOptions, SnowplowOptions
 from beam_pipeline.sinks import TEMPORARY, WriteBadRows, WriteGoodEvents
-from beam_pipeline.sources import (DAMAGED_FILES_NAMESPACE, ReadCollectorBadRows, ReadLines, input_bytes,
-                                    input_fingerprint)
+from beam_pipeline.sources import DAMAGED_FILES_NAMESPACE, ReadCollectorBadRows, ReadLines, input_files, input_fingerprint
 from runners.direct import local_args
 from transforms.config import PipelineConfig
 from transforms.progress import reset_meter
@@ -196,7 +195,8 @@ def run(argv: list[str] | None = None) -> RunSummary:
     snowplow = options.view_as(SnowplowOptions)
     config = config_from_options(snowplow)
     check_startup(snowplow, config)
-    run_id = input_fingerprint(snowplow.input, snowplow.raw_bad_input)
+    files = input_files(snowplow.input, snowplow.raw_bad_input)
+    run_id = input_fingerprint(files)
     pipeline = beam.Pipeline(options=options)
     build(pipeline, snowplow, config, run_id)
     progress = reset_meter("raw records")  # progress lines of the Decode step (in-process runners print them here)
@@ -204,7 +204,7 @@ def run(argv: list[str] | None = None) -> RunSummary:
     result.wait_until_finish()
     progress.finish()
     _remove_temporary(snowplow.output, run_id)
-    return summarize(result, input_bytes(snowplow.input) + input_bytes(snowplow.raw_bad_input))
+    return summarize(result, sum(f.size_in_bytes for f in files))
 
 
 def _remove_temporary(root: str, run_id: str) -> None:

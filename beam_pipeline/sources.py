@@ -24,6 +24,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from transforms import badrows, bounded_json
+from transforms.atomic import MAX_TIMESTAMP_MS
 from transforms.badrows import BAD_ROW_TYPES, RAW_BAD, BadRow, Unreadable
 
 _BADROW_SCHEMA = re.compile(r"^iglu:com\.snowplowanalytics\.snowplow\.badrows/([a-z_]+)/jsonschema/\d+-\d+-\d+$")
@@ -32,8 +33,6 @@ DAMAGED_FILES_NAMESPACE = "snowplow.damaged_files"
 # longer lines are unreadable records, skipped without holding them in memory.
 MAX_LINE_BYTES = 8 << 20
 _DECOMPRESSORS = {".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"), ".bz2": bz2.BZ2File}
-# Ends of rows in the collector's raw-bad files: stamps are collector times, so 1970 to 9999.
-_MIN_STAMP_MS, _MAX_STAMP_MS = 0, 253402300800000
 
 
 def read_lines(path: str, max_line: int = MAX_LINE_BYTES):
@@ -91,26 +90,21 @@ class ReadLines(beam.PTransform):
                 | "ReadFiles" >> beam.ParDo(_ReadFilesFn()))
 
 
-def input_fingerprint(*globs: str | None) -> str:
-    """A short digest of the files the globs match (paths and sizes): the run's file-name stem.
+def input_files(*globs: str | None) -> list:
+    """The files the globs match (Beam ``FileMetadata``: path and size); FileNotFoundError when none does."""
+    files = [m for glob in globs if glob for match in FileSystems.match([glob]) for m in match.metadata_list]
+    if not files:
+        raise FileNotFoundError(f"no input file matches {', '.join(g for g in globs if g)}")
+    return files
+
+
+def input_fingerprint(files: list) -> str:
+    """A short digest of the input files (paths and sizes): the run's file-name stem.
 
     The same input gives the same output file names, so a rerun replaces rather than duplicates.
     """
-    lines = []
-    for glob in globs:
-        if glob:
-            for match in FileSystems.match([glob]):
-                lines.extend(f"{m.path}\t{m.size_in_bytes}" for m in match.metadata_list)
-    if not lines:
-        raise FileNotFoundError(f"no input file matches {', '.join(g for g in globs if g)}")
-    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()[:16]
-
-
-def input_bytes(glob: str | None) -> int:
-    """How many bytes the files of a glob hold (0 when there is no glob)."""
-    if not glob:
-        return 0
-    return sum(m.size_in_bytes for match in FileSystems.match([glob]) for m in match.metadata_list)
+    lines = sorted(f"{m.path}\t{m.size_in_bytes}" for m in files)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
 def parse_collector_bad_row(line: str | bytes | Unreadable) -> BadRow:
@@ -125,7 +119,7 @@ def parse_collector_bad_row(line: str | bytes | Unreadable) -> BadRow:
             raise ValueError("not a self-describing bad row of a known type")
         stamp = row["data"].get("failure", {}).get("timestamp")
         partition_ms = int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)
-        if not _MIN_STAMP_MS <= partition_ms < _MAX_STAMP_MS:
+        if not 0 <= partition_ms < MAX_TIMESTAMP_MS:  # a collector's stamp picks the partition: 1970 on
             raise ValueError("failure timestamp outside 1970..9999")
     except (ValueError, TypeError, AttributeError, OverflowError) as exc:
         text = line if isinstance(line, str) else line.decode("latin-1")

@@ -20,8 +20,8 @@ STRING, INT, FLOAT, BOOL, TIMESTAMP, JSON = "string", "int", "float", "bool", "t
 # as that text in the TSV and as decimal128(38, 18) in Parquet (see DECIMAL_DIGITS).
 DECIMAL = "decimal"
 DECIMAL_DIGITS = (20, 18)  # at most 20 digits before the point and 18 after it: exactly what decimal128(38, 18) holds
-# Timestamps an event may hold (years 1 to 9999, what the warehouses and Parquet readers accept), and
-# those that may pick a partition (a collector's clock: from 1970 on), in milliseconds since the epoch.
+# Timestamps an event may hold (years 1 to 9999, what the warehouses and Parquet readers accept), in
+# milliseconds since the epoch; those that pick a partition (a collector's clock) start at 0, in 1970.
 MIN_TIMESTAMP_MS, MAX_TIMESTAMP_MS = -62135596800000, 253402300800000
 
 

@@ -52,7 +52,7 @@ _DECIMAL_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0
 _MAX_INTEGER_TEXT = 12  # a sign and the 10 digits of a 32-bit integer, with a leading zero to spare
 _MAX_TIMESTAMP_TEXT = 16  # a sign and the 15 digits of a millisecond timestamp in year 9999 (and one to spare)
 _ONE = Decimal(1)
-_MAX_DECIMAL_TEXT = 64  # far more digits than a double or Snowplow's decimal columns keep
+_MAX_DECIMAL_TEXT = 64  # room for DECIMAL_DIGITS' 38 digits, a sign, a point and an exponent
 _DIMENSIONS_TEXT = re.compile(r"([0-9]+)x([0-9]+)")
 
 
@@ -86,11 +86,10 @@ def _no_value(value: str) -> bool:
 def _integer(value: str) -> int | None:
     if _no_value(value):
         return None
-    if len(value) > _MAX_INTEGER_TEXT and _INTEGER_TEXT.fullmatch(value):
-        raise ParseError(f"must be at most {_INT_MAX}" if value[0] != "-" else f"must be at least {_INT_MIN}",
-                         "maximum" if value[0] != "-" else "minimum")
     if not _INTEGER_TEXT.fullmatch(value):
         raise ParseError("cannot be converted to an integer", "type")
+    if len(value) > _MAX_INTEGER_TEXT:  # out of range whatever its digits; int() of them is never computed
+        return _int_range(_INT_MIN - 1 if value[0] == "-" else _INT_MAX + 1)
     return _int_range(int(value))
 
 
@@ -317,7 +316,7 @@ def client_address(headers: Sequence[str] | None) -> str | None:
         name, _, value = header.partition(":")
         name = name.strip().lower()
         if name == "x-forwarded-for":
-            address = proxied_address(value.strip().split(",", 1)[0].split(" ", 1)[0].split("|", 1)[0])
+            address = proxied_address(first_ip(value))
             if address is not None:
                 return address
         elif name == "forwarded" and forwarded is None:
@@ -326,17 +325,6 @@ def client_address(headers: Sequence[str] | None) -> str | None:
                 element = value[4:].split(",", 1)[0].split(";", 1)[0]
                 forwarded = proxied_address(element)
     return forwarded
-
-
-def header_value(headers: Sequence[str] | None, name: str) -> str | None:
-    """The value of the first ``Name: value`` header matching ``name`` (case-insensitive)."""
-    if not headers:
-        return None
-    prefix = name.lower() + ":"
-    for header in headers:
-        if header[: len(prefix)].lower() == prefix:
-            return header[len(prefix):].strip()
-    return None
 
 
 # ASCII that RFC 3986 allows nowhere in a URI (a space, controls, "<>\\^`{|}), and a % that starts no %XX escape.

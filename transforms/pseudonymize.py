@@ -49,8 +49,8 @@ import logging
 import os
 import re
 from contextlib import contextmanager
-from datetime import datetime
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -525,9 +525,9 @@ class Pseudonymizer:
             name = name.strip()
             if not colon or not _HEADER_NAME.fullmatch(name):  # not a header: no name to keep
                 out.append(self._hash.text(header))
-            elif name.lower() in allowed and len(header) <= _MAX_HEADER:
+            elif (lower := name.lower()) in allowed and len(header) <= _MAX_HEADER:
                 out.append(header)
-            elif name.lower() in allowed or name.lower() in _STANDARD_HEADERS:
+            elif lower in allowed or lower in _STANDARD_HEADERS:
                 out.append(f"{name}: {self._hash.text(value.strip())}")
             else:
                 out.append(f"{self._hash.text(name)}: {self._hash.text(value.strip())}")

@@ -56,7 +56,7 @@ class CrossNavigation:
         stamp = None
         if stamp_text:
             try:
-                stamp = int(stamp_text) if len(stamp_text) <= 16 and stamp_text.lstrip("-").isdigit() else None
+                stamp = int(stamp_text) if len(stamp_text) <= 16 and stamp_text.isascii() and stamp_text.lstrip("-").isdigit() else None
                 if stamp is None or not MIN_TIMESTAMP_MS <= stamp < MAX_TIMESTAMP_MS:
                     raise ValueError
             except ValueError:
