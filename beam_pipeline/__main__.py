@@ -1,12 +1,12 @@
-"""``python -m beam_pipeline`` / ``snowplow-pipeline``: run the batch pipeline and print its counts."""
+"""``python -m snowplow_beam.beam_pipeline`` / ``snowplow-pipeline``: run the batch pipeline and print its counts."""
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
 
-from beam_pipeline.options import describe_options
-from beam_pipeline.pipeline import ConfigurationError, run
+from snowplow_beam.beam_pipeline.options import describe_options
+from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, run
 
 
 def usage() -> str:

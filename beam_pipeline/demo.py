@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from beam_pipeline.pipeline import run
-from beam_pipeline.sample_data import generate_lines
+from snowplow_beam.beam_pipeline.pipeline import run
+from snowplow_beam.beam_pipeline.sample_data import generate_lines
 
 # A fixed salt so the demo's pseudonyms are reproducible. Never use a known salt in production.
 DEMO_SALT = "demo-salt-do-not-use-in-production\n"

@@ -15,15 +15,15 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from beam_pipeline.options import KinesisOptions, SnowplowOptions
-from beam_pipeline.sinks import TEMPORARY, WriteBadRows, WriteGoodEvents
-from beam_pipeline.sources import DAMAGED_FILES_NAMESPACE, ReadCollectorBadRows, ReadLines, input_files, input_fingerprint
-from runners.direct import local_args
-from transforms.config import PipelineConfig
-from transforms.progress import reset_meter
-from transforms.pseudonymize import SaltSource, SaltUnavailable
-from transforms.recovery import RecoveryKeySource
-from transforms.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
+from snowplow_beam.beam_pipeline.options import KinesisOptions, SnowplowOptions
+from snowplow_beam.beam_pipeline.sinks import TEMPORARY, WriteBadRows, WriteGoodEvents
+from snowplow_beam.beam_pipeline.sources import DAMAGED_FILES_NAMESPACE, ReadCollectorBadRows, ReadLines, input_files, input_fingerprint
+from snowplow_beam.runners.direct import local_args
+from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.progress import reset_meter
+from snowplow_beam.transforms.pseudonymize import SaltSource, SaltUnavailable
+from snowplow_beam.transforms.recovery import RecoveryKeySource
+from snowplow_beam.transforms.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
 
 _LOG = logging.getLogger(__name__)
 LAYOUT_FIELDS = ("collector_tstamp",)  # the fields the lake's layout is built from: never pseudonymized
@@ -189,7 +189,7 @@ def run(argv: list[str] | None = None) -> RunSummary:
     options = PipelineOptions(local_args(sys.argv[1:] if argv is None else argv))
     kinesis = options.view_as(KinesisOptions)
     if kinesis.kinesis_stream or kinesis.raw_bad_stream:  # streaming from Kinesis: beam_pipeline/STREAMING.md
-        from beam_pipeline.streaming import run_streaming
+        from snowplow_beam.beam_pipeline.streaming import run_streaming
 
         return run_streaming(options)
     snowplow = options.view_as(SnowplowOptions)

@@ -1,4 +1,4 @@
-"""``snowplow-recover`` / ``python -m beam_pipeline.recover``: turn bad rows that now pass into good events.
+"""``snowplow-recover`` / ``python -m snowplow_beam.beam_pipeline.recover``: turn bad rows that now pass into good events.
 
     snowplow-recover --lake ROOT --from 2025-11-28T09 --to 2025-11-28T12 \\
         --salt_file /run/secrets/salt --recovery_key_file /run/secrets/recovery.keys [--report failing.json]
@@ -37,16 +37,16 @@ from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.pvalue import TaggedOutput
 
-from beam_pipeline.options import SnowplowOptions
-from beam_pipeline.pipeline import ConfigurationError, RunSummary, config_from_options, summarize
-from beam_pipeline.sinks import GOOD, GOOD_FORMATS, MS_PER_HOUR, TEMPORARY, partition_path
-from runners.direct import local_args
-from transforms.atomic import FIELD_NAMES
-from transforms.badrows import ENRICHED_BAD, RAW_BAD
-from transforms.config import PipelineConfig
-from transforms.progress import process_meter, reset_meter
-from transforms.recovery import RECOVERY_FIELD, EnvelopeError, UnknownKey, generate_key
-from transforms.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
+from snowplow_beam.beam_pipeline.options import SnowplowOptions
+from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, RunSummary, config_from_options, summarize
+from snowplow_beam.beam_pipeline.sinks import GOOD, GOOD_FORMATS, MS_PER_HOUR, TEMPORARY, partition_path
+from snowplow_beam.runners.direct import local_args
+from snowplow_beam.transforms.atomic import FIELD_NAMES
+from snowplow_beam.transforms.badrows import ENRICHED_BAD, RAW_BAD
+from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.progress import process_meter, reset_meter
+from snowplow_beam.transforms.recovery import RECOVERY_FIELD, EnvelopeError, UnknownKey, generate_key
+from snowplow_beam.transforms.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
 
 _LOG = logging.getLogger(__name__)
 BAD_OUTPUTS = (ENRICHED_BAD, RAW_BAD)

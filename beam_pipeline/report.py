@@ -1,4 +1,4 @@
-"""``snowplow-report`` / ``python -m beam_pipeline.report``: an HTML dashboard of a lake, read with DuckDB.
+"""``snowplow-report`` / ``python -m snowplow_beam.beam_pipeline.report``: an HTML dashboard of a lake, read with DuckDB.
 
     snowplow-report --lake ROOT --output report.html [--since 2025-11-28] [--until 2025-11-28T12]
 
@@ -208,7 +208,7 @@ def _sql_list(paths: Iterable[str]) -> str:
 
 
 def _tsv_columns() -> str:
-    from transforms.atomic import FIELDS
+    from snowplow_beam.transforms.atomic import FIELDS
 
     return "{" + ", ".join(f"'{f.name}': 'VARCHAR'" for f in FIELDS) + "}"
 

@@ -17,7 +17,7 @@ import random
 import uuid
 from urllib.parse import urlencode
 
-from transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
+from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 
 _SP = "iglu:com.snowplowanalytics.snowplow"
 _USER_AGENTS = (

@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from transforms.atomic import to_arrow_table, to_tsv
+from snowplow_beam.transforms.atomic import to_arrow_table, to_tsv
 
 GOOD = "good"
 TEMPORARY = "_temporary"

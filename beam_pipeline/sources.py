@@ -23,9 +23,9 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from transforms import badrows, bounded_json
-from transforms.atomic import MAX_TIMESTAMP_MS
-from transforms.badrows import BAD_ROW_TYPES, RAW_BAD, BadRow, Unreadable
+from snowplow_beam.transforms import badrows, bounded_json
+from snowplow_beam.transforms.atomic import MAX_TIMESTAMP_MS
+from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, RAW_BAD, BadRow, Unreadable
 
 _BADROW_SCHEMA = re.compile(r"^iglu:com\.snowplowanalytics\.snowplow\.badrows/([a-z_]+)/jsonschema/\d+-\d+-\d+$")
 DAMAGED_FILES_NAMESPACE = "snowplow.damaged_files"

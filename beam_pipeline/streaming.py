@@ -19,12 +19,12 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.options.pipeline_options import PipelineOptions, PortableOptions, StandardOptions
 
-from beam_pipeline.kinesis import AT_TIMESTAMP, KinesisSettings, ReadFromKinesis
-from beam_pipeline.options import KinesisOptions, SnowplowOptions
-from beam_pipeline.sources import parse_collector_bad_row
-from beam_pipeline.windowed_sinks import WriteWindowedBadRows, WriteWindowedGoodEvents
-from transforms.config import PipelineConfig
-from transforms.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
+from snowplow_beam.beam_pipeline.kinesis import AT_TIMESTAMP, KinesisSettings, ReadFromKinesis
+from snowplow_beam.beam_pipeline.options import KinesisOptions, SnowplowOptions
+from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
+from snowplow_beam.beam_pipeline.windowed_sinks import WriteWindowedBadRows, WriteWindowedGoodEvents
+from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
 
 _LOG = logging.getLogger(__name__)
 _BATCH_RUNNERS = ("fnapirunner", "bundlebaseddirectrunner", "switchingdirectrunner")
@@ -57,7 +57,7 @@ def kinesis_settings(options: KinesisOptions, stream: str) -> KinesisSettings:
 
 def check_streaming_startup(options: PipelineOptions, config: PipelineConfig) -> None:
     """What :func:`beam_pipeline.pipeline.check_startup` checks, for Kinesis inputs."""
-    from beam_pipeline.pipeline import ConfigurationError, check_config
+    from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, check_config
 
     snowplow, kinesis = options.view_as(SnowplowOptions), options.view_as(KinesisOptions)
     if not snowplow.output:
@@ -138,7 +138,7 @@ def build_streaming(pipeline: beam.Pipeline, options: PipelineOptions, config: P
 
 def run_streaming(options: PipelineOptions):
     """Run the Kinesis pipeline; bounded: to completion, returning its counters (a RunSummary)."""
-    from beam_pipeline.pipeline import config_from_options, summarize
+    from snowplow_beam.beam_pipeline.pipeline import config_from_options, summarize
 
     kinesis = options.view_as(KinesisOptions)
     config = config_from_options(options.view_as(SnowplowOptions))

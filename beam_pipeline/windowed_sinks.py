@@ -37,9 +37,9 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms import trigger, window
 from apache_beam.utils.timestamp import Duration
 
-from beam_pipeline.sinks import (GOOD_FORMATS, TEMPORARY, JsonLinesFormat, ParquetFormat, partition_path,
+from snowplow_beam.beam_pipeline.sinks import (GOOD_FORMATS, TEMPORARY, JsonLinesFormat, ParquetFormat, partition_path,
                                   place_good_event)
-from transforms.atomic import ARROW_SCHEMA, to_arrow_table
+from snowplow_beam.transforms.atomic import ARROW_SCHEMA, to_arrow_table
 
 CHUNK_ROWS = 20_000
 STREAMING_TEMPORARY = f"{TEMPORARY}/streaming"

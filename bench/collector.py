@@ -110,7 +110,7 @@ class Collector:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self.good = folder / "good"
-        cmd = ["taskset", "-c", core, sys.executable, "-m", "collector", "--host", "127.0.0.1", "--port",
+        cmd = ["taskset", "-c", core, sys.executable, "-m", "snowplow_beam.collector", "--host", "127.0.0.1", "--port",
                str(self.port), "--sink", "file", "--good_path", str(self.good), "--bad_path", str(folder / "bad"),
                "--log_level", "warning", *extra]
         self.log = open(folder / "collector.log", "wb")

@@ -90,8 +90,8 @@ class Servers:
 
 def _templates(count: int = 2000):
     """Raw CollectorPayloads of the sample generator (its 5% of broken records included)."""
-    from beam_pipeline.sample_data import generate_lines
-    from transforms.thrift_model import decode_payload
+    from snowplow_beam.beam_pipeline.sample_data import generate_lines
+    from snowplow_beam.transforms.thrift_model import decode_payload
 
     payloads = []
     for line in generate_lines(count, 1_764_320_400_000, span_ms=1000):
@@ -103,7 +103,7 @@ def _templates(count: int = 2000):
 
 
 def _encode(template, stamp_ms: int) -> bytes:
-    from transforms.thrift_model import encode_payload
+    from snowplow_beam.transforms.thrift_model import encode_payload
 
     if isinstance(template, bytes):
         return template
@@ -122,7 +122,7 @@ def _put(client, stream: str, records: list[bytes], first_key: int) -> None:
 
 def _pipeline_cmd(servers: Servers, out: str, salt: Path, extra: list[str], raw_bad: bool = True) -> list[str]:
     streams = ["--kinesis_stream", "raw-good"] + (["--raw_bad_stream", "raw-bad"] if raw_bad else [])
-    return [sys.executable, "-m", "beam_pipeline", *streams, "--kinesis_endpoint_url", servers.kinesis_endpoint, "--kinesis_region", "us-east-1",
+    return [sys.executable, "-m", "snowplow_beam.beam_pipeline", *streams, "--kinesis_endpoint_url", servers.kinesis_endpoint, "--kinesis_region", "us-east-1",
             "--output", out, "--salt_file", str(salt), *extra]
 
 

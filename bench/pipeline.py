@@ -10,7 +10,7 @@ rows), measured on whole runs; the machine is shared, so read them with its nois
 
 1. ``logic``: decode, adapt, enrich, validate and pseudonymize in a plain loop, one process.
    Also the cost of validation plus pseudonymization per good event (µs).
-2. ``pipeline``: ``python -m beam_pipeline`` in-process on a file of the same records,
+2. ``pipeline``: ``python -m snowplow_beam.beam_pipeline`` in-process on a file of the same records,
    Parquet output, timed from start to finish (graph construction and writes included).
 """
 from __future__ import annotations
@@ -23,13 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from beam_pipeline.pipeline import run
-from beam_pipeline.sample_data import generate_lines
-from transforms.adapters import AdapterError, AdapterRegistry, split_path
-from transforms.config import PipelineConfig
-from transforms.enrich import EnrichmentError, EventEnricher
-from transforms.pseudonymize import SaltSource
-from transforms.thrift_model import PayloadFormatError, decode_base64_record
+from snowplow_beam.beam_pipeline.pipeline import run
+from snowplow_beam.beam_pipeline.sample_data import generate_lines
+from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, split_path
+from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
+from snowplow_beam.transforms.pseudonymize import SaltSource
+from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record
 
 OUT = Path(__file__).resolve().parents[1] / "bench-output"
 START_MS = 1_764_320_400_000

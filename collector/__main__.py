@@ -1,9 +1,9 @@
-"""``python -m collector`` / ``snowplow-collector``: parse the settings and serve."""
+"""``python -m snowplow_beam.collector`` / ``snowplow-collector``: parse the settings and serve."""
 from __future__ import annotations
 
 import sys
 
-from collector.config import ConfigError, load_settings
+from snowplow_beam.collector.config import ConfigError, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -12,7 +12,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"snowplow-collector: {exc}", file=sys.stderr)
         return 2
-    from collector.server import run
+    from snowplow_beam.collector.server import run
 
     run(settings)
     return 0

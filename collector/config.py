@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from collector import SHORT_NAME, __version__
+from snowplow_beam.collector import SHORT_NAME, __version__
 
 STANDARD_PATHS = ("/i", "/ice.png", "/r/tp2", "/com.snowplowanalytics.snowplow/tp2")
 

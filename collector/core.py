@@ -19,9 +19,9 @@ from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 import orjson
 
-from collector import badrows
-from collector.config import Settings
-from transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
+from snowplow_beam.collector import badrows
+from snowplow_beam.collector.config import Settings
+from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 
 PIXEL = base64.b64decode("R0lGODlhAQABAPAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
 ROBOTS = b"User-agent: *\nDisallow: /\n"

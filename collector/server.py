@@ -14,10 +14,10 @@ import functools
 import logging
 import sys
 
-from collector.config import Settings
-from collector.core import Handler, Request, RequestError, decode_body
-from collector.metrics import Metrics
-from collector.sinks import BufferedSink, Receipt, build_sinks
+from snowplow_beam.collector.config import Settings
+from snowplow_beam.collector.core import Handler, Request, RequestError, decode_body
+from snowplow_beam.collector.metrics import Metrics
+from snowplow_beam.collector.sinks import BufferedSink, Receipt, build_sinks
 
 log = logging.getLogger("snowplow.collector")
 
@@ -208,7 +208,7 @@ def run(settings: Settings) -> None:
 
     _configure_logging(settings.log_level)
     server = Granian(
-        target="collector.server:create_app",  # informational: the loader below builds the app
+        target="snowplow_beam.collector.server:create_app",  # informational: the loader below builds the app
         address=settings.host,
         port=settings.port,
         interface=Interfaces.RSGI,

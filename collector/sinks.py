@@ -33,7 +33,7 @@ import time
 from collections import deque
 from pathlib import Path
 
-from collector.config import Settings
+from snowplow_beam.collector.config import Settings
 
 log = logging.getLogger("snowplow.collector.sinks")
 

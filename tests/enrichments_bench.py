@@ -10,13 +10,13 @@ import hashlib
 import sys
 import time
 
-from beam_pipeline.sample_data import generate_lines
-from transforms.adapters import AdapterError, AdapterRegistry, split_path
-from transforms.enrich import EnrichmentError, EventEnricher
-from transforms.enrichments import default_enrichments
-from transforms.iglu import Resolver, Validator
-from transforms.thrift_model import PayloadFormatError, decode_base64_record
-from transforms.validation import EventValidator
+from snowplow_beam.beam_pipeline.sample_data import generate_lines
+from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, split_path
+from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
+from snowplow_beam.transforms.enrichments import default_enrichments
+from snowplow_beam.transforms.iglu import Resolver, Validator
+from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record
+from snowplow_beam.transforms.validation import EventValidator
 
 START_MS = 1764320000000
 

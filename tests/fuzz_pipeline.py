@@ -68,9 +68,9 @@ def _import_product():
     global badrows, collector_badrows, encode_payload, decode_payload, decode_base64_record, PayloadFormatError
     global parse_collector_bad_row, H, st, given, settings, HealthCheck, Phase, generate_lines, POLICY
     global PSEUDONYMIZER, badrow_errors, exposed, _planted_lines, _collector_lines, RawEvent, Source, STAMP
-    from beam_pipeline.sample_data import generate_lines
-    from beam_pipeline.sources import parse_collector_bad_row
-    from collector import badrows as collector_badrows
+    from snowplow_beam.beam_pipeline.sample_data import generate_lines
+    from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
+    from snowplow_beam.collector import badrows as collector_badrows
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import strategies as st
 
@@ -78,9 +78,9 @@ def _import_product():
     from tests.test_privacy import _collector_bad_lines as _collector_lines
     from tests.test_privacy import _planted_lines, exposed
     from tests.test_pseudonymize import POLICY, PSEUDONYMIZER, STAMP, badrow_errors
-    from transforms import badrows
-    from transforms.adapters import RawEvent, Source
-    from transforms.thrift_model import PayloadFormatError, decode_base64_record, decode_payload, encode_payload
+    from snowplow_beam.transforms import badrows
+    from snowplow_beam.transforms.adapters import RawEvent, Source
+    from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record, decode_payload, encode_payload
 
 
 # ---- targets -----------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ import functools
 import json
 from pathlib import Path
 
-from transforms.adapters import AdapterRegistry, RawEvent, Source
-from transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload
+from snowplow_beam.transforms.adapters import AdapterRegistry, RawEvent, Source
+from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload
 
 COLLECTOR_TSTAMP = 1_795_849_374_000  # 2026-11-28 07:02:54.000 UTC, just after the captures were taken
 COLLECTOR = "ssc-3.4.0-kinesis"
@@ -55,8 +55,8 @@ def capture_payload(capture: dict) -> CollectorPayload:
 
 @functools.cache
 def event_validator():
-    from transforms.iglu import Resolver, Validator
-    from transforms.validation import EventValidator
+    from snowplow_beam.transforms.iglu import Resolver, Validator
+    from snowplow_beam.transforms.validation import EventValidator
 
     return EventValidator(Validator(Resolver.embedded()))
 

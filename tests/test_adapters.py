@@ -16,13 +16,13 @@ from tests.helpers import (
     load_capture,
     payload,
 )
-from transforms.adapters import (
+from snowplow_beam.transforms.adapters import (
     AdapterError,
     decode_base64url,
     parse_querystring,
     split_path,
 )
-from transforms.thrift_model import decode_payload, encode_payload
+from snowplow_beam.transforms.thrift_model import decode_payload, encode_payload
 
 PAYLOAD_DATA = "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4"
 CONTEXTS = "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1"

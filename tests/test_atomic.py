@@ -11,9 +11,9 @@ import pytest
 from snowplow_analytics_sdk.event_transformer import ENRICHED_EVENT_FIELD_TYPES, transform
 
 from tests.helpers import adapter_registry, capture_names, capture_payload, load_capture
-from transforms import atomic
-from transforms.adapters import split_path
-from transforms.atomic import (
+from snowplow_beam.transforms import atomic
+from snowplow_beam.transforms.adapters import split_path
+from snowplow_beam.transforms.atomic import (
     ARROW_SCHEMA,
     FIELD_NAMES,
     FIELDS,
@@ -24,8 +24,8 @@ from transforms.atomic import (
     to_partial_enriched,
     to_tsv,
 )
-from transforms.enrich import EventEnricher
-from transforms.enrichments.fingerprint import EventFingerprint
+from snowplow_beam.transforms.enrich import EventEnricher
+from snowplow_beam.transforms.enrichments.fingerprint import EventFingerprint
 
 # The canonical order, types and atomic/1-0-0 maxLengths, from the reference table (snowplow-protocol.md §1.2):
 # name:type[:maxLength] with s string, ts timestamp, i int, f float, d decimal (exact text), b bool, json.

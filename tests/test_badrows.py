@@ -14,11 +14,11 @@ from jsonschema import Draft4Validator
 
 from tests.helpers import COLLECTOR_TSTAMP, TP2, adapter_registry, event_validator, payload, raw_event
 from tests.test_atomic import full_event
-from transforms import badrows
-from transforms.adapters import AdapterError, Source, split_path
-from transforms.badrows import BadRow
-from transforms.enrich import EnrichmentError, EventEnricher
-from transforms.thrift_model import PayloadFormatError, decode_base64_record
+from snowplow_beam.transforms import badrows
+from snowplow_beam.transforms.adapters import AdapterError, Source, split_path
+from snowplow_beam.transforms.badrows import BadRow
+from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
+from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record
 
 SCHEMAS = Path(badrows.__file__).parent / "iglu_registry" / "schemas"
 PROCESSOR = {"artifact": "snowplow-beam-pipeline", "version": "0.1.0"}

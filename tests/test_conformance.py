@@ -18,11 +18,11 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from beam_pipeline.pipeline import run
+from snowplow_beam.beam_pipeline.pipeline import run
 from snowplow_analytics_sdk.event_transformer import transform
-from transforms import ARTIFACT, __version__
-from transforms.atomic import FIELD_NAMES, JSON_FIELDS
-from transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
+from snowplow_beam.transforms import ARTIFACT, __version__
+from snowplow_beam.transforms.atomic import FIELD_NAMES, JSON_FIELDS
+from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 
 COLLECTOR_TSTAMP = 1_764_320_400_000  # 2025-11-28 09:00:00.000 UTC
 COLLECTOR_TEXT = "2025-11-28 09:00:00.000"
@@ -426,7 +426,7 @@ def test_a_superseded_schema_is_followed_and_recorded_in_validation_info(tmp_pat
 
 
 def test_superseding_chains_are_followed_and_loops_and_bad_versions_ignored(tmp_path):
-    from transforms.iglu import Resolver, Validator
+    from snowplow_beam.transforms.iglu import Resolver, Validator
 
     config = _resolver(tmp_path, {
         "com.acme/signup/jsonschema/1-0-0": signup_schema("1-0-0", {"name": {"type": "string"}}, "1-0-1"),

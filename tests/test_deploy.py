@@ -359,8 +359,8 @@ def test_flinkdeployment_structure():
 
 # ============================================================================ drift: names
 def test_lake_prefixes_are_the_pipelines():
-    from beam_pipeline.sinks import GOOD, TEMPORARY
-    from transforms.badrows import ENRICHED_BAD, RAW_BAD
+    from snowplow_beam.beam_pipeline.sinks import GOOD, TEMPORARY
+    from snowplow_beam.transforms.badrows import ENRICHED_BAD, RAW_BAD
 
     prefixes = {key: _unquote(value) for key, value in _module_locals()["lake_prefixes"].items()}
     assert prefixes == {GOOD: f"{GOOD}/", ENRICHED_BAD: f"{ENRICHED_BAD}/", RAW_BAD: f"{RAW_BAD}/"}
@@ -394,7 +394,7 @@ def test_stream_and_secret_names_match_between_terraform_manifests_and_code():
         assert params[key] == value, f"deploy/kubernetes/base/params.yaml {key}"
         assert env[key] == value, f"deploy/kubernetes/overlays/aws/params.env {key}"
     # Default stream names, once the code has them as constants (suggested: beam_pipeline/options.py).
-    from beam_pipeline import options
+    from snowplow_beam.beam_pipeline import options
 
     for constant, key in (("DEFAULT_RAW_GOOD_STREAM", "RAW_GOOD_STREAM"), ("DEFAULT_RAW_BAD_STREAM", "RAW_BAD_STREAM")):
         if hasattr(options, constant):
@@ -440,7 +440,7 @@ def _expand_kubernetes(args: list[str], env: dict) -> list[str]:
 
 
 def _collector_settings(tmp_path):
-    from collector.config import load_settings
+    from snowplow_beam.collector.config import load_settings
 
     deployment = _collector_deployment()
     container = _container(deployment["spec"]["template"]["spec"], "collector")
@@ -456,7 +456,7 @@ def _collector_settings(tmp_path):
 
 
 def test_collector_loads_its_manifest_settings(tmp_path):
-    from collector.config import Settings
+    from snowplow_beam.collector.config import Settings
 
     settings, container, _ = _collector_settings(tmp_path)
     assert settings.sink == "kinesis"
@@ -472,7 +472,7 @@ def test_collector_loads_its_manifest_settings(tmp_path):
 
 
 def test_collector_probes_use_its_health_route_and_shutdown_fits_the_grace_period(tmp_path):
-    from collector.core import Handler, Request
+    from snowplow_beam.collector.core import Handler, Request
 
     settings, container, deployment = _collector_settings(tmp_path)
     paths = {container[probe]["httpGet"]["path"] for probe in ("readinessProbe", "livenessProbe", "startupProbe")}
@@ -550,7 +550,7 @@ def test_collector_image_has_every_dependency_the_collector_imports():
 
 
 def test_dockerfile_matches_the_manifests_and_the_pins():
-    from collector.config import Settings
+    from snowplow_beam.collector.config import Settings
 
     docker = _dockerfile()
     beam = re.search(r"^ARG BEAM_VERSION=(\S+)$", docker, re.M).group(1)
@@ -566,8 +566,8 @@ def test_dockerfile_matches_the_manifests_and_the_pins():
     assert pod["securityContext"]["runAsUser"] == int(uid)
     assert _flink()["spec"]["podTemplate"]["spec"]["securityContext"]["runAsUser"] == 9999  # the flink image's user
     entrypoint = re.search(r'^ENTRYPOINT \["/usr/bin/tini", "--", "([a-z-]+)"\]$', docker, re.M).group(1)
-    setup = (ROOT / "setup.py").read_text()
-    assert f'"{entrypoint}=collector.__main__:main"' in setup
+    scripts = {script.name: script.value for script in importlib.metadata.entry_points(group="console_scripts")}
+    assert scripts[entrypoint] == "snowplow_beam.collector.__main__:main"
     config_arg = re.search(r'^CMD \["--config", "([^"]+)"\]$', docker, re.M).group(1)
     container = _container(pod, "collector")
     assert config_arg == container["args"][container["args"].index("--config") + 1]
@@ -576,7 +576,7 @@ def test_dockerfile_matches_the_manifests_and_the_pins():
         for source in sources.split():
             assert (ROOT / source).exists(), f"COPY {source}: missing"
     copied = {s.rstrip("/") for line in re.findall(r"^COPY (?!--from)(.+) \S+$", docker, re.M) for s in line.split()}
-    for package in ("beam_pipeline", "collector", "runners", "transforms"):
+    for package in ("beam_pipeline", "collector", "runners", "transforms", "warehouse"):
         assert package in copied
     # The build context (deploy/Dockerfile.dockerignore) lets those through.
     ignore = (DEPLOY / "Dockerfile.dockerignore").read_text()
@@ -606,12 +606,14 @@ def test_the_images_wheel_builds_from_what_the_dockerfile_copies(tmp_path):
     wheel = next((tmp_path / "wheels").glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("transforms/collector_payload.thrift", "transforms/data/pseudonymization.json",
-                   "collector/__main__.py", "beam_pipeline/streaming.py", "runners/direct.py"):
-        assert needed in names, f"{needed} is not in the image's wheel"
-    assert any(name.startswith("transforms/iglu_registry/") for name in names)
+                   "collector/__main__.py", "beam_pipeline/streaming.py", "runners/direct.py", "warehouse/__main__.py"):
+        assert f"snowplow_beam/{needed}" in names, f"{needed} is not in the image's wheel"
+    assert any(name.startswith("snowplow_beam/transforms/iglu_registry/") for name in names)
+    assert {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")} == {"snowplow_beam"}
     entry_points = next(name for name in names if name.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "snowplow-collector = collector.__main__:main" in text
+    assert "snowplow-collector = snowplow_beam.collector.__main__:main" in text
+    assert "snowplow-warehouse = snowplow_beam.warehouse.__main__:main" in text
 
 
 # ============================================================================ drift: the pipeline
@@ -636,13 +638,13 @@ def test_pipeline_accepts_its_manifest_command_line():
     """Every flag of the driver command is an option of the pipeline or Beam; the start-up checks pass."""
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from beam_pipeline.options import KinesisOptions, SnowplowOptions
-    from beam_pipeline.pipeline import config_from_options
-    from beam_pipeline.streaming import check_streaming_startup
-    from transforms.pseudonymize import SALT_ENV
+    from snowplow_beam.beam_pipeline.options import KinesisOptions, SnowplowOptions
+    from snowplow_beam.beam_pipeline.pipeline import config_from_options
+    from snowplow_beam.beam_pipeline.streaming import check_streaming_startup
+    from snowplow_beam.transforms.pseudonymize import SALT_ENV
 
     command = _driver_command()
-    assert command[:3] == ["python", "-m", "beam_pipeline"]
+    assert command[:3] == ["python", "-m", "snowplow_beam.beam_pipeline"]
     argv = command[3:]
     options = PipelineOptions(argv)
     known = options.get_all_options(retain_unknown_options=False)

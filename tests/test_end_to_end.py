@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 import pyarrow.parquet as pq
 import snowplow_tracker as sp
 
-from beam_pipeline.pipeline import run
+from snowplow_beam.beam_pipeline.pipeline import run
 from tests.helpers import CAPTURES
-from transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
+from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 COLLECTOR_TSTAMP = 1_795_849_374_000  # 2026-11-28 07:02:54 UTC
 CLIENT_IP = "198.51.100.23"
 

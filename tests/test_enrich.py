@@ -9,8 +9,8 @@ import uuid
 import pytest
 
 from tests.helpers import COLLECTOR, COLLECTOR_TSTAMP, event_validator, raw_event
-from transforms.enrich import ATOMIC_SCHEMA, V_ETL, EnrichmentError, EventEnricher, derive_event_id
-from transforms.enrichments.fingerprint import EventFingerprint
+from snowplow_beam.transforms.enrich import ATOMIC_SCHEMA, V_ETL, EnrichmentError, EventEnricher, derive_event_id
+from snowplow_beam.transforms.enrichments.fingerprint import EventFingerprint
 
 ETL_TSTAMP = 1_795_849_400_000
 SEED = hashlib.sha256(b"a raw record").digest()

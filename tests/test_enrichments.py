@@ -17,16 +17,16 @@ from jsonschema import Draft4Validator
 from mmdb_writer import MMDBWriter
 from netaddr import IPSet
 
-from beam_pipeline.pipeline import ConfigurationError, run
-from beam_pipeline.sample_data import generate_lines
+from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, run
+from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from tests.conftest import SAMPLE_START_MS, free_port
-from transforms.adapters import RawEvent, Source
-from transforms.enrich import EnrichmentError, EventEnricher
-from transforms.enrichments import (AnonIp, CampaignAttribution, CookieExtractor, CrossNavigation,
+from snowplow_beam.transforms.adapters import RawEvent, Source
+from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
+from snowplow_beam.transforms.enrichments import (AnonIp, CampaignAttribution, CookieExtractor, CrossNavigation,
                                     EnrichmentConfigError, EventFingerprint, HttpHeaderExtractor, IpLookups,
                                     RefererParser, UaParser, assets, default_enrichments, load_enrichments)
-from transforms.enrichments.referer import SHIPPED_DATABASE, parse_database
-from transforms.iglu import Resolver, Validator
+from snowplow_beam.transforms.enrichments.referer import SHIPPED_DATABASE, parse_database
+from snowplow_beam.transforms.iglu import Resolver, Validator
 
 REGISTRY = Path(__file__).resolve().parents[1] / "transforms" / "iglu_registry" / "schemas"
 SP = "iglu:com.snowplowanalytics.snowplow"

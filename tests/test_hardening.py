@@ -14,18 +14,18 @@ from urllib.parse import quote, urlencode
 import pyarrow.parquet as pq
 import pytest
 
-from beam_pipeline import __main__ as cli
-from beam_pipeline.pipeline import ConfigurationError, RunSummary, run
-from beam_pipeline.sources import parse_collector_bad_row, read_lines
+from snowplow_beam.beam_pipeline import __main__ as cli
+from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, RunSummary, run
+from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row, read_lines
 from tests.conftest import SAMPLE_START_MS
 from tests.test_pseudonymize import (
     CONTEXTS, POLICY, PSEUDONYMIZER, SP, UNSTRUCT, b64, badrow_errors, hmac_hex, payload, record, run_steps, source,
 )
-from transforms import badrows, bounded_json
-from transforms.adapters import RawEvent
-from transforms.enrich import EventEnricher, ParseError, _decimal
-from transforms.iglu import Resolver, Validator
-from transforms.pseudonymize import Pseudonymizer, SaltSource, SaltUnavailable
+from snowplow_beam.transforms import badrows, bounded_json
+from snowplow_beam.transforms.adapters import RawEvent
+from snowplow_beam.transforms.enrich import EventEnricher, ParseError, _decimal
+from snowplow_beam.transforms.iglu import Resolver, Validator
+from snowplow_beam.transforms.pseudonymize import Pseudonymizer, SaltSource, SaltUnavailable
 
 SECRET = "jane.doe@example.com"  # planted wherever a hostile request can put data; must never be in clear
 TP2 = "/com.snowplowanalytics.snowplow/tp2"
@@ -370,7 +370,7 @@ def test_event_enricher_rejects_oversized_integers_and_dimensions():
 
 
 def test_pseudonyms_of_long_values_are_not_cached():
-    from transforms.pseudonymize import Hasher
+    from snowplow_beam.transforms.pseudonymize import Hasher
 
     hasher = Hasher(b"s" * 16, cache_size=4)
     long_value = SECRET * 10_000
@@ -382,7 +382,7 @@ def test_pseudonyms_of_long_values_are_not_cached():
 
 
 def test_an_entity_with_thousands_of_failures_makes_a_bounded_bad_row():
-    from transforms.iglu import MAX_DATA_REPORTS
+    from snowplow_beam.transforms.iglu import MAX_DATA_REPORTS
 
     # yauaa_context allows no additional properties: 5,000 of them are 5,000 failures, of which 100 are reported
     messages = Validator(Resolver.embedded()).validate(
@@ -392,8 +392,8 @@ def test_an_entity_with_thousands_of_failures_makes_a_bounded_bad_row():
 
 
 def test_two_salts_in_one_process_give_two_pseudonymizers(monkeypatch):
-    from transforms.config import PipelineConfig
-    from transforms.pseudonymize import SALT_ENV
+    from snowplow_beam.transforms.config import PipelineConfig
+    from snowplow_beam.transforms.pseudonymize import SALT_ENV
 
     config = PipelineConfig()  # the salt from the environment of the worker
     monkeypatch.setenv(SALT_ENV, "first-salt-of-16-bytes")

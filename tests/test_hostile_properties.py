@@ -49,19 +49,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beam_pipeline.pipeline import run
-from beam_pipeline.sinks import partition_path, place_good_event
-from beam_pipeline.sources import parse_collector_bad_row
-from collector import badrows as collector_badrows
+from snowplow_beam.beam_pipeline.pipeline import run
+from snowplow_beam.beam_pipeline.sinks import partition_path, place_good_event
+from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
+from snowplow_beam.collector import badrows as collector_badrows
 from tests.test_privacy import PROPERTY, Planter, exposed, fresh_workers  # noqa: F401 (fresh_workers: a fixture)
 from tests.test_pseudonymize import (
     CONTEXTS, GITLAB_STANDARD, POLICY, PSEUDONYMIZER, SP, STAMP, UNSTRUCT, badrow_errors, payload, record, run_steps,
 )
-from transforms import badrows
-from transforms.atomic import FIELD_TYPES, MAX_LENGTHS, to_arrow_table, to_tsv
-from transforms.badrows import BAD_ROW_TYPES, ENRICHED_BAD, RAW_BAD, BadRow
-from transforms.bounded_json import MAX_JSON_DEPTH
-from transforms.enrich import PARAMETER_FIELDS, parameter_fits
+from snowplow_beam.transforms import badrows
+from snowplow_beam.transforms.atomic import FIELD_TYPES, MAX_LENGTHS, to_arrow_table, to_tsv
+from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, ENRICHED_BAD, RAW_BAD, BadRow
+from snowplow_beam.transforms.bounded_json import MAX_JSON_DEPTH
+from snowplow_beam.transforms.enrich import PARAMETER_FIELDS, parameter_fits
 
 SLOW_RECORD_SECONDS = 2.0  # one record through the steps and the pseudonymizer: a hang beyond this
 PAYLOAD_DATA = f"{SP}/payload_data/jsonschema/1-0-4"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
-from transforms.iglu import (
+from snowplow_beam.transforms.iglu import (
     BUILTIN_REGISTRY,
     BUILTIN_REPOSITORY_NAME,
     IgluSystemError,

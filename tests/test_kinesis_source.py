@@ -14,7 +14,7 @@ from apache_beam.testing.util import assert_that, equal_to
 from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from beam_pipeline.kinesis import (
+from snowplow_beam.beam_pipeline.kinesis import (
     KPL_MAGIC, Backoff, KinesisRestriction, KinesisRestrictionTracker, KinesisSettings, ReadFromKinesis,
     RecordPosition, ShardEnd, ShardReader, ShardsDiscovered, ShardState, Stop, aggregate, classify_error,
     deaggregate, read_stream)
@@ -46,7 +46,7 @@ def test_kpl_aggregates_round_trip_and_anything_else_passes_through():
 
 
 def test_kpl_reader_skips_unknown_fields_and_tags():
-    from beam_pipeline.kinesis import _encode_bytes, _encode_varint
+    from snowplow_beam.beam_pipeline.kinesis import _encode_bytes, _encode_varint
     tag = _encode_bytes(4, _encode_bytes(1, b"t") + _encode_bytes(2, b"v"))
     record = _encode_varint(1 << 3) + _encode_varint(0) + _encode_varint(2 << 3) + _encode_varint(0) \
         + _encode_bytes(3, b"data") + tag

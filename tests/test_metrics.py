@@ -7,14 +7,14 @@ import time
 import apache_beam as beam
 import pytest
 
-from beam_pipeline.pipeline import RunSummary, run, summarize
-from beam_pipeline.sample_data import generate_lines
-from beam_pipeline.sinks import WriteGoodEvents, observe_latency
-from runners.direct import local_args
+from snowplow_beam.beam_pipeline.pipeline import RunSummary, run, summarize
+from snowplow_beam.beam_pipeline.sample_data import generate_lines
+from snowplow_beam.beam_pipeline.sinks import WriteGoodEvents, observe_latency
+from snowplow_beam.runners.direct import local_args
 from tests.conftest import SAMPLE_START_MS
-from transforms import progress as progress_module
-from transforms.progress import PROGRESS_ENV, Progress, process_meter, reset_meter
-from transforms.steps import SAMPLE_EVERY, _DecodeFn
+from snowplow_beam.transforms import progress as progress_module
+from snowplow_beam.transforms.progress import PROGRESS_ENV, Progress, process_meter, reset_meter
+from snowplow_beam.transforms.steps import SAMPLE_EVERY, _DecodeFn
 
 
 class FakeClock:
@@ -83,7 +83,7 @@ def test_decode_counts_progress_in_batches_not_per_record(monkeypatch):
     meter = Progress("raw records", interval=1e9)
     original_add = meter.add
     monkeypatch.setattr(meter, "add", lambda n: (calls.append(n), original_add(n)))
-    monkeypatch.setattr("transforms.steps.process_meter", lambda what: meter)
+    monkeypatch.setattr("snowplow_beam.transforms.steps.process_meter", lambda what: meter)
     decode = _DecodeFn(True)
     decode.setup()
     lines = generate_lines(10, SAMPLE_START_MS, broken=False)

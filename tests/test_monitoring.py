@@ -108,7 +108,7 @@ PROMQL_WORDS = {"sum", "rate", "increase", "max", "min", "avg", "absent", "vecto
 
 def collector_exported_names() -> set[str]:
     """Every metric name collector/metrics.py renders (sinks and counters filled in)."""
-    from collector.metrics import Metrics
+    from snowplow_beam.collector.metrics import Metrics
 
     class Sink:
         kind, role, healthy, buffered_bytes, written_records, written_bytes, failed_attempts, refused_records = (
@@ -124,7 +124,7 @@ def collector_exported_names() -> set[str]:
 
 def pipeline_counter_names() -> set[str]:
     """The Beam counters of namespace "snowplow" that the pipeline's code increments."""
-    from transforms.badrows import BAD_ROW_TYPES, ENRICHED_BAD, RAW_BAD
+    from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, ENRICHED_BAD, RAW_BAD
 
     names = set()
     for folder in ("transforms", "beam_pipeline"):

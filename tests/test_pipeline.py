@@ -14,16 +14,16 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to, is_not_empty
 from jsonschema import Draft4Validator
 
-from beam_pipeline.pipeline import ConfigurationError, run
-from beam_pipeline.sample_data import generate_lines
-from beam_pipeline.sinks import WriteBadRows, WriteGoodEvents, partition_path
+from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, run
+from snowplow_beam.beam_pipeline.sample_data import generate_lines
+from snowplow_beam.beam_pipeline.sinks import WriteBadRows, WriteGoodEvents, partition_path
 from snowplow_analytics_sdk.event_transformer import transform
 from tests.conftest import SAMPLE_START_MS
-from transforms.badrows import RAW_BAD, BadRow
-from transforms.config import PipelineConfig
-from transforms.pseudonymize import SaltSource
-from transforms.steps import BAD, MAIN, Decode, Enrich, Pseudonymize, Validate
-from transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
+from snowplow_beam.transforms.badrows import RAW_BAD, BadRow
+from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.pseudonymize import SaltSource
+from snowplow_beam.transforms.steps import BAD, MAIN, Decode, Enrich, Pseudonymize, Validate
+from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 
 REGISTRY = Path(__file__).resolve().parents[1] / "transforms" / "iglu_registry" / "schemas"
 SP = "iglu:com.snowplowanalytics.snowplow"
@@ -170,7 +170,7 @@ def test_every_bad_row_validates_against_its_iglu_schema(tmp_path, salt_file):
 def test_rerunning_the_same_input_replaces_its_files(tmp_path, salt_file, monkeypatch):
     # Undecodable records have no collector timestamp and are filed under the hour they were processed
     # (see the README); pin that hour so the two runs cannot straddle an hour boundary.
-    monkeypatch.setattr("transforms.badrows.now_ms", lambda: SAMPLE_START_MS + 3_600_000)
+    monkeypatch.setattr("snowplow_beam.transforms.badrows.now_ms", lambda: SAMPLE_START_MS + 3_600_000)
     lines = generate_lines(120, SAMPLE_START_MS)
     _, out = _run(tmp_path, salt_file, lines)
     first = _files(out)

@@ -36,20 +36,20 @@ from apache_beam.portability.api import beam_runner_api_pb2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from beam_pipeline.options import SnowplowOptions
-from beam_pipeline.pipeline import ConfigurationError, build, check_startup, config_from_options, run
-from beam_pipeline.sample_data import generate_lines
-from beam_pipeline.sources import parse_collector_bad_row
-from collector import badrows as collector_badrows
-from runners.direct import local_args
+from snowplow_beam.beam_pipeline.options import SnowplowOptions
+from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, build, check_startup, config_from_options, run
+from snowplow_beam.beam_pipeline.sample_data import generate_lines
+from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
+from snowplow_beam.collector import badrows as collector_badrows
+from snowplow_beam.runners.direct import local_args
 from tests.test_pseudonymize import (
     CONTEXTS, GITLAB_STANDARD, POLICY, PSEUDONYMIZER, SP, STAMP, UNSTRUCT, b64, badrow_errors, hmac_hex,
     payload, record, run_steps,
 )
-from transforms import badrows
-from transforms.atomic import FIELD_TYPES, FIELDS, JSON_FIELDS, to_arrow_table, to_tsv
-from transforms.enrich import FIELD_SHAPES, field_fits, parameter_fits
-from transforms.pseudonymize import SALT_ENV
+from snowplow_beam.transforms import badrows
+from snowplow_beam.transforms.atomic import FIELD_TYPES, FIELDS, JSON_FIELDS, to_arrow_table, to_tsv
+from snowplow_beam.transforms.enrich import FIELD_SHAPES, field_fits, parameter_fits
+from snowplow_beam.transforms.pseudonymize import SALT_ENV
 
 MARKER = re.compile(r"Q[g-zG-Z]{10,}")
 LETTERS = "ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ"
@@ -491,7 +491,7 @@ def test_no_planted_value_of_any_record_survives_in_good_events_or_bad_rows(line
 
 def test_an_unexpected_error_keeps_the_record_out_of_logs_and_bad_rows(monkeypatch, caplog):
     """A bug in enrichment: the record is kept as a generic_error row, and neither it nor the log quotes it."""
-    from transforms.enrich import EventEnricher
+    from snowplow_beam.transforms.enrich import EventEnricher
 
     secret = "QsecretQuotedByAnException"
 
@@ -588,7 +588,7 @@ def _output_text(root: Path) -> tuple[str, dict[str, int]]:
 @pytest.fixture
 def fresh_workers():
     """Worker resources are shared per process (transforms.config): drop them so each run reads its salt."""
-    from transforms import config
+    from snowplow_beam.transforms import config
 
     config._SHARED.clear()
     yield
@@ -703,7 +703,7 @@ def test_missing_salt_command_line_exits_2(tmp_path):
     raw = tmp_path / "raw.txt"
     raw.write_text("\n".join(generate_lines(5, STAMP)) + "\n")
     env = {k: v for k, v in os.environ.items() if k != SALT_ENV}
-    done = subprocess.run([sys.executable, "-m", "beam_pipeline", "--input", str(raw), "--output",
+    done = subprocess.run([sys.executable, "-m", "snowplow_beam.beam_pipeline", "--input", str(raw), "--output",
                            str(tmp_path / "lake")], capture_output=True, text=True, env=env, timeout=120,
                           cwd=Path(__file__).resolve().parents[1])
     assert done.returncode == 2, done.stderr

@@ -21,17 +21,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft4Validator, FormatChecker
 
-from collector import badrows as collector_badrows
-from beam_pipeline.sources import parse_collector_bad_row
-from transforms import badrows
-from transforms.adapters import RawEvent, Source
-from transforms.atomic import FIELD_NAMES, FIELD_TYPES, to_partial_enriched
-from transforms.badrows import BadRow
-from transforms.config import PipelineConfig
-from transforms.iglu import Resolver, Validator
-from transforms.pseudonymize import SALT_ENV, Hasher, Policy, Pseudonymizer, SaltSource, SaltUnavailable
-from transforms.steps import _DecodeFn, _EnrichFn, _ValidateFn
-from transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
+from snowplow_beam.collector import badrows as collector_badrows
+from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
+from snowplow_beam.transforms import badrows
+from snowplow_beam.transforms.adapters import RawEvent, Source
+from snowplow_beam.transforms.atomic import FIELD_NAMES, FIELD_TYPES, to_partial_enriched
+from snowplow_beam.transforms.badrows import BadRow
+from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.iglu import Resolver, Validator
+from snowplow_beam.transforms.pseudonymize import SALT_ENV, Hasher, Policy, Pseudonymizer, SaltSource, SaltUnavailable
+from snowplow_beam.transforms.steps import _DecodeFn, _EnrichFn, _ValidateFn
+from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 
 SALT = b"pepper-2024"
 POLICY = Policy.from_file()

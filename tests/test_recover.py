@@ -17,25 +17,25 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 
-from beam_pipeline import recover as recover_module
-from beam_pipeline.pipeline import ConfigurationError, run
-from beam_pipeline.recover import (
+from snowplow_beam.beam_pipeline import recover as recover_module
+from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, run
+from snowplow_beam.beam_pipeline.recover import (
     bad_row_event_id, existing_event_ids, hours_between, main as recover_main, parse_time, recover,
     recovered_file_name,
 )
-from beam_pipeline.sample_data import generate_lines
-from beam_pipeline.sources import parse_collector_bad_row
+from snowplow_beam.beam_pipeline.sample_data import generate_lines
+from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
 from tests.test_privacy import PLANTS, _collector_bad_lines, _output_text, _planted_lines, exposed
 from tests.test_pseudonymize import (  # noqa: F401  (moto_endpoint and secrets are fixtures)
     POLICY, SALT, SP, STAMP, UNSTRUCT, b64, badrow_errors, moto_endpoint, payload, record, run_steps, secrets,
 )
-from transforms.config import PipelineConfig
-from transforms.pseudonymize import SALT_ENV, Pseudonymizer, SaltSource
-from transforms.recovery import (
+from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.pseudonymize import SALT_ENV, Pseudonymizer, SaltSource
+from snowplow_beam.transforms.recovery import (
     RECOVERY_FIELD, RECOVERY_KEY_ENV, EnvelopeError, Keyring, Original, RecoveryKeySource, RecoveryKeyUnavailable,
     UnknownKey, generate_key, key_id, parse_keys,
 )
-from transforms.steps import _DecodeFn, _EnrichFn, _ValidateFn
+from snowplow_beam.transforms.steps import _DecodeFn, _EnrichFn, _ValidateFn
 
 KEY_A = bytes(range(32))
 KEY_B = bytes(range(100, 132))
@@ -56,7 +56,7 @@ ACME_SCHEMA = {
 def fresh_workers():
     """Worker resources are cached per process (transforms.config): drop them so that each run reads its
     registry, salt and keys again, as a new process would."""
-    from transforms import config
+    from snowplow_beam.transforms import config
 
     config._SHARED.clear()
     yield
@@ -304,7 +304,7 @@ def _acme_bad_rows(lake: Path) -> list[dict]:
 
 
 def test_recover_turns_schema_violations_into_good_events_exactly_once(acme_lake, capsys):
-    from transforms import config
+    from snowplow_beam.transforms import config
 
     lake, options = acme_lake["lake"], acme_lake["options"]
     bad = _acme_bad_rows(lake)
@@ -368,7 +368,7 @@ def test_recover_turns_schema_violations_into_good_events_exactly_once(acme_lake
 
 
 def test_existing_event_ids_reads_parquet_and_tsv(tmp_path):
-    from beam_pipeline.sinks import ParquetFormat, TsvFormat
+    from snowplow_beam.beam_pipeline.sinks import ParquetFormat, TsvFormat
 
     partition = "date=2025-11-28/hour=09"
     directory = tmp_path / "good" / partition
@@ -437,9 +437,9 @@ def test_the_recovery_key_is_never_in_options_display_data_or_the_pipeline(tmp_p
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from beam_pipeline.options import SnowplowOptions
-    from beam_pipeline.pipeline import build, check_startup, config_from_options
-    from runners.direct import local_args
+    from snowplow_beam.beam_pipeline.options import SnowplowOptions
+    from snowplow_beam.beam_pipeline.pipeline import build, check_startup, config_from_options
+    from snowplow_beam.runners.direct import local_args
     from tests.test_privacy import _pardo_pickles
 
     caplog.set_level(logging.DEBUG)
@@ -470,7 +470,7 @@ def test_the_recovery_key_is_never_in_options_display_data_or_the_pipeline(tmp_p
 def test_lake_readers_ignore_the_recovery_field(acme_lake):
     """DuckDB's bad_rows view (schema and data columns) reads sealed rows as before; Snowflake loads the whole
     line into jsontext, where the legacy view reads data.payload only."""
-    from warehouse.local import open_lake
+    from snowplow_beam.warehouse.local import open_lake
 
     lake = acme_lake["lake"]
     lines = [json.loads(line) for output in ("enriched_bad", "raw_bad")

@@ -17,10 +17,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from beam_pipeline import report
+from snowplow_beam.beam_pipeline import report
 from tests.conftest import SAMPLE_START_MS, free_port, require
-from transforms import badrows
-from transforms.atomic import to_arrow_table, to_tsv
+from snowplow_beam.transforms import badrows
+from snowplow_beam.transforms.atomic import to_arrow_table, to_tsv
 
 H0 = SAMPLE_START_MS  # 2025-11-28 09:00 UTC
 HOUR = 3_600_000
@@ -301,7 +301,7 @@ def test_progress_line_on_a_terminal_is_rewritten_in_place():
 
 def test_module_entry_point(lake, tmp_path):
     output = tmp_path / "r.html"
-    result = subprocess.run([sys.executable, "-m", "beam_pipeline.report", "--lake", str(lake), "--output",
+    result = subprocess.run([sys.executable, "-m", "snowplow_beam.beam_pipeline.report", "--lake", str(lake), "--output",
                              str(output), "--quiet"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert output.stat().st_size > 5000
@@ -364,8 +364,8 @@ def test_s3_lake_with_tsv(s3_lake, tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_report_of_a_pipeline_run_matches_its_counters(tmp_path):
     """The pipeline writes both good formats from the same input; the report agrees with its counters."""
-    from beam_pipeline.pipeline import run
-    from beam_pipeline.sample_data import generate_lines
+    from snowplow_beam.beam_pipeline.pipeline import run
+    from snowplow_beam.beam_pipeline.sample_data import generate_lines
 
     inputs = tmp_path / "in"
     inputs.mkdir()

@@ -13,17 +13,17 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.testing import test_stream
 from apache_beam.transforms.window import TimestampedValue
 
-from beam_pipeline.options import KinesisOptions
-from beam_pipeline.pipeline import ConfigurationError, run
-from beam_pipeline.streaming import kinesis_settings, parse_start_timestamp
-from beam_pipeline.windowed_sinks import (CHUNK_ROWS, WriteWindowedBadRows, WriteWindowedGoodEvents,
+from snowplow_beam.beam_pipeline.options import KinesisOptions
+from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, run
+from snowplow_beam.beam_pipeline.streaming import kinesis_settings, parse_start_timestamp
+from snowplow_beam.beam_pipeline.windowed_sinks import (CHUNK_ROWS, WriteWindowedBadRows, WriteWindowedGoodEvents,
                                           window_file_name, write_records)
-from beam_pipeline.sinks import ParquetFormat
+from snowplow_beam.beam_pipeline.sinks import ParquetFormat
 from tests.collector.conftest import start_collector  # noqa: F401  (fixture)
 from tests.collector.test_server import request
 from tests.conftest import SAMPLE_START_MS
 from tests.fixtures_aws import aws_env, kinesalite, node_tools, put_records, s3  # noqa: F401  (fixtures)
-from transforms.badrows import ENRICHED_BAD, RAW_BAD, BadRow
+from snowplow_beam.transforms.badrows import ENRICHED_BAD, RAW_BAD, BadRow
 
 H9 = SAMPLE_START_MS / 1000            # 2025-11-28 09:00:00 UTC, in seconds
 DAY = "date=2025-11-28"

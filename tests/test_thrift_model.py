@@ -12,7 +12,7 @@ from thrift.Thrift import TType
 from thrift.transport.TTransport import TMemoryBuffer
 
 from tests.helpers import payload
-from transforms.thrift_model import (
+from snowplow_beam.transforms.thrift_model import (
     COLLECTOR_PAYLOAD_SCHEMA,
     CollectorPayload,
     PayloadFormatError,

@@ -21,16 +21,16 @@ import sqlglot
 from sqlglot import exp
 
 from tests.conftest import SAMPLE_START_MS, require
-from transforms.atomic import ARROW_SCHEMA, BOOL, DECIMAL, FIELD_NAMES, FIELDS, FLOAT, JSON, TIMESTAMP, to_tsv
-from warehouse.__main__ import main
-from warehouse.loader import (
+from snowplow_beam.transforms.atomic import ARROW_SCHEMA, BOOL, DECIMAL, FIELD_NAMES, FIELDS, FLOAT, JSON, TIMESTAMP, to_tsv
+from snowplow_beam.warehouse.__main__ import main
+from snowplow_beam.warehouse.loader import (
     ConfigurationError,
     Lake,
     SchemaMismatch,
     connection_args,
     load,
 )
-from warehouse.sql import (
+from snowplow_beam.warehouse.sql import (
     Objects,
     copy_statement,
     create_bad_table,
@@ -261,8 +261,8 @@ def test_credentials_from_the_environment(tmp_path):
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory):
     """A pipeline run over generated records: its lake and its counters."""
-    from beam_pipeline.pipeline import run
-    from beam_pipeline.sample_data import generate_lines
+    from snowplow_beam.beam_pipeline.pipeline import run
+    from snowplow_beam.beam_pipeline.sample_data import generate_lines
 
     base = tmp_path_factory.mktemp("warehouse")
     (base / "raw.txt").write_text("\n".join(generate_lines(600, SAMPLE_START_MS, span_ms=2 * 3_600_000)) + "\n")
@@ -486,7 +486,7 @@ def test_a_table_with_another_layout_is_refused(lake, fakesnow_session, capsys):
 @pytest.mark.slow
 def test_duckdb_query_over_the_lake_types_the_partitions(lake):
     require(importlib.util.find_spec("duckdb"), "duckdb is not installed (requirements.txt)")
-    from warehouse.local import open_lake
+    from snowplow_beam.warehouse.local import open_lake
 
     root, summary = lake
     con = open_lake(str(root))

@@ -22,10 +22,10 @@ from urllib.parse import unquote_plus
 
 import orjson
 
-from transforms import badrows, bounded_json
-from transforms.atomic import format_iso_timestamp
-from transforms.badrows import BadRow
-from transforms.iglu import InvalidSchemaKey, SchemaKey
+from snowplow_beam.transforms import badrows, bounded_json
+from snowplow_beam.transforms.atomic import format_iso_timestamp
+from snowplow_beam.transforms.badrows import BadRow
+from snowplow_beam.transforms.iglu import InvalidSchemaKey, SchemaKey
 
 SNOWPLOW = "com.snowplowanalytics.snowplow"
 PAYLOAD_DATA_CRITERION = f"iglu:{SNOWPLOW}/payload_data/jsonschema/1-*-*"

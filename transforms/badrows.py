@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from transforms import ARTIFACT, __version__
-from transforms.atomic import format_iso_timestamp, to_partial_enriched
+from snowplow_beam.transforms import ARTIFACT, __version__
+from snowplow_beam.transforms.atomic import format_iso_timestamp, to_partial_enriched
 
 RAW_BAD = "raw_bad"
 ENRICHED_BAD = "enriched_bad"

@@ -10,8 +10,8 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 
-from transforms.pseudonymize import Policy, Pseudonymizer, SaltSource
-from transforms.recovery import RecoveryKeySource
+from snowplow_beam.transforms.pseudonymize import Policy, Pseudonymizer, SaltSource
+from snowplow_beam.transforms.recovery import RecoveryKeySource
 
 _SHARED: dict = {}
 _SHARED_LOCK = threading.RLock()
@@ -36,7 +36,7 @@ class PipelineConfig:
     recovery: RecoveryKeySource = field(default_factory=RecoveryKeySource)
 
     def resolver(self):
-        from transforms.iglu import Resolver
+        from snowplow_beam.transforms.iglu import Resolver
 
         def build():
             return Resolver.from_file(self.iglu_resolver) if self.iglu_resolver else Resolver.embedded()
@@ -45,17 +45,17 @@ class PipelineConfig:
 
     def validator(self):
         """Iglu validation of self-describing JSON (:class:`transforms.iglu.Validator`), one per process."""
-        from transforms.iglu import Validator
+        from snowplow_beam.transforms.iglu import Validator
 
         return _shared(("validator", self.iglu_resolver), lambda: Validator(self.resolver()))
 
     def event_validator(self):
-        from transforms.validation import EventValidator
+        from snowplow_beam.transforms.validation import EventValidator
 
         return _shared(("event_validator", self.iglu_resolver), lambda: EventValidator(self.validator()))
 
     def enrichments(self) -> list:
-        from transforms.enrichments import load_enrichments
+        from snowplow_beam.transforms.enrichments import load_enrichments
 
         return _shared(("enrichments", self.enrichments_dir, self.iglu_resolver),
                        lambda: load_enrichments(self.enrichments_dir, self.resolver()))

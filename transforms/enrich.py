@@ -18,10 +18,10 @@ from decimal import Decimal
 from typing import Callable, Sequence
 from urllib.parse import urlsplit
 
-from transforms import ARTIFACT, __version__, badrows, bounded_json
-from transforms.adapters import RawEvent, decode_base64url
-from transforms.atomic import DECIMAL_DIGITS, FIELD_NAMES, MAX_LENGTHS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS
-from transforms.badrows import BadRow
+from snowplow_beam.transforms import ARTIFACT, __version__, badrows, bounded_json
+from snowplow_beam.transforms.adapters import RawEvent, decode_base64url
+from snowplow_beam.transforms.atomic import DECIMAL_DIGITS, FIELD_NAMES, MAX_LENGTHS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS
+from snowplow_beam.transforms.badrows import BadRow
 
 ATOMIC_SCHEMA = "iglu:com.snowplowanalytics.snowplow/atomic/jsonschema/1-0-0"
 V_ETL = f"{ARTIFACT}-{__version__}"

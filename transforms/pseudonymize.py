@@ -57,13 +57,13 @@ from urllib.parse import parse_qsl, urlencode
 
 import orjson
 
-from transforms import badrows, bounded_json
-from transforms.adapters import decode_base64url
-from transforms.atomic import DECIMAL_FIELDS, FIELD_NAMES, JSON_FIELDS
-from transforms.badrows import BadRow
-from transforms.enrich import FIELD_SHAPES, PARAMETER_FIELDS, field_fits, parameter_fits
-from transforms.iglu import SchemaCriterion, SchemaKey
-from transforms.recovery import RECOVERY_FIELD, Original
+from snowplow_beam.transforms import badrows, bounded_json
+from snowplow_beam.transforms.adapters import decode_base64url
+from snowplow_beam.transforms.atomic import DECIMAL_FIELDS, FIELD_NAMES, JSON_FIELDS
+from snowplow_beam.transforms.badrows import BadRow
+from snowplow_beam.transforms.enrich import FIELD_SHAPES, PARAMETER_FIELDS, field_fits, parameter_fits
+from snowplow_beam.transforms.iglu import SchemaCriterion, SchemaKey
+from snowplow_beam.transforms.recovery import RECOVERY_FIELD, Original
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("data") / "pseudonymization.json"
 SALT_ENV = "PSEUDONYMIZATION_SALT"

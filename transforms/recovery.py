@@ -266,7 +266,7 @@ class RecoveryKeySource:
         elif self.secret_id:
             import boto3
 
-            from transforms.pseudonymize import _quiet_botocore
+            from snowplow_beam.transforms.pseudonymize import _quiet_botocore
 
             try:
                 with _quiet_botocore():

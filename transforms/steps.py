@@ -29,15 +29,15 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
-from transforms import badrows
-from transforms.adapters import AdapterError, AdapterRegistry, split_path
-from transforms.badrows import BadRow, Unreadable
-from transforms.config import PipelineConfig
-from transforms.enrich import EnrichmentError, EventEnricher
-from transforms.iglu import IgluSystemError
-from transforms.progress import process_meter
-from transforms.recovery import RECOVERY_FIELD, Original
-from transforms.thrift_model import PayloadFormatError, decode_base64_record, decode_payload, encode_payload
+from snowplow_beam.transforms import badrows
+from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, split_path
+from snowplow_beam.transforms.badrows import BadRow, Unreadable
+from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
+from snowplow_beam.transforms.iglu import IgluSystemError
+from snowplow_beam.transforms.progress import process_meter
+from snowplow_beam.transforms.recovery import RECOVERY_FIELD, Original
+from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record, decode_payload, encode_payload
 
 MAIN = "main"
 BAD = "bad"

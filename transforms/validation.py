@@ -1,7 +1,7 @@
 """Iglu validation of what an event carries: the tp2 body, the unstruct event, contexts, derived contexts."""
 from __future__ import annotations
 
-from transforms.iglu import SchemaCriterion, Validator
+from snowplow_beam.transforms.iglu import SchemaCriterion, Validator
 
 _SNOWPLOW = "iglu:com.snowplowanalytics.snowplow"
 PAYLOAD_DATA = SchemaCriterion.parse(f"{_SNOWPLOW}/payload_data/jsonschema/1-*-*")

@@ -5,7 +5,7 @@ import argparse
 import os
 import sys
 
-from warehouse.loader import (
+from snowplow_beam.warehouse.loader import (
     ConfigurationError,
     Lake,
     LoadFailed,
@@ -15,7 +15,7 @@ from warehouse.loader import (
     dry_run,
     load,
 )
-from warehouse.sql import (
+from snowplow_beam.warehouse.sql import (
     Objects,
     add_bad_row_columns,
     create_pipes,
@@ -88,7 +88,7 @@ def _print_sql(args) -> None:
 
 
 def _query(args) -> None:
-    from warehouse.local import open_lake
+    from snowplow_beam.warehouse.local import open_lake
 
     con = open_lake(args.lake)
     cursor = con.execute(args.sql)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from warehouse.sql import (
+from snowplow_beam.warehouse.sql import (
     Objects,
     Source,
     copies,
@@ -317,7 +317,7 @@ def load(conn, lake: Lake, objects: Objects | None = None, pattern: bool = True,
 
 def dry_run(lake: Lake, objects: Objects | None = None, pattern: bool = True, pipes: bool = False,
             out: Callable[[str], object] | None = None) -> None:
-    from warehouse.sql import script
+    from snowplow_beam.warehouse.sql import script
 
     check_lake(lake)
     (out or sys.stdout.write)(script([step.sql for step in plan(lake, objects or Objects(), pattern, pipes)]))

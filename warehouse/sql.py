@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from transforms.atomic import BOOL, DECIMAL, FIELDS, FLOAT, INT, JSON, STRING, TIMESTAMP, Field
+from snowplow_beam.transforms.atomic import BOOL, DECIMAL, FIELDS, FLOAT, INT, JSON, STRING, TIMESTAMP, Field
 
 UPLOADED_AT = "uploaded_at"
 UPLOADED_AT_TYPE = "TIMESTAMP_NTZ(9)"

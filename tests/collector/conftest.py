@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port, require
-from transforms.thrift_model import decode_payload
+from snowplow_beam.transforms.thrift_model import decode_payload
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -51,7 +51,7 @@ def node_tools() -> Path:
 
 # ---------------------------------------------------------------------------- collector process
 class CollectorProcess:
-    """``python -m collector`` on a free port, with the file sink unless told otherwise."""
+    """``python -m snowplow_beam.collector`` on a free port, with the file sink unless told otherwise."""
 
     def __init__(self, tmp: Path, *args: str, env: dict | None = None, sink: str = "file"):
         self.port = free_port()
@@ -59,7 +59,7 @@ class CollectorProcess:
         self.good = tmp / "good"
         self.bad = tmp / "bad"
         self.log_path = tmp / f"collector-{self.port}.log"
-        cmd = [sys.executable, "-m", "collector", "--host", "127.0.0.1", "--port", str(self.port)]
+        cmd = [sys.executable, "-m", "snowplow_beam.collector", "--host", "127.0.0.1", "--port", str(self.port)]
         if sink == "file":
             cmd += ["--sink", "file", "--good_path", str(self.good), "--bad_path", str(self.bad),
                     "--file_rotate_seconds", "0.3"]

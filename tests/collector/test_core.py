@@ -11,13 +11,13 @@ import jsonschema
 import orjson
 import pytest
 
-from collector.config import ConfigError, Settings, load_settings
-from collector.core import (
+from snowplow_beam.collector.config import ConfigError, Settings, load_settings
+from snowplow_beam.collector.core import (
     PIXEL, Handler, Request, RequestError, canonical_header_name, client_ip, cookie_value, decode_body,
     filter_cookie_header, query_param, query_values, valid_nuid,
 )
 from tests.collector.thrift_reader import read_collector_payload
-from transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, decode_payload
+from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, decode_payload
 
 SIZE_VIOLATION = json.loads((Path(__file__).parent / "data" / "size_violation-1-0-0.json").read_text())
 NOW = 1_795_849_373_123
@@ -373,7 +373,7 @@ def test_repeated_redirect_target_is_refused(query):
 
 
 def test_redirect_target_is_the_one_the_pipeline_records():
-    from transforms.adapters import parse_querystring
+    from snowplow_beam.transforms.adapters import parse_querystring
 
     query = "e=pv&u=https%3A%2F%2Fdocs.allowed.com%2Fa%3Fb%3D1%26c%3D2"
     outcome = macro_handler().handle(get(path="/r/tp2", query=query), NOW)

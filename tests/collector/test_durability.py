@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import require
-from transforms.thrift_model import decode_base64_record
+from snowplow_beam.transforms.thrift_model import decode_base64_record
 
 PAD = "p" * 600  # ~1.1 KB per stored line
 

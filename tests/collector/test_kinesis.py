@@ -9,7 +9,7 @@ import pytest
 from tests.collector.conftest import DUMMY_AWS, Kinesalite
 from tests.collector.test_server import TP2, request
 from tests.collector.thrift_reader import read_collector_payload
-from transforms.thrift_model import decode_payload
+from snowplow_beam.transforms.thrift_model import decode_payload
 
 
 def kinesis_args(server, **extra):

@@ -457,7 +457,7 @@ def test_graceful_shutdown_drains_the_buffers(start_collector):
 def test_bad_config_exits_with_status_2(tmp_path):
     import sys
 
-    result = subprocess.run([sys.executable, "-m", "collector", "--sink", "file"], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "snowplow_beam.collector", "--sink", "file"], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[2], timeout=60)
     assert result.returncode == 2 and "--good_path" in result.stderr
 

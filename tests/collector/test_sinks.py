@@ -5,8 +5,8 @@ import base64
 import shutil
 import time
 
-from collector.config import Settings
-from collector.sinks import FileSink, KinesisSink
+from snowplow_beam.collector.config import Settings
+from snowplow_beam.collector.sinks import FileSink, KinesisSink
 
 
 def make_settings(tmp_path, **overrides) -> Settings:
@@ -171,7 +171,7 @@ def visible(folder):
 
 
 def test_receipt_is_settled_after_the_records_are_synced_to_the_file(tmp_path):
-    from collector.sinks import Receipt
+    from snowplow_beam.collector.sinks import Receipt
 
     sink = FileSink(tmp_path / "good", role="good", settings=make_settings(tmp_path, file_rotate_seconds=600))
     sink.start()
@@ -184,7 +184,7 @@ def test_receipt_is_settled_after_the_records_are_synced_to_the_file(tmp_path):
 
 
 def test_a_failed_write_refuses_the_waiting_records_and_does_not_retry_them(tmp_path):
-    from collector.sinks import Receipt
+    from snowplow_beam.collector.sinks import Receipt
 
     folder = tmp_path / "good"
     sink = FileSink(folder, role="good", settings=make_settings(tmp_path))
@@ -277,7 +277,7 @@ def test_start_recovers_dead_files_cuts_partial_lines_and_leaves_live_ones(tmp_p
 
 
 def test_tmp_folder_removed_under_an_open_file_loses_nothing(tmp_path):
-    from collector.sinks import Receipt
+    from snowplow_beam.collector.sinks import Receipt
 
     folder = tmp_path / "good"
     sink = FileSink(folder, role="good", settings=make_settings(tmp_path, file_rotate_seconds=600))

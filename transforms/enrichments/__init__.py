@@ -11,15 +11,15 @@ import logging
 import os
 from typing import Callable, NamedTuple
 
-from transforms.enrichments.anon_ip import AnonIp
-from transforms.enrichments.assets import AssetError
-from transforms.enrichments.campaign import CampaignAttribution
-from transforms.enrichments.cross_navigation import CrossNavigation
-from transforms.enrichments.extractors import CookieExtractor, HttpHeaderExtractor
-from transforms.enrichments.fingerprint import EventFingerprint
-from transforms.enrichments.ip_lookups import IpLookups
-from transforms.enrichments.referer import RefererParser
-from transforms.enrichments.useragent import UaParser
+from snowplow_beam.transforms.enrichments.anon_ip import AnonIp
+from snowplow_beam.transforms.enrichments.assets import AssetError
+from snowplow_beam.transforms.enrichments.campaign import CampaignAttribution
+from snowplow_beam.transforms.enrichments.cross_navigation import CrossNavigation
+from snowplow_beam.transforms.enrichments.extractors import CookieExtractor, HttpHeaderExtractor
+from snowplow_beam.transforms.enrichments.fingerprint import EventFingerprint
+from snowplow_beam.transforms.enrichments.ip_lookups import IpLookups
+from snowplow_beam.transforms.enrichments.referer import RefererParser
+from snowplow_beam.transforms.enrichments.useragent import UaParser
 
 _LOG = logging.getLogger(__name__)
 SNOWPLOW = "com.snowplowanalytics.snowplow"
@@ -82,8 +82,8 @@ def load_enrichments(directory: str | None, resolver) -> list:
     """
     if directory is None:
         return default_enrichments()
-    from transforms.enrichments.assets import beam_filesystems
-    from transforms.iglu import SchemaKey, Validator
+    from snowplow_beam.transforms.enrichments.assets import beam_filesystems
+    from snowplow_beam.transforms.iglu import SchemaKey, Validator
 
     FileSystems = beam_filesystems()
     validator = Validator(resolver)

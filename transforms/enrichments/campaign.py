@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from transforms.enrichments.base import query_parameters
+from snowplow_beam.transforms.enrichments.base import query_parameters
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow/campaign_attribution/jsonschema/1-0-1"
 IDENTIFIER = "campaign-attribution"

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from transforms.adapters import decode_base64url
-from transforms.atomic import MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, format_iso_timestamp
-from transforms.enrichments.base import add_derived_contexts, error, failure
+from snowplow_beam.transforms.adapters import decode_base64url
+from snowplow_beam.transforms.atomic import MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, format_iso_timestamp
+from snowplow_beam.transforms.enrichments.base import add_derived_contexts, error, failure
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow.enrichments/cross_navigation_config/jsonschema/1-0-0"
 IDENTIFIER = "cross-navigation"

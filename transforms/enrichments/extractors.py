@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.enrichments.base import add_derived_contexts
+from snowplow_beam.transforms.enrichments.base import add_derived_contexts
 
 COOKIE_SCHEMA = "iglu:com.snowplowanalytics.snowplow/cookie_extractor_config/jsonschema/1-0-0"
 COOKIE_IDENTIFIER = "cookie-extractor"

@@ -24,8 +24,8 @@ from functools import lru_cache
 
 import maxminddb
 
-from transforms.enrichments import assets
-from transforms.enrichments.base import add_derived_contexts
+from snowplow_beam.transforms.enrichments import assets
+from snowplow_beam.transforms.enrichments.base import add_derived_contexts
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow/ip_lookups/jsonschema/2-0-1"
 IDENTIFIER = "ip-lookups"

@@ -21,7 +21,7 @@ import json
 from functools import lru_cache
 from urllib.parse import parse_qsl
 
-from transforms.enrichments import assets
+from snowplow_beam.transforms.enrichments import assets
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow/referer_parser/jsonschema/2-0-1"
 IDENTIFIER = "referer-parser"

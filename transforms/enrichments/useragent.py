@@ -14,9 +14,9 @@ import ua_parser
 from ua_parser import BasicResolver, Domain
 from ua_parser.loaders import load_builtins, load_data, load_lazy, load_lazy_builtins
 
-from transforms.atomic import MAX_LENGTHS
-from transforms.enrichments import assets
-from transforms.enrichments.base import add_derived_contexts, failure
+from snowplow_beam.transforms.atomic import MAX_LENGTHS
+from snowplow_beam.transforms.enrichments import assets
+from snowplow_beam.transforms.enrichments.base import add_derived_contexts, failure
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow/ua_parser_config/jsonschema/1-0-1"
 _MAX_USERAGENT = MAX_LENGTHS["useragent"]
