@@ -10,7 +10,7 @@ from setuptools import find_packages, setup
 
 HERE = Path(__file__).parent
 NAMESPACE = "snowplow_beam"
-ROOMS = ("beam_pipeline", "transforms", "runners", "collector", "warehouse")
+ROOMS = ("beam_pipeline", "transforms", "runners", "collector", "warehouse", "lake", "report", "recover")
 
 
 def _requirements(name):

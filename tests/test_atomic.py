@@ -13,13 +13,12 @@ from snowplow_analytics_sdk.event_transformer import ENRICHED_EVENT_FIELD_TYPES,
 from tests.helpers import adapter_registry, capture_names, capture_payload, load_capture
 from snowplow_beam.transforms import atomic
 from snowplow_beam.transforms.adapters import split_path
+from snowplow_beam.transforms.timestamps import format_iso_timestamp, format_timestamp
 from snowplow_beam.transforms.atomic import (
     ARROW_SCHEMA,
     FIELD_NAMES,
     FIELDS,
     MAX_LENGTHS,
-    format_iso_timestamp,
-    format_timestamp,
     to_arrow_table,
     to_partial_enriched,
     to_tsv,

@@ -23,7 +23,7 @@ from urllib.parse import unquote_plus
 import orjson
 
 from snowplow_beam.transforms import badrows, bounded_json
-from snowplow_beam.transforms.atomic import format_iso_timestamp
+from snowplow_beam.transforms.timestamps import format_iso_timestamp
 from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.iglu import InvalidSchemaKey, SchemaKey
 

@@ -8,12 +8,13 @@ enriched event of a bad row.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Iterable, NamedTuple
 
 import orjson
 import pyarrow as pa
+
+from snowplow_beam.transforms.timestamps import format_timestamp
 
 STRING, INT, FLOAT, BOOL, TIMESTAMP, JSON = "string", "int", "float", "bool", "timestamp", "json"
 # Snowplow's decimal fields (monetary values, se_value): held as their exact decimal text, e.g. "200.00", written
@@ -193,19 +194,6 @@ _BADROW_INTEGER_FIELDS = frozenset(
 _BADROW_NUMBER_FIELDS = frozenset(("geo_latitude", "geo_longitude"))
 
 _TSV_UNSAFE = str.maketrans({"\t": "    ", "\n": " ", "\r": " "})
-
-
-_EPOCH = datetime(1970, 1, 1)  # naive UTC: isoformat() pads years below 1000 to four digits, strftime("%Y") does not
-
-
-def format_timestamp(millis: int) -> str:
-    """Snowplow's enriched timestamp format: ``yyyy-MM-dd HH:mm:ss.SSS`` in UTC."""
-    return (_EPOCH + timedelta(milliseconds=millis)).isoformat(" ", "milliseconds")
-
-
-def format_iso_timestamp(millis: int) -> str:
-    """RFC 3339 with milliseconds, as bad rows carry timestamps: ``2024-05-01T10:00:00.123Z``."""
-    return (_EPOCH + timedelta(milliseconds=millis)).isoformat("T", "milliseconds") + "Z"
 
 
 def json_text(value) -> str:

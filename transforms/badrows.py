@@ -5,12 +5,12 @@ timestamp that picks its hourly partition, and the bad row itself as a JSON-read
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from snowplow_beam.transforms import ARTIFACT, __version__
-from snowplow_beam.transforms.atomic import format_iso_timestamp, to_partial_enriched
+from snowplow_beam.transforms.atomic import to_partial_enriched
+from snowplow_beam.transforms.timestamps import format_iso_timestamp, now_ms
 
 RAW_BAD = "raw_bad"
 ENRICHED_BAD = "enriched_bad"
@@ -67,10 +67,6 @@ class Unreadable:
     def describe(self) -> str:
         what = "damaged input file" if self.damaged else "unreadable line in"
         return f"{what} {self.path} at line {self.line:,} (byte {self.offset:,}): {self.reason}"[:512]
-
-
-def now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def _sdj(schema: str, failure: dict, payload) -> dict:

@@ -36,10 +36,10 @@ COLUMN_TYPES = {
     JSON: "VARIANT",
 }
 
-# Bad rows carry RFC 3339 timestamps with milliseconds and a Z (transforms.atomic.format_iso_timestamp); the first
+# Bad rows carry RFC 3339 timestamps with milliseconds and a Z (transforms.timestamps.format_iso_timestamp); the first
 # 23 characters, without the Z, parse with an explicit format (deterministic, as a virtual column needs).
 ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.FF3'
-# The enriched TSV's timestamp format (transforms.atomic.format_timestamp).
+# The enriched TSV's timestamp format (transforms.timestamps.format_timestamp).
 TSV_TIMESTAMP_FORMAT = "YYYY-MM-DD HH24:MI:SS.FF3"
 
 PARQUET_PATTERN = ".*[.]parquet"

@@ -15,7 +15,8 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from snowplow_beam.transforms.adapters import decode_base64url
-from snowplow_beam.transforms.atomic import MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, format_iso_timestamp
+from snowplow_beam.transforms.atomic import MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS
+from snowplow_beam.transforms.timestamps import format_iso_timestamp
 from snowplow_beam.transforms.enrichments.base import add_derived_contexts, error, failure
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow.enrichments/cross_navigation_config/jsonschema/1-0-0"
