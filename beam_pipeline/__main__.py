@@ -5,14 +5,14 @@ import argparse
 import logging
 import sys
 
-from snowplow_beam.beam_pipeline.options import describe_options
+from snowplow_beam.beam_pipeline.options import HelpFormatter, describe_options
 from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, run
 
 
 def usage() -> str:
     """The pipeline's own options, grouped, with their defaults (Beam's ``--help`` shows none of them)."""
     parser = argparse.ArgumentParser(
-        prog="snowplow-pipeline", formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        prog="snowplow-pipeline", formatter_class=HelpFormatter,
         description="Enrich, validate and pseudonymize Snowplow raw records into a lake (see README.md).",
         epilog="Beam's own options (--runner, --direct_num_workers, ...) are passed to Beam. Exit status: 0 every "
                "record accounted for, 1 a mismatch or a damaged input file, 2 a configuration error.")
