@@ -15,12 +15,13 @@ import uuid
 import zlib
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from urllib.parse import parse_qsl, unquote_plus, urlsplit
+from urllib.parse import urlsplit
 
 import orjson
 
 from snowplow_beam.collector import badrows
 from snowplow_beam.collector.config import Settings
+from snowplow_beam.transforms.querystring import query_pairs
 from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 
 PIXEL = base64.b64decode("R0lGODlhAQABAPAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==")
@@ -119,19 +120,15 @@ def cookie_value(cookie_header: str | None, name: str) -> str | None:
 
 
 def query_values(query: str | None, name: str) -> list[str]:
-    """Every value of ``name`` in a raw querystring, in order, percent- and ``+``-decoded.
+    """Every value of ``name`` in a raw querystring, in order, read by the pipeline's own parser
+    (:mod:`transforms.querystring`): names decoded, a bare ``name`` without ``=`` counting with an empty value.
 
-    Names are matched as the pipeline's parser (``transforms.adapters.parse_querystring``) matches them:
-    decoded, and a bare ``name`` without ``=`` counts (with an empty value).
+    ``name`` is a plain parameter name (no ``%``, ``+`` or space), so a query holding neither it nor a ``%``
+    cannot have it: most requests are answered without parsing.
     """
     if not query or name not in query and "%" not in query:
         return []
-    values = []
-    for part in query.split("&"):
-        key, _, value = part.partition("=")
-        if key == name or ("%" in key or "+" in key) and unquote_plus(key) == name:
-            values.append(unquote_plus(value))
-    return values
+    return [value for key, value in query_pairs(query) if key == name]
 
 
 def query_param(query: str | None, name: str) -> str | None:
@@ -581,8 +578,3 @@ def _host_only(host: str | None) -> str | None:
         end = host.find("]")
         return host[1:end] if end > 0 else host
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-
-
-def parse_query(query: str | None) -> list[tuple[str, str]]:
-    """The querystring as (name, value) pairs (for tests and tools; the collector stores it raw)."""
-    return parse_qsl(query or "", keep_blank_values=True)

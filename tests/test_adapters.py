@@ -19,7 +19,6 @@ from tests.helpers import (
 from snowplow_beam.transforms.adapters import (
     AdapterError,
     decode_base64url,
-    parse_querystring,
     split_path,
 )
 from snowplow_beam.transforms.thrift_model import decode_payload, encode_payload
@@ -70,20 +69,6 @@ PV = {"e": "pv", "p": "web", "tv": "js-3.0.0", "url": "https://www.example.com/a
 ])
 def test_split_path(path, expected):
     assert split_path(path) == expected
-
-
-@pytest.mark.parametrize("querystring, expected", [
-    ("page=A+page", {"page": "A page"}),
-    ("page=A%20page", {"page": "A page"}),
-    ("a=%2B1&b=%26&c=%3D", {"a": "+1", "b": "&", "c": "="}),
-    ("e=pv&e=pp", {"e": "pp"}),
-    ("empty=&flag", {"empty": "", "flag": ""}),
-    ("caf%C3%A9=%E2%9C%93", {"café": "✓"}),
-    ("bad=%FF", {"bad": "\ufffd"}),
-    ("", {}), (None, {}),
-])
-def test_parse_querystring(querystring, expected):
-    assert parse_querystring(querystring) == expected
 
 
 CONTEXT_JSON = b'{"schema":"iglu:x/y/jsonschema/1-0-0","data":{"a":"\xc3\xa9?>"}}'

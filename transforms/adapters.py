@@ -18,7 +18,6 @@ import base64
 import binascii
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import unquote_plus
 
 import orjson
 
@@ -26,6 +25,7 @@ from snowplow_beam.transforms import badrows, bounded_json
 from snowplow_beam.transforms.timestamps import format_iso_timestamp
 from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.iglu import InvalidSchemaKey, SchemaKey
+from snowplow_beam.transforms.querystring import parse_querystring
 
 SNOWPLOW = "com.snowplowanalytics.snowplow"
 PAYLOAD_DATA_CRITERION = f"iglu:{SNOWPLOW}/payload_data/jsonschema/1-*-*"
@@ -136,27 +136,6 @@ class AdapterError(Exception):
 
 def name_value_list(parameters: dict[str, str]) -> list[dict]:
     return [{"name": k, "value": v} for k, v in parameters.items()]
-
-
-def parse_querystring(querystring: str | None) -> dict[str, str]:
-    """Tracker querystrings: ``+`` and ``%20`` are spaces; for repeated names the last one wins.
-
-    The same result as ``dict(urllib.parse.parse_qsl(querystring, keep_blank_values=True))``, several
-    times faster: most names and values need no unquoting, and only those that do are unquoted.
-    """
-    if not querystring:
-        return {}
-    parameters = {}
-    for pair in querystring.split("&"):
-        if not pair:
-            continue
-        name, _, value = pair.partition("=")
-        if "%" in name or "+" in name:
-            name = unquote_plus(name)
-        if "%" in value or "+" in value:
-            value = unquote_plus(value)
-        parameters[name] = value
-    return parameters
 
 
 def decode_base64url(text: str) -> bytes:

@@ -373,7 +373,7 @@ def test_repeated_redirect_target_is_refused(query):
 
 
 def test_redirect_target_is_the_one_the_pipeline_records():
-    from snowplow_beam.transforms.adapters import parse_querystring
+    from snowplow_beam.transforms.querystring import parse_querystring
 
     query = "e=pv&u=https%3A%2F%2Fdocs.allowed.com%2Fa%3Fb%3D1%26c%3D2"
     outcome = macro_handler().handle(get(path="/r/tp2", query=query), NOW)

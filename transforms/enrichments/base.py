@@ -1,7 +1,5 @@
-"""What the enrichments share: failure messages, derived contexts, cached query-string parsing."""
+"""What the enrichments share: failure messages and derived contexts."""
 from __future__ import annotations
-
-from urllib.parse import parse_qsl
 
 CONTEXTS_SCHEMA = "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1"
 
@@ -25,7 +23,3 @@ def add_derived_contexts(event: dict, entities: list[dict]) -> None:
     else:
         envelope["data"].extend(entities)
 
-
-def query_parameters(query: str) -> dict[str, str]:
-    """A page or referer querystring as a dict (``+`` is a space; for repeated names the last wins)."""
-    return dict(parse_qsl(query, keep_blank_values=True, errors="replace"))

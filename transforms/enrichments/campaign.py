@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from snowplow_beam.transforms.enrichments.base import query_parameters
+from snowplow_beam.transforms.querystring import parse_querystring
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow/campaign_attribution/jsonschema/1-0-1"
 IDENTIFIER = "campaign-attribution"
@@ -55,7 +55,7 @@ class CampaignAttribution:
         return []
 
     def _fields_uncached(self, query: str) -> dict[str, str]:
-        params = query_parameters(query)
+        params = parse_querystring(query)
         fields = {}
         for field, names in self._fields:
             for name in names:

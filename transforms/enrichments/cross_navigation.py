@@ -12,10 +12,9 @@ field that is not valid base64url.
 """
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
-
 from snowplow_beam.transforms.adapters import decode_base64url
 from snowplow_beam.transforms.atomic import MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS
+from snowplow_beam.transforms.querystring import parse_querystring
 from snowplow_beam.transforms.timestamps import format_iso_timestamp
 from snowplow_beam.transforms.enrichments.base import add_derived_contexts, error, failure
 
@@ -41,10 +40,7 @@ class CrossNavigation:
         query = event.get("page_urlquery")
         if not query or "_sp=" not in query:
             return []
-        sp = None
-        for name, value in parse_qsl(query, keep_blank_values=True, errors="replace"):
-            if name == "_sp":
-                sp = value  # the last one wins, as for other repeated parameters
+        sp = parse_querystring(query).get("_sp")  # the last one wins, as for other repeated parameters
         if not sp:
             return []
         parts = sp.split(".")

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from urllib.parse import parse_qsl
 
 from snowplow_beam.transforms.enrichments import assets
+from snowplow_beam.transforms.querystring import query_pairs
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow/referer_parser/jsonschema/2-0-1"
 IDENTIFIER = "referer-parser"
@@ -125,7 +125,7 @@ class RefererParser:
         medium, source, parameters = found
         term = None
         if medium == "search" and query and parameters:
-            for name, value in parse_qsl(query, keep_blank_values=True, errors="replace"):
+            for name, value in query_pairs(query):  # the first configured name present gives the term
                 if name in parameters:
                     term = value.replace("\t", "    ").replace("\r", "").replace("\n", "") or None
                     break
