@@ -26,7 +26,6 @@ import errno
 import fcntl
 import logging
 import os
-import random
 import socket
 import threading
 import time
@@ -34,6 +33,7 @@ from collections import deque
 from pathlib import Path
 
 from snowplow_beam.collector.config import Settings
+from snowplow_beam.transforms.backoff import JITTER_ABOVE_INITIAL, Backoff
 
 log = logging.getLogger("snowplow.collector.sinks")
 
@@ -123,8 +123,9 @@ class BufferedSink(Sink):
         self.byte_limit = byte_limit
         self.time_limit_s = time_limit_s
         self.max_retries = max_retries
-        self.backoff_min_s = backoff_min_s
-        self.backoff_max_s = backoff_max_s
+        # from backoff_min_s, doubling at most 6 times, up to backoff_max_s, never below backoff_min_s
+        self.backoff = Backoff(initial=backoff_min_s, maximum=min(backoff_max_s, backoff_min_s * 2 ** 6),
+                               jitter=JITTER_ABOVE_INITIAL)
         self.max_buffer_bytes = max_buffer_bytes
         self.shutdown_timeout_s = shutdown_timeout_s
         self.tick_s = tick_s
@@ -361,11 +362,6 @@ class BufferedSink(Sink):
         if done:
             _settle(done)
 
-    def _backoff(self, failures: int) -> float:
-        exponent = min(failures - 1, 6)
-        delay = min(self.backoff_max_s, self.backoff_min_s * (2 ** exponent))
-        return random.uniform(self.backoff_min_s, max(self.backoff_min_s, delay))
-
     def _record_failure(self) -> float:
         self.failed_attempts += 1
         self._failures += 1
@@ -373,7 +369,7 @@ class BufferedSink(Sink):
             self._healthy = False
             log.error("%s %s sink: unhealthy after %d failed attempts; answering 503 until it recovers",
                       self.kind, self.role, self._failures)
-        return time.monotonic() + self._backoff(self._failures)
+        return time.monotonic() + self.backoff.delay(self._failures)
 
     def _record_success(self) -> None:
         if not self._healthy:
@@ -666,7 +662,7 @@ class FileSink(BufferedSink):
 
     def _rename_failed(self) -> None:
         self._rename_streak += 1
-        self._rename_retry_at = time.monotonic() + self._backoff(self._rename_streak)
+        self._rename_retry_at = time.monotonic() + self.backoff.delay(self._rename_streak)
         if self._rename_streak == self.max_retries:
             log.error("file %s sink: unhealthy: %d file(s) cannot be moved from %s into %s; answering 503 until "
                       "they are", self.role, len(self._unplaced), self.tmp_dir, self.directory)
