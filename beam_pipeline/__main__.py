@@ -6,7 +6,7 @@ import logging
 import sys
 
 from snowplow_beam.beam_pipeline.options import HelpFormatter, describe_options
-from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, run
+from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
 
 
 def usage() -> str:

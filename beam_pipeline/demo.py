@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from snowplow_beam.beam_pipeline.pipeline import run
+from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 
 # A fixed salt so the demo's pseudonyms are reproducible. Never use a known salt in production.

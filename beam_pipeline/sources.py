@@ -1,4 +1,4 @@
-"""Sources of raw records: files of base64 Thrift lines, and the collector's raw-bad files.
+"""Sources of raw records: files of base64 Thrift lines, the collector's raw-bad files and raw-bad Kinesis stream.
 
 Files are read as bytes, line by line, by :func:`read_lines`: nothing in a file (bytes that are not
 UTF-8, a line of gigabytes, a ``.gz`` that is not gzip or was cut short) can stop a run. What cannot be
@@ -23,9 +23,11 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from snowplow_beam.beam_pipeline.kinesis import KinesisSettings, ReadFromKinesis
+from snowplow_beam.lake.layout import RAW_BAD
 from snowplow_beam.transforms import badrows, bounded_json
 from snowplow_beam.transforms.atomic import MAX_TIMESTAMP_MS
-from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, RAW_BAD, BadRow, Unreadable
+from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, BadRow, Unreadable
 
 _BADROW_SCHEMA = re.compile(r"^iglu:com\.snowplowanalytics\.snowplow\.badrows/([a-z_]+)/jsonschema/\d+-\d+-\d+$")
 DAMAGED_FILES_NAMESPACE = "snowplow.damaged_files"
@@ -134,6 +136,8 @@ def _unreadable_collector_row(payload: str, error: str) -> BadRow:
 
 
 class _ParseCollectorBadRowFn(beam.DoFn):
+    """A line of the collector's raw-bad files, or a record of its raw-bad stream -> BadRow (counted)."""
+
     def __init__(self):
         self._rows = Metrics.counter("snowplow", "collector_bad_rows")
 
@@ -152,4 +156,17 @@ class ReadCollectorBadRows(beam.PTransform):
     def expand(self, pbegin):
         return (pbegin
                 | "ReadLines" >> ReadLines(self._glob)
+                | "ParseBadRows" >> beam.ParDo(_ParseCollectorBadRowFn()))
+
+
+class ReadRawBadStream(beam.PTransform):
+    """The collector's raw-bad Kinesis stream (JSON bad rows) as BadRows."""
+
+    def __init__(self, settings: KinesisSettings, label: str | None = None):
+        super().__init__(label)
+        self._settings = settings
+
+    def expand(self, pbegin):
+        return (pbegin
+                | "Read" >> ReadFromKinesis(self._settings)
                 | "ParseBadRows" >> beam.ParDo(_ParseCollectorBadRowFn()))

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from snowplow_beam.beam_pipeline.pipeline import run
+from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, split_path
 from snowplow_beam.transforms.config import PipelineConfig

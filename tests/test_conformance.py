@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from snowplow_beam.beam_pipeline.pipeline import run
+from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_analytics_sdk.event_transformer import transform
 from snowplow_beam.transforms import ARTIFACT, __version__
 from snowplow_beam.transforms.atomic import FIELD_NAMES, JSON_FIELDS

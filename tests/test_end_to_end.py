@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pyarrow.parquet as pq
 import snowplow_tracker as sp
 
-from snowplow_beam.beam_pipeline.pipeline import run
+from snowplow_beam.beam_pipeline.launcher import run
 from tests.helpers import CAPTURES
 from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 COLLECTOR_TSTAMP = 1_795_849_374_000  # 2026-11-28 07:02:54 UTC

@@ -17,7 +17,7 @@ from jsonschema import Draft4Validator
 from mmdb_writer import MMDBWriter
 from netaddr import IPSet
 
-from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, run
+from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from tests.conftest import SAMPLE_START_MS, free_port
 from snowplow_beam.transforms.adapters import RawEvent, Source

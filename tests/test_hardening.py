@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from snowplow_beam.beam_pipeline import __main__ as cli
-from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, RunSummary, run
+from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
+from snowplow_beam.beam_pipeline.summary import RunSummary
 from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row, read_lines
 from tests.conftest import SAMPLE_START_MS
 from tests.test_pseudonymize import (

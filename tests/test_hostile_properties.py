@@ -49,7 +49,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from snowplow_beam.beam_pipeline.pipeline import run
+from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_beam.beam_pipeline.sinks import partition_path, place_good_event
 from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
 from snowplow_beam.collector import badrows as collector_badrows

@@ -7,7 +7,8 @@ import time
 import apache_beam as beam
 import pytest
 
-from snowplow_beam.beam_pipeline.pipeline import RunSummary, run, summarize
+from snowplow_beam.beam_pipeline.launcher import run
+from snowplow_beam.beam_pipeline.summary import RunSummary, summarize
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from snowplow_beam.beam_pipeline.sinks import WriteGoodEvents, observe_latency
 from snowplow_beam.runners.direct import local_args

@@ -14,7 +14,7 @@ from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to, is_not_empty
 from jsonschema import Draft4Validator
 
-from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, run
+from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from snowplow_beam.beam_pipeline.sinks import WriteBadRows, WriteGoodEvents, partition_path
 from snowplow_analytics_sdk.event_transformer import transform

@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from snowplow_beam.beam_pipeline.options import SnowplowOptions
-from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, build, check_startup, config_from_options, run
+from snowplow_beam.beam_pipeline.launcher import BATCH, ConfigurationError, build, check_startup, config_from_options, run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
 from snowplow_beam.collector import badrows as collector_badrows
@@ -670,7 +670,7 @@ def test_salt_is_never_in_options_display_data_or_the_pipeline(tmp_path, monkeyp
     options = PipelineOptions(local_args(argv))
     snowplow = options.view_as(SnowplowOptions)
     config = config_from_options(snowplow)
-    check_startup(snowplow, config)
+    check_startup(snowplow, config, BATCH)
     pipeline = beam.Pipeline(options=options)
     build(pipeline, snowplow, config, "run0")
     proto = pipeline.to_runner_api()

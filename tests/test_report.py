@@ -364,7 +364,7 @@ def test_s3_lake_with_tsv(s3_lake, tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_report_of_a_pipeline_run_matches_its_counters(tmp_path):
     """The pipeline writes both good formats from the same input; the report agrees with its counters."""
-    from snowplow_beam.beam_pipeline.pipeline import run
+    from snowplow_beam.beam_pipeline.launcher import run
     from snowplow_beam.beam_pipeline.sample_data import generate_lines
 
     inputs = tmp_path / "in"

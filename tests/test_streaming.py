@@ -14,8 +14,7 @@ from apache_beam.testing import test_stream
 from apache_beam.transforms.window import TimestampedValue
 
 from snowplow_beam.beam_pipeline.options import KinesisOptions
-from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, run
-from snowplow_beam.beam_pipeline.streaming import kinesis_settings, parse_start_timestamp
+from snowplow_beam.beam_pipeline.launcher import ConfigurationError, kinesis_settings, run
 from snowplow_beam.beam_pipeline.windowed_sinks import (CHUNK_ROWS, WriteWindowedBadRows, WriteWindowedGoodEvents,
                                           window_file_name, write_records)
 from snowplow_beam.beam_pipeline.sinks import ParquetFormat
@@ -126,9 +125,9 @@ def test_kinesis_options_and_start_timestamps():
     assert kinesis.window_seconds == 60 and kinesis.kinesis_region is None
     settings = kinesis_settings(kinesis, kinesis.kinesis_stream)
     assert settings.start_timestamp == H9 and settings.bounded and settings.max_records == 5
-    assert parse_start_timestamp("1764320400") == H9
-    assert parse_start_timestamp("2025-11-28T10:00:00+01:00") == H9
-    assert parse_start_timestamp("2025-11-28T09:00:00") == H9
+    for text in ("1764320400", "2025-11-28T10:00:00+01:00", "2025-11-28T09:00:00"):  # epoch s, offset, naive = UTC
+        options = PipelineOptions(["--kinesis_stream", "s", "--kinesis_start_timestamp", text])
+        assert kinesis_settings(options.view_as(KinesisOptions), "s").start_timestamp == H9
 
 
 def test_startup_refuses_what_cannot_work(tmp_path, salt_file):

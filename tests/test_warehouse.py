@@ -261,7 +261,7 @@ def test_credentials_from_the_environment(tmp_path):
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory):
     """A pipeline run over generated records: its lake and its counters."""
-    from snowplow_beam.beam_pipeline.pipeline import run
+    from snowplow_beam.beam_pipeline.launcher import run
     from snowplow_beam.beam_pipeline.sample_data import generate_lines
 
     base = tmp_path_factory.mktemp("warehouse")

@@ -10,7 +10,7 @@ import urllib.request
 import pyarrow.parquet as pq
 import pytest
 
-from snowplow_beam.beam_pipeline.pipeline import run
+from snowplow_beam.beam_pipeline.launcher import run
 from tests.collector.test_server import CONTEXT_SCHEMA, LINK_CLICK, NODE_SCRIPT
 
 SALT = b"collector-e2e-salt"

@@ -1,0 +1,263 @@
+"""One launcher for every run: batch (files), streaming (Kinesis) and recover (``recover/``).
+
+    options -> PipelineConfig -> check_startup -> graph (sources -> ProcessRecords -> writers) -> run -> RunSummary
+
+- :func:`check_startup` is the one set of start-up checks: what would otherwise fail on every worker fails here,
+  before launching, with a message that says what to change.
+- :func:`run` is the one place that chooses batch or streaming (a Kinesis stream given: streaming).
+- :class:`ProcessRecords` is the one wiring of the steps, Decode -> Enrich -> Validate -> Pseudonymize, with the
+  bad rows of every step (and the collector's) pseudonymized like good events; the batch and streaming graphs here
+  and the recovery graph use it.
+
+Bounded Kinesis reads (``--kinesis_max_records`` / ``--kinesis_max_read_seconds``) finish their windows and return
+their counters on any runner; unbounded ones run until cancelled on a streaming runner (Prism, Flink).
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.options.pipeline_options import PipelineOptions, PortableOptions, StandardOptions
+
+from snowplow_beam.beam_pipeline.kinesis import AT_TIMESTAMP, KinesisSettings, ReadFromKinesis
+from snowplow_beam.beam_pipeline.options import KinesisOptions, SnowplowOptions
+from snowplow_beam.beam_pipeline.sources import (ReadCollectorBadRows, ReadLines, ReadRawBadStream, input_files,
+                                                 input_fingerprint)
+from snowplow_beam.beam_pipeline.summary import RunSummary, summarize
+from snowplow_beam.beam_pipeline.writers import (WriteBadRows, WriteGoodEvents, WriteWindowedBadRows,
+                                                 WriteWindowedGoodEvents)
+from snowplow_beam.lake.layout import temporary_dir
+from snowplow_beam.runners.direct import local_args
+from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.progress import reset_meter
+from snowplow_beam.transforms.pseudonymize import SaltSource, SaltUnavailable
+from snowplow_beam.transforms.recovery import RecoveryKeySource
+from snowplow_beam.transforms.steps import BAD, MAIN, Decode, Enrich, Pseudonymize, Validate
+from snowplow_beam.transforms.timestamps import parse_time
+
+_LOG = logging.getLogger(__name__)
+LAYOUT_FIELDS = ("collector_tstamp",)  # the fields the lake's layout is built from: never pseudonymized
+BATCH, STREAMING, RECOVER = "batch", "streaming", "recover"
+RAW_PROGRESS = "raw records"  # what the Decode step's progress lines call the records
+_BATCH_RUNNERS = ("fnapirunner", "bundlebaseddirectrunner", "switchingdirectrunner")
+_DEFAULT_JOB_SERVER_TIMEOUT = 300
+_STREAMING_JOB_SERVER_TIMEOUT = 30 * 24 * 3600
+
+
+class ConfigurationError(ValueError):
+    """The pipeline cannot start as configured; the message says what to change."""
+
+
+def config_from_options(options: SnowplowOptions) -> PipelineConfig:
+    return PipelineConfig(
+        iglu_resolver=options.iglu_resolver,
+        enrichments_dir=options.enrichments,
+        pseudonymization_config=options.pseudonymization_config,
+        salt=SaltSource(options.salt_file, options.salt_secret_id, options.salt_secret_region),
+        recovery=RecoveryKeySource(options.recovery_key_file, options.recovery_key_secret_id,
+                                   options.recovery_key_secret_region),
+    )
+
+
+def mode_of(options: PipelineOptions) -> str:
+    kinesis = options.view_as(KinesisOptions)
+    return STREAMING if kinesis.kinesis_stream or kinesis.raw_bad_stream else BATCH
+
+
+def is_bounded(kinesis: KinesisOptions) -> bool:
+    return kinesis.kinesis_max_records is not None or kinesis.kinesis_max_read_seconds is not None
+
+
+def check_startup(options: PipelineOptions, config: PipelineConfig, mode: str) -> None:
+    """Fail before launching, with a clear message, on what would otherwise fail on every worker."""
+    snowplow, kinesis = options.view_as(SnowplowOptions), options.view_as(KinesisOptions)
+    if mode == BATCH and not snowplow.input and not snowplow.raw_bad_input:
+        raise ConfigurationError("--input (raw records) or --raw_bad_input (collector bad rows) is required")
+    if mode in (BATCH, STREAMING):
+        if not snowplow.output:
+            raise ConfigurationError("--output (the root of the lake) is required")
+        if snowplow.good_shards < 1:
+            raise ConfigurationError("--good_shards must be at least 1")
+    if mode == STREAMING:
+        _check_streaming(options, kinesis)
+    if mode == RECOVER and not config.recovery.configured():
+        raise ConfigurationError("no recovery key: give --recovery_key_file, --recovery_key_secret_id or "
+                                 "RECOVERY_KEY. Without it the bad rows' copies cannot be opened (see "
+                                 "recover/RECOVERY.md for what can be done without one)")
+    _check_config(config)
+
+
+def _check_streaming(options: PipelineOptions, kinesis: KinesisOptions) -> None:
+    if kinesis.window_seconds < 1:
+        raise ConfigurationError("--window_seconds must be at least 1")
+    if kinesis.kinesis_initial_position == AT_TIMESTAMP:
+        try:
+            parse_time(kinesis.kinesis_start_timestamp or "")
+        except ValueError:
+            raise ConfigurationError("--kinesis_initial_position AT_TIMESTAMP needs --kinesis_start_timestamp "
+                                     "(ISO 8601 or epoch seconds)") from None
+    runner = (options.view_as(StandardOptions).runner or "").lower()
+    if not is_bounded(kinesis) and runner in _BATCH_RUNNERS:
+        raise ConfigurationError(
+            f"an unbounded Kinesis read never finishes a window on {runner}: give --kinesis_max_records or "
+            "--kinesis_max_read_seconds, or a streaming runner (--runner=PrismRunner --prism_location=..., "
+            "or Flink); see beam_pipeline/STREAMING.md")
+
+
+def _check_config(config: PipelineConfig) -> None:
+    """The checks every run shares: the salt, the recovery key, the policy, the enrichments."""
+    if not config.salt.configured():
+        raise ConfigurationError(
+            "no pseudonymization salt: give --salt_file, --salt_secret_id or the PSEUDONYMIZATION_SALT "
+            "environment variable. The pipeline never writes unpseudonymized output.")
+    if config.salt.salt_file and not FileSystems.exists(config.salt.salt_file):
+        raise ConfigurationError(f"the salt file {config.salt.salt_file} does not exist")
+    if not config.salt.secret_id:  # a check only (an empty file, say); the workers read the salt themselves
+        try:
+            config.salt.read()
+        except SaltUnavailable as exc:
+            raise ConfigurationError(str(exc)) from None
+    if config.recovery.key_file and not FileSystems.exists(config.recovery.key_file):
+        raise ConfigurationError(f"the recovery key file {config.recovery.key_file} does not exist")
+    try:
+        policy = config.policy()
+        config.enrichments()
+    except (ValueError, OSError) as exc:
+        raise ConfigurationError(str(exc)) from None
+    hidden = [name for name in LAYOUT_FIELDS if name not in policy.atomic_allowlist]
+    if hidden:
+        raise ConfigurationError(
+            f"the pseudonymization policy must keep {', '.join(hidden)} in clear (atomic_allowlist): the lake is "
+            "partitioned by it, and a pseudonymized timestamp is removed from the event")
+
+
+class ProcessRecords(beam.PTransform):
+    """Raw records -> ``{"good": events, "bad": bad rows}``, both pseudonymized: the one wiring of the steps.
+
+    The input is a dict of PCollections, any of: ``"lines"`` (base64 Thrift lines, as files hold them),
+    ``"thrift"`` (raw Thrift bytes, as Kinesis holds them), ``"bad_rows"`` (BadRows from elsewhere: the
+    collector's). ``good`` is None when no raw records are given.
+    """
+
+    def __init__(self, config: PipelineConfig, progress: str | None = RAW_PROGRESS, label: str | None = None):
+        super().__init__(label)
+        self._config = config
+        self._progress = progress
+
+    def expand(self, inputs):
+        config = self._config
+        decoded, bad = [], []
+        for name, base64_lines in (("lines", True), ("thrift", False)):
+            if name in inputs:
+                result = inputs[name] | f"Decode{name.title()}" >> Decode(base64_lines, progress=self._progress)
+                decoded.append(result[MAIN])
+                bad.append(result[BAD])
+        good = None
+        if decoded:
+            payloads = decoded[0] if len(decoded) == 1 else decoded | "Decoded" >> beam.Flatten()
+            enriched = payloads | "Enrich" >> Enrich(config)
+            validated = enriched[MAIN] | "Validate" >> Validate(config)
+            good = validated[MAIN] | "Pseudonymize" >> Pseudonymize(config)
+            bad += [enriched[BAD], validated[BAD]]
+        if "bad_rows" in inputs:
+            bad.append(inputs["bad_rows"])
+        bad_rows = (bad
+                    | "CollectBadRows" >> beam.Flatten()
+                    | "PseudonymizeBadRows" >> Pseudonymize(config, bad_rows=True))
+        return {"good": good, "bad": bad_rows}
+
+
+def kinesis_settings(options: KinesisOptions, stream: str) -> KinesisSettings:
+    start = options.kinesis_start_timestamp
+    return KinesisSettings(
+        stream=stream, endpoint_url=options.kinesis_endpoint_url, region=options.kinesis_region,
+        initial_position=options.kinesis_initial_position,
+        start_timestamp=parse_time(start).timestamp() if start else None,
+        max_records=options.kinesis_max_records, max_read_seconds=options.kinesis_max_read_seconds,
+        idle_poll_seconds=options.kinesis_poll_seconds)
+
+
+def build(pipeline: beam.Pipeline, options: PipelineOptions, config: PipelineConfig, run_id: str | None = None) -> dict:
+    """Wire the batch graph (files; ``run_id`` names the files) or the streaming one (Kinesis; windowed files).
+
+    Returns the pseudonymized ``good`` and ``bad`` PCollections and the written ``files``.
+    """
+    snowplow, kinesis = options.view_as(SnowplowOptions), options.view_as(KinesisOptions)
+    inputs = {}
+    if mode_of(options) == STREAMING:
+        if kinesis.kinesis_stream:
+            inputs["thrift"] = (pipeline
+                                | "ReadRawGood" >> ReadFromKinesis(kinesis_settings(kinesis, kinesis.kinesis_stream))
+                                | "Spread" >> beam.Reshuffle())
+        if kinesis.raw_bad_stream:
+            inputs["bad_rows"] = pipeline | "ReadRawBad" >> ReadRawBadStream(
+                kinesis_settings(kinesis, kinesis.raw_bad_stream))
+        processed = inputs | "Process" >> ProcessRecords(config)
+        window, lateness = kinesis.window_seconds, kinesis.allowed_lateness_seconds
+        files = [processed["bad"] | "WriteBadRows" >> WriteWindowedBadRows(snowplow.output, window, lateness)]
+        if processed["good"] is not None:
+            files.append(processed["good"] | "WriteGood" >> WriteWindowedGoodEvents(
+                snowplow.output, window, snowplow.good_format, snowplow.good_shards, lateness))
+        return {**processed, "files": files}
+    if snowplow.input:
+        inputs["lines"] = pipeline | "ReadRaw" >> ReadLines(snowplow.input)
+    if snowplow.raw_bad_input:
+        inputs["bad_rows"] = pipeline | "ReadCollectorBad" >> ReadCollectorBadRows(snowplow.raw_bad_input)
+    processed = inputs | "Process" >> ProcessRecords(config)
+    files = [processed["bad"] | "WriteBadRows" >> WriteBadRows(snowplow.output, run_id)]
+    if processed["good"] is not None:
+        files.append(processed["good"] | "WriteGood" >> WriteGoodEvents(
+            snowplow.output, run_id, snowplow.good_format, snowplow.good_shards))
+    return {**processed, "files": files}
+
+
+def launch(pipeline: beam.Pipeline, progress: str | None = RAW_PROGRESS):
+    """Run ``pipeline`` to its end, with progress lines (in-process runners print them here); returns its result."""
+    meter = reset_meter(progress) if progress else None
+    result = pipeline.run()
+    result.wait_until_finish()
+    if meter is not None:
+        meter.finish()
+    return result
+
+
+def remove_temporary(path: str) -> None:
+    """Remove a run's temporary area; leftovers are harmless (nothing reads ``_temporary/``)."""
+    try:
+        if FileSystems.exists(path):
+            FileSystems.delete([path])
+    except OSError as exc:
+        _LOG.warning("could not remove %s: %s", path, exc)
+
+
+def run(argv: list[str] | None = None) -> RunSummary:
+    """Run the pipeline the options describe (batch, or streaming from Kinesis) and return its counters."""
+    options = PipelineOptions(local_args(sys.argv[1:] if argv is None else argv))
+    mode = mode_of(options)
+    snowplow, kinesis = options.view_as(SnowplowOptions), options.view_as(KinesisOptions)
+    config = config_from_options(snowplow)
+    check_startup(options, config, mode)
+    if mode == STREAMING:
+        if not is_bounded(kinesis):
+            _run_unbounded(options)
+        pipeline = beam.Pipeline(options=options)
+        build(pipeline, options, config)
+        return summarize(launch(pipeline, progress=None))
+    files = input_files(snowplow.input, snowplow.raw_bad_input)
+    run_id = input_fingerprint(files)
+    pipeline = beam.Pipeline(options=options)
+    build(pipeline, options, config, run_id)
+    result = launch(pipeline)
+    remove_temporary(temporary_dir(snowplow.output, run_id))
+    return summarize(result, sum(f.size_in_bytes for f in files))
+
+
+def _run_unbounded(options: PipelineOptions) -> None:
+    options.view_as(StandardOptions).streaming = True
+    portable = options.view_as(PortableOptions)
+    if portable.job_server_timeout == _DEFAULT_JOB_SERVER_TIMEOUT:
+        # Beam's portable runners (Prism, Flink) also use this timeout for the job's state stream:
+        # left at 300 s, wait_until_finish fails with DEADLINE_EXCEEDED after five minutes.
+        portable.job_server_timeout = _STREAMING_JOB_SERVER_TIMEOUT
