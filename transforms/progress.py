@@ -33,30 +33,82 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
-class Progress:
-    """Counts something and prints a progress line at most every ``interval`` seconds."""
+class ProgressLine:
+    """When and where progress lines are written; what a line says is the caller's.
 
-    def __init__(self, what: str, interval: float | None = None, total: int | None = None, stream=None,
-                 clock=time.monotonic, label: str = ""):
-        self.what = what
-        self.interval = interval_from_env() if interval is None else interval
-        self.total = total
-        self.count = 0
-        self.printed = 0
+    At most one line every ``interval`` seconds (0 or less: none), on ``stream`` (default: stderr, looked up at
+    each line, so a meter outlives a redirected stderr). The first line is due after one interval, so short runs
+    stay quiet, or at once with ``at_start`` (a command whose steps are few and long). With ``in_place_every``,
+    on a terminal each line overwrites the last every that many seconds and the final one ends it; elsewhere
+    (CI logs, files) every line is a line of its own. A closed stream never fails the work.
+    """
+
+    def __init__(self, interval: float, stream=None, clock=time.monotonic, at_start: bool = False,
+                 in_place_every: float | None = None):
         self._stream = stream
         self._clock = clock
-        self._label = label
-        self._start = clock()
-        self._next = self._start + self.interval
-        self._lock = threading.Lock()
+        self._in_place = in_place_every is not None and interval > 0 and _is_terminal(self.stream)
+        self.interval = in_place_every if self._in_place else interval
+        self.printed = 0
+        self.started = clock()
+        self._next = self.started if at_start else self.started + self.interval
 
     @property
     def enabled(self) -> bool:
         return self.interval > 0
 
+    @property
+    def stream(self):
+        return self._stream or sys.stderr
+
+    def elapsed(self, now: float | None = None) -> float:
+        """Seconds since the start (never 0, so rates can be divided by it)."""
+        return max((self._clock() if now is None else now) - self.started, 1e-9)
+
+    def due(self, final: bool = False) -> float | None:
+        """The clock's time if a line is due now (always when ``final``, if enabled), else None."""
+        if not self.enabled:
+            return None
+        now = self._clock()
+        if now < self._next and not final:
+            return None
+        self._next = now + self.interval
+        return now
+
+    def write(self, text: str, final: bool = False) -> None:
+        self.printed += 1
+        stream = self.stream
+        try:
+            if self._in_place:
+                stream.write("\r" + text + ("\n" if final else ""))
+            else:
+                stream.write(text + "\n")
+            stream.flush()
+        except (OSError, ValueError):  # a closed stream must not fail the work
+            pass
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+class Progress(ProgressLine):
+    """Counts something and prints a progress line at most every ``interval`` seconds."""
+
+    def __init__(self, what: str, interval: float | None = None, total: int | None = None, stream=None,
+                 clock=time.monotonic, label: str = ""):
+        super().__init__(interval_from_env() if interval is None else interval, stream, clock)
+        self.what = what
+        self.total = total
+        self.count = 0
+        self._label = label
+        self._lock = threading.Lock()
+
     def line(self, now: float | None = None) -> str:
-        now = self._clock() if now is None else now
-        elapsed = max(now - self._start, 1e-9)
+        elapsed = self.elapsed(now)
         text = f"snowplow progress{self._label}: {self.count:,}"
         if self.total:
             text += f" of {self.total:,} ({100 * self.count / self.total:.0f}%)"
@@ -66,27 +118,15 @@ class Progress:
         """Count ``n`` more; print a line if the interval has passed since the last one."""
         with self._lock:
             self.count += n
-            if not self.enabled:
-                return
-            now = self._clock()
-            if now < self._next:
-                return
-            self._next = now + self.interval
-            self._emit(self.line(now))
+            now = self.due()
+            if now is not None:
+                self.write(self.line(now))
 
     def finish(self) -> None:
         """A last line with the final count, if a line was printed before (a long run)."""
         with self._lock:
             if self.enabled and self.printed:
-                self._emit(self.line() + ", done")
-
-    def _emit(self, text: str) -> None:
-        self.printed += 1
-        stream = self._stream or sys.stderr
-        try:
-            print(text, file=stream, flush=True)
-        except (OSError, ValueError):  # a closed stream must not fail the work
-            pass
+                self.write(self.line() + ", done", final=True)
 
 
 _METERS: dict = {}
