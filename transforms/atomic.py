@@ -194,6 +194,13 @@ _BADROW_INTEGER_FIELDS = frozenset(
 _BADROW_NUMBER_FIELDS = frozenset(("geo_latitude", "geo_longitude"))
 
 _TSV_UNSAFE = str.maketrans({"\t": "    ", "\n": " ", "\r": " "})
+_TABS_AND_LINE_BREAKS = str.maketrans({"\t": "    ", "\n": None, "\r": None})
+
+
+def fix_tabs_newlines(text: str) -> str:
+    """Snowplow's cleaning of free text an event takes from a header or a URL (the user agent, a referer's
+    search term, a cross-navigation user id): a tab becomes four spaces, line breaks are dropped."""
+    return text.translate(_TABS_AND_LINE_BREAKS)
 
 
 def json_text(value) -> str:

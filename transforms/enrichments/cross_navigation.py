@@ -13,7 +13,7 @@ field that is not valid base64url.
 from __future__ import annotations
 
 from snowplow_beam.transforms.adapters import decode_base64url
-from snowplow_beam.transforms.atomic import MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS
+from snowplow_beam.transforms.atomic import MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, fix_tabs_newlines
 from snowplow_beam.transforms.querystring import parse_querystring
 from snowplow_beam.transforms.timestamps import format_iso_timestamp
 from snowplow_beam.transforms.enrichments.base import add_derived_contexts, error, failure
@@ -48,7 +48,7 @@ class CrossNavigation:
             if len(parts) > len(_EXTENDED_FIELDS):
                 return []  # not the format: ignored, as Snowplow ignores it
             parts += [""] * (len(_EXTENDED_FIELDS) - len(parts))
-        duid = parts[0].replace("\t", "    ").replace("\r", "").replace("\n", "") or None
+        duid = fix_tabs_newlines(parts[0]) or None
         stamp_text = parts[1] if len(parts) > 1 else ""
         stamp = None
         if stamp_text:

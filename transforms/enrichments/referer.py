@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+from snowplow_beam.transforms.atomic import fix_tabs_newlines
 from snowplow_beam.transforms.enrichments import assets
 from snowplow_beam.transforms.querystring import query_pairs
 
@@ -127,7 +128,7 @@ class RefererParser:
         if medium == "search" and query and parameters:
             for name, value in query_pairs(query):  # the first configured name present gives the term
                 if name in parameters:
-                    term = value.replace("\t", "    ").replace("\r", "").replace("\n", "") or None
+                    term = fix_tabs_newlines(value) or None
                     break
         return medium, source, term
 
