@@ -5,6 +5,9 @@ Every field is a CLI flag of the same name (``--good_path``; ``--cookie_secure f
 for the path map) and a key of the same name in the JSON file given with ``--config``. Flags given on the
 command line win over the file; the file wins over the defaults. Defaults follow Snowplow's stream
 collector (``reference.conf`` of 3.x) where it has one.
+
+Each field carries its meaning and its group (:func:`setting`): the one source of ``--help`` and of the settings
+table in collector/README.md (tests/collector/test_config.py checks that the table matches).
 """
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ import argparse
 import dataclasses
 import json
 import re
-from dataclasses import dataclass, field
+import shlex
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,69 +24,133 @@ from snowplow_beam.collector import SHORT_NAME, __version__
 
 STANDARD_PATHS = ("/i", "/ice.png", "/r/tp2", "/com.snowplowanalytics.snowplow/tp2")
 
+# The groups of settings, in the order --help and the README show them.
+SERVER = "server"
+LIMITS = "limits (sizes and timeouts)"
+SINK = "sink (either kind)"
+FILE_SINK = "sink: file"
+KINESIS_SINK = "sink: Kinesis"
+COOKIES = "cookies"
+ROUTES = "paths and redirects"
+CORS = "CORS"
+IDENTITY = "identity and logging"
+
 
 class ConfigError(ValueError):
     """The settings are not usable; the message says which one and why."""
 
 
+def setting(default: Any, meaning: str, group: str) -> Any:
+    """A :class:`Settings` field that knows what it means and where ``--help`` lists it."""
+    metadata = {"meaning": meaning, "group": group}
+    if isinstance(default, (list, dict)):
+        return dataclasses.field(default_factory=lambda: type(default)(default), metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
 @dataclass
 class Settings:
-    # --- network
-    host: str = "127.0.0.1"
-    port: int = 8080
-    workers: int = 1  # server processes; each has its own sinks (and its own files / metrics)
-    header_read_timeout_s: float = 30.0  # request line + headers must arrive within this (else the connection is closed)
-    body_read_timeout_s: float = 30.0  # the body must arrive within this (else 408, nothing stored)
-    max_header_bytes: int = 65536  # request line + headers larger than this are refused (431), nothing stored
-    # --- sinks
-    sink: str = "file"  # "file" or "kinesis"
-    good_path: str | None = None  # file sink: folder of raw-good files (base64 Thrift, one record a line)
-    bad_path: str | None = None  # file sink: folder of raw-bad files (one JSON bad row a line)
-    file_rotate_seconds: float = 60.0  # a file is closed (renamed into place) at most this long after it was opened
-    file_max_bytes: int = 128 * 1024 * 1024  # ... or once it reaches this size
-    good_stream: str | None = None
-    bad_stream: str | None = None
-    kinesis_endpoint_url: str | None = None
-    region: str | None = None
-    use_ip_as_partition_key: bool = False  # else a random key per request
-    record_limit: int = 500  # buffer flush triggers (PutRecords caps: 500 records, 5 MB)
-    byte_limit: int = 3_145_728
-    time_limit_ms: int = 1000
-    max_retries: int = 3  # consecutive failed writes before a sink is reported unhealthy (503s)
-    backoff_min_ms: int = 500
-    backoff_max_ms: int = 1500
-    max_buffer_bytes: int = 64 * 1024 * 1024  # accepted but unwritten bytes per sink; past this, 503
-    shutdown_timeout_s: float = 10.0  # how long a shutdown keeps trying to drain the buffers
-    write_timeout_s: float = 10.0  # file sink: a record not durably written within this is answered 503
-    # --- sizes (bytes)
-    max_record_bytes: int = 1_000_000  # a serialized record up to this goes through as it is (Kinesis: 1 MB)
-    max_payload_bytes: int = 1_048_576  # a serialized payload over this is a size_violation (no splitting)
-    drop_payload_bytes: int = 2_097_152  # a body over this gets 413 and nothing is stored
-    # --- identity
-    cookie_enabled: bool = True
-    cookie_name: str = "sp"
-    cookie_expiration_days: float = 365.0
-    cookie_domains: list[str] = field(default_factory=list)
-    cookie_fallback_domain: str | None = None
-    cookie_path: str = "/"
-    cookie_secure: bool = True
-    cookie_http_only: bool = True
-    cookie_same_site: str = "None"  # None, Lax, Strict, or "" for no attribute
-    dnt_cookie_enabled: bool = False
-    dnt_cookie_name: str = ""
-    dnt_cookie_value: str = ""  # a regular expression the whole cookie value must match
-    trust_x_forwarded_for: bool = True  # Snowplow's behaviour: the first X-Forwarded-For address is the client IP
-    # --- routes
-    paths: dict[str, str] = field(default_factory=dict)  # custom path -> standard path
-    redirect_enabled: bool = False
-    redirect_domains: list[str] = field(default_factory=list)  # allowed hosts (and their subdomains)
-    redirect_macro_enabled: bool = False
-    redirect_placeholder: str = "${SP_NUID}"
-    cors_max_age_s: int = 3600
-    # --- identity of this collector in the payload
-    collector_name: str = SHORT_NAME
-    collector_version: str = __version__
-    log_level: str = "info"
+    # --- server
+    host: str = setting("127.0.0.1", "address to listen on (0.0.0.0: every interface)", SERVER)
+    port: int = setting(8080, "TCP port to listen on", SERVER)
+    workers: int = setting(1, "server processes; each has its own sinks, files and metrics", SERVER)
+    trust_x_forwarded_for: bool = setting(
+        True, "take the client IP from the first X-Forwarded-For address, as Snowplow's does; false: the peer "
+              "address", SERVER)
+    # --- limits
+    header_read_timeout_s: float = setting(
+        30.0, "seconds for the request line and headers to arrive, else the connection is closed", LIMITS)
+    body_read_timeout_s: float = setting(
+        30.0, "seconds for the body to arrive, else 408 and nothing is stored", LIMITS)
+    max_header_bytes: int = setting(
+        65536, "bytes of request line and headers, at least 8192; larger requests get 431, nothing stored", LIMITS)
+    max_record_bytes: int = setting(
+        1_000_000, "bytes: a serialized payload up to this is one record (Kinesis' record limit); a bad row's "
+                   "payload text is cut to a tenth of it", LIMITS)
+    max_payload_bytes: int = setting(
+        1_048_576, "bytes: a serialized payload over this is a size_violation bad row; between max_record_bytes "
+                   "and this, a POST batch is split by events", LIMITS)
+    drop_payload_bytes: int = setting(
+        2_097_152, "bytes: a body over this (declared, streamed or decoded from gzip) gets 413, nothing stored",
+        LIMITS)
+    # --- sink, either kind
+    sink: str = setting("file", "where records go: file or kinesis", SINK)
+    max_retries: int = setting(
+        3, "consecutive failed writes before a sink is unhealthy: then /sink-health and tracking requests get 503",
+        SINK)
+    backoff_min_ms: int = setting(
+        500, "milliseconds before the first retry of a failed write, doubling (with jitter) after each further "
+             "failure up to backoff_max_ms; the file sink's first wait is 200 at most", SINK)
+    backoff_max_ms: int = setting(1500, "milliseconds: the longest wait between retries", SINK)
+    max_buffer_bytes: int = setting(
+        64 * 1024 * 1024, "bytes accepted but not yet written, per sink; past this, tracking requests get 503", SINK)
+    shutdown_timeout_s: float = setting(
+        10.0, "seconds a shutdown (SIGTERM, SIGINT) keeps trying to write what is buffered", SINK)
+    # --- sink: file
+    good_path: str | None = setting(
+        None, "folder of raw-good files: base64 Thrift CollectorPayloads, one a line (needed by the file sink)",
+        FILE_SINK)
+    bad_path: str | None = setting(
+        None, "folder of raw-bad files: JSON bad rows, one a line (needed by the file sink)", FILE_SINK)
+    file_rotate_seconds: float = setting(
+        60.0, "seconds: a file is closed (renamed from .tmp/ into its folder) at most this long after it was "
+              "opened", FILE_SINK)
+    file_max_bytes: int = setting(128 * 1024 * 1024, "bytes: a file is also closed once it reaches this size",
+                                  FILE_SINK)
+    write_timeout_s: float = setting(
+        10.0, "seconds: a request whose records are not durably written within this gets 503", FILE_SINK)
+    # --- sink: Kinesis
+    good_stream: str | None = setting(None, "Kinesis stream of raw-good records (needed by the Kinesis sink)",
+                                      KINESIS_SINK)
+    bad_stream: str | None = setting(None, "Kinesis stream of raw-bad rows (needed by the Kinesis sink)",
+                                     KINESIS_SINK)
+    kinesis_endpoint_url: str | None = setting(
+        None, "Kinesis endpoint, for emulators (unset: AWS's; credentials from boto3's usual chain)", KINESIS_SINK)
+    region: str | None = setting(None, "AWS region of the streams (unset: boto3's usual chain)", KINESIS_SINK)
+    use_ip_as_partition_key: bool = setting(
+        False, "partition key: the client IP; false: a random key per request", KINESIS_SINK)
+    record_limit: int = setting(500, "records: a batch is sent at this many, 1 to 500 (PutRecords' cap)",
+                                KINESIS_SINK)
+    byte_limit: int = setting(3_145_728, "bytes: ... or at this size, 1 to 5,000,000 (PutRecords' cap)",
+                              KINESIS_SINK)
+    time_limit_ms: int = setting(1000, "milliseconds: ... or this long after its first record", KINESIS_SINK)
+    # --- cookies
+    cookie_enabled: bool = setting(True, "set the network_userid cookie on every tracking response", COOKIES)
+    cookie_name: str = setting("sp", "name of the network_userid cookie", COOKIES)
+    cookie_expiration_days: float = setting(365.0, "days the cookie lives (its Expires and Max-Age)", COOKIES)
+    cookie_domains: list[str] = setting(
+        [], "cookie Domain: the first of these that a host in Origin is or is under (comma-separated)", COOKIES)
+    cookie_fallback_domain: str | None = setting(
+        None, "cookie Domain when none of cookie_domains matches (unset: no Domain attribute)", COOKIES)
+    cookie_path: str = setting("/", "cookie Path (empty: no Path attribute)", COOKIES)
+    cookie_secure: bool = setting(True, "mark the cookie Secure", COOKIES)
+    cookie_http_only: bool = setting(True, "mark the cookie HttpOnly", COOKIES)
+    cookie_same_site: str = setting("None", "cookie SameSite: None, Lax, Strict, or empty for no attribute",
+                                    COOKIES)
+    dnt_cookie_enabled: bool = setting(
+        False, "honour a do-not-track cookie: a matching request is answered but nothing is stored or set", COOKIES)
+    dnt_cookie_name: str = setting("", "name of the do-not-track cookie (needed when it is enabled)", COOKIES)
+    dnt_cookie_value: str = setting("", "regular expression the whole do-not-track cookie value must match",
+                                    COOKIES)
+    # --- paths and redirects
+    paths: dict[str, str] = setting(
+        {}, "custom path to standard path, a JSON object, e.g. {\"/com.acme/track\": "
+            "\"/com.snowplowanalytics.snowplow/tp2\"}", ROUTES)
+    redirect_enabled: bool = setting(False, "serve /r/tp2 redirects (else 404)", ROUTES)
+    redirect_domains: list[str] = setting(
+        [], "hosts a redirect may go to, and their subdomains (comma-separated)", ROUTES)
+    redirect_macro_enabled: bool = setting(
+        False, "replace redirect_placeholder in the target with the network_userid", ROUTES)
+    redirect_placeholder: str = setting("${SP_NUID}", "the text replaced when redirect_macro_enabled", ROUTES)
+    # --- CORS
+    cors_max_age_s: int = setting(3600, "seconds a browser may cache a CORS preflight (Access-Control-Max-Age)",
+                                  CORS)
+    # --- identity of this collector in the payload, and logging
+    collector_name: str = setting(
+        SHORT_NAME, "name in the payload's collector field (name-version-sink) and in size_violation bad rows",
+        IDENTITY)
+    collector_version: str = setting(__version__, "version in the same places", IDENTITY)
+    log_level: str = setting("info", "log level: debug, info, warning or error", IDENTITY)
 
     @property
     def collector_string(self) -> str:
@@ -125,9 +193,6 @@ class Settings:
             except re.error as exc:
                 raise ConfigError(f"dnt_cookie_value is not a regular expression: {exc}") from None
         return self
-
-    def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self))
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any]) -> "Settings":
@@ -196,20 +261,44 @@ def _coerce(f: dataclasses.Field, value: Any) -> Any:
         raise ConfigError(f"{f.name}: {exc}") from None
 
 
+def shown_default(value: Any) -> str | None:
+    """A default as one would type it after its flag (shell-quoted); None for a setting with no default."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, list):
+        text = ",".join(value)
+    elif isinstance(value, dict):
+        text = json.dumps(value)
+    else:
+        text = str(value)
+    return shlex.quote(text)
+
+
+_METAVARS = {"bool": "true|false", "int": "N", "float": "NUMBER", "list": "A,B,...", "dict": "JSON", "str": "TEXT"}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="snowplow-collector",
-        description="Snowplow-compatible collector: tracker protocol in, Thrift CollectorPayload records out.",
+        description="Snowplow-compatible collector: tracker protocol in, Thrift CollectorPayload records out "
+                    "(collector/README.md).",
+        epilog="Every setting is also a key of the --config file, with the same name. Booleans: true or false; "
+               "lists: comma-separated (JSON arrays in the file); paths: a JSON object. Exit status 2: the "
+               "settings are not usable (the message says which one).",
     )
-    parser.add_argument("--config", help="JSON file of settings (same names as the flags); flags win over it")
+    parser.add_argument("--config", metavar="FILE",
+                        help="JSON file of settings, same names as the flags; flags given win over it")
+    groups: dict[str, Any] = {}
     for f in dataclasses.fields(Settings):
-        kind = _field_kind(f)
-        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
-        hint = {"bool": "true|false", "list": "comma-separated", "dict": "JSON object"}.get(kind, kind)
-        parser.add_argument(
-            f"--{f.name}", dest=f.name, default=None, metavar=hint.upper() if kind != "str" else "VALUE",
-            help=f"default: {default!r}",
-        )
+        group = f.metadata["group"]
+        if group not in groups:
+            groups[group] = parser.add_argument_group(group)
+        default = shown_default(f.default if f.default is not dataclasses.MISSING else f.default_factory())
+        meaning = f.metadata["meaning"] + ("" if default is None else f" (default: {default})")
+        groups[group].add_argument(f"--{f.name}", dest=f.name, default=None, metavar=_METAVARS[_field_kind(f)],
+                                   help=meaning.replace("%", "%%"))
     return parser
 
 
