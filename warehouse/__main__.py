@@ -38,37 +38,60 @@ def _objects(args) -> Objects:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="snowplow-warehouse", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="snowplow-warehouse",
+        description="Load the lake into Snowflake, print the SQL, or query the lake locally with DuckDB.",
+        epilog="Each command has its own options: snowplow-warehouse COMMAND --help. Exit status: 0 done, 1 COPY "
+               "could not load some files, 2 a configuration error or an existing table or stage of another shape.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, help_text: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--lake", required=True, help="the lake's ROOT: s3://bucket/prefix or a local folder")
+    def add(name: str, help_text: str, epilog: str | None = None) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text, epilog=epilog)
+        sub.add_argument("--lake", required=True, metavar="ROOT",
+                         help="the lake: s3://bucket/prefix or a local folder (required)")
         return sub
 
     def objects_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--database", help="default: $SNOWFLAKE_DATABASE or RAW")
-        sub.add_argument("--schema", help="default: $SNOWFLAKE_SCHEMA or SNOWPLOW")
-        sub.add_argument("--good-table", default=Objects.good_table)
-        sub.add_argument("--bad-table", default=Objects.bad_table)
-        sub.add_argument("--storage-integration", default=Objects.storage_integration,
-                         help="for an S3 lake: the integration the external stages use")
+        objects = sub.add_argument_group("Snowflake objects")
+        objects.add_argument("--database", metavar="NAME",
+                             help=f"database of the tables and stages (default: $SNOWFLAKE_DATABASE, else "
+                                  f"{Objects.database})")
+        objects.add_argument("--schema", metavar="NAME",
+                             help=f"schema of the tables and stages (default: $SNOWFLAKE_SCHEMA, else "
+                                  f"{Objects.schema})")
+        objects.add_argument("--good-table", metavar="NAME", default=Objects.good_table,
+                             help="table of the good events, loaded from ROOT/good/ (default: %(default)s)")
+        objects.add_argument("--bad-table", metavar="NAME", default=Objects.bad_table,
+                             help="table of the bad rows, loaded from ROOT/enriched_bad/ and ROOT/raw_bad/ "
+                                  "(default: %(default)s)")
+        objects.add_argument("--storage-integration", metavar="NAME", default=Objects.storage_integration,
+                             help="S3 lake: the storage integration the external stages use (default: %(default)s)")
 
-    loader = add("load", "Apply the DDL and load the lake (credentials from SNOWFLAKE_* variables).")
+    loader = add("load", "Apply the DDL and load the lake (credentials from SNOWFLAKE_* variables).",
+                 epilog="Environment: SNOWFLAKE_ACCOUNT and SNOWFLAKE_USER (required) and one way to authenticate: "
+                        "SNOWFLAKE_PRIVATE_KEY_PATH or SNOWFLAKE_PRIVATE_KEY (PEM text), with "
+                        "SNOWFLAKE_PRIVATE_KEY_PASSPHRASE when the key is encrypted; SNOWFLAKE_PASSWORD; or "
+                        "SNOWFLAKE_AUTHENTICATOR. Optional: SNOWFLAKE_ROLE, SNOWFLAKE_WAREHOUSE.")
     objects_options(loader)
-    loader.add_argument("--dry-run", action="store_true", help="print the SQL instead of running it")
+    loader.add_argument("--dry-run", action="store_true",
+                        help="print the SQL instead of running it (default: run it)")
     loader.add_argument("--pipes", action="store_true",
-                        help="S3 lake: create the auto-ingest Snowpipes and refresh them instead of COPY")
+                        help="S3 lake: create the auto-ingest Snowpipes and refresh them instead of COPY "
+                             "(default: COPY)")
     loader.add_argument("--no-pattern", dest="pattern", action="store_false",
-                        help="leave PATTERN out of COPY (for emulators without it, such as fakesnow)")
+                        help="leave PATTERN out of COPY, for emulators without it such as fakesnow (default: "
+                             "COPY with PATTERN)")
 
     sql = add("sql", "Print all the SQL for this lake: DDL, COPY, Snowpipes, and the storage integration.")
     objects_options(sql)
-    sql.add_argument("--aws-role-arn", help="S3 lake: also print CREATE STORAGE INTEGRATION for this IAM role")
+    sql.add_argument("--aws-role-arn", metavar="ARN",
+                     help="S3 lake: also print CREATE STORAGE INTEGRATION for this IAM role (default: not printed)")
 
     query = add("query", "Query the lake locally with DuckDB (views good_events and bad_rows).")
     query.add_argument("sql", nargs="?", default="SELECT date, hour, count(*) AS events FROM good_events "
-                                                 "GROUP BY ALL ORDER BY ALL")
+                                                 "GROUP BY ALL ORDER BY ALL",
+                       help="the DuckDB SQL to run; results are printed tab-separated (default: events by hour: "
+                            "%(default)s)")
     return parser
 
 
