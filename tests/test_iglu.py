@@ -1,4 +1,4 @@
-"""Tests for transforms.iglu: schema keys, the resolver (embedded, local and HTTP registries, caching, system
+"""Tests for transforms/iglu/: schema keys, the resolver (embedded, local and HTTP registries, caching, system
 errors) and the validator (bad-row-shaped failure messages)."""
 import copy
 import json
@@ -10,17 +10,12 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator, FormatChecker
 
-from snowplow_beam.transforms.iglu import (
-    BUILTIN_REGISTRY,
-    BUILTIN_REPOSITORY_NAME,
-    IgluSystemError,
-    InvalidSchemaKey,
-    Resolver,
-    SchemaCriterion,
-    SchemaKey,
-    SchemaNotFound,
-    Validator,
-)
+from snowplow_beam.transforms.iglu.errors import IgluSystemError, SchemaNotFound
+from snowplow_beam.transforms.iglu.keys import (InvalidSchemaKey, SchemaCriterion, SchemaKey, is_schema_uri,
+                                                schema_key_of)
+from snowplow_beam.transforms.iglu.registries import BUILTIN_REGISTRY, BUILTIN_REPOSITORY_NAME
+from snowplow_beam.transforms.iglu.resolver import Resolver
+from snowplow_beam.transforms.iglu.validator import Validator
 
 SELF_DESC = "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#"
 GITLAB_STANDARD = "iglu:com.gitlab/gitlab_standard/jsonschema/1-1-7"
@@ -113,6 +108,15 @@ def test_schema_key_parse_invalid(uri, code):
         SchemaKey.parse(uri)
     assert isinstance(info.value, InvalidSchemaKey)
     assert info.value.code == code
+    assert schema_key_of(uri) is None and not is_schema_uri(uri)
+
+
+def test_schema_key_of_any_value():
+    uri = "iglu:com.snowplowanalytics.snowplow/link_click/jsonschema/1-0-1"
+    assert schema_key_of(uri) == SchemaKey("com.snowplowanalytics.snowplow", "link_click", "jsonschema", "1-0-1")
+    assert is_schema_uri(uri)
+    for value in ([uri], {"schema": uri}, b"iglu:com.acme/event/jsonschema/1-0-0", uri.encode()):
+        assert schema_key_of(value) is None and not is_schema_uri(value)
 
 
 def test_schema_criterion():
