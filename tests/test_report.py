@@ -1,4 +1,4 @@
-"""The lake report (beam_pipeline/report.py): queries on a lake built here, the page, S3, and headless Chromium."""
+"""The lake report (report/): queries on a lake built here, the page, S3, and headless Chromium."""
 from __future__ import annotations
 
 import io
@@ -17,8 +17,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from snowplow_beam.beam_pipeline import report
-from tests.conftest import SAMPLE_START_MS, free_port, require
+from snowplow_beam.report.__main__ import main, parse_bound
+from snowplow_beam.report.data import HourStats, ReportData
+from snowplow_beam.report.queries import Progress, collect
+from snowplow_beam.report.render import COLORS, render_html
+from tests.helpers import SAMPLE_START_MS, free_port, require
 from snowplow_beam.transforms import badrows
 from snowplow_beam.transforms.atomic import to_arrow_table, to_tsv
 
@@ -119,7 +122,7 @@ NOW = _at(3)  # an hour after the newest good event (11:19)
 # ---------------------------------------------------------------------------------------------- queries
 
 def test_collect_counts_per_hour_and_totals(lake):
-    data = report.collect(lake, now=NOW)
+    data = collect(lake, now=NOW)
     assert data.partitions == 4 and data.files == 5
     hours = {h: (s.good, s.enriched_bad, s.raw_bad) for h, s in data.hours.items()}
     assert hours == {_at(0): (60, 8, 0), _at(2): (20, 0, 4)}
@@ -129,7 +132,7 @@ def test_collect_counts_per_hour_and_totals(lake):
 
 
 def test_bad_rows_by_type_and_messages(lake):
-    data = report.collect(lake, now=NOW)
+    data = collect(lake, now=NOW)
     assert data.bad_types == Counter({
         ("enriched_bad", "schema_violations"): 5, ("enriched_bad", "adapter_failures"): 3,
         ("raw_bad", "size_violation"): 2, ("raw_bad", "collector_payload_format_violation"): 1,
@@ -147,7 +150,7 @@ def test_bad_rows_by_type_and_messages(lake):
 
 
 def test_top_values_latency_and_freshness(lake):
-    data = report.collect(lake, now=NOW)
+    data = collect(lake, now=NOW)
     assert data.event_names == Counter({"page_view": 50, "link_click": 20, "struct": 10})
     assert data.app_ids == Counter({"gitlab": 60, "gitlab_sm": 20})
     first, third = data.hours[_at(0)].latency_ms, data.hours[_at(2)].latency_ms
@@ -163,23 +166,43 @@ def test_top_values_latency_and_freshness(lake):
     assert data.newest_etl_ms == H0 + 2 * HOUR + 19 * 60_000 + 500
     status, age = data.freshness()
     assert status == "ok" and age == pytest.approx(41 / 60)
-    assert report.collect(lake, now=_at(12)).freshness()[0] == "warn"
-    assert report.collect(lake, now=_at(30)).freshness()[0] == "error"
+    assert collect(lake, now=_at(12)).freshness()[0] == "warn"
+    assert collect(lake, now=_at(30)).freshness()[0] == "error"
 
 
 def test_since_and_until_prune_partitions(lake):
-    data = report.collect(lake, since=report.parse_bound("2025-11-28T10"), now=NOW)
+    data = collect(lake, since=parse_bound("2025-11-28T10"), now=NOW)
     assert set(data.hours) == {_at(2)} and data.good == 20 and data.bad == 4 and data.partitions == 2
-    data = report.collect(lake, until=report.parse_bound("2025-11-28T09", end=True), now=NOW)
+    data = collect(lake, until=parse_bound("2025-11-28T09", end=True), now=NOW)
     assert set(data.hours) == {_at(0)} and data.good == 60 and data.bad == 8
-    whole_day = report.parse_bound("2025-11-28", end=True)
+    whole_day = parse_bound("2025-11-28", end=True)
     assert whole_day == datetime(2025, 11, 28, 23, tzinfo=timezone.utc)
-    assert report.collect(lake, since=report.parse_bound("2025-11-29"), now=NOW).partitions == 0
+    assert collect(lake, since=parse_bound("2025-11-29"), now=NOW).partitions == 0
     with pytest.raises(ValueError):
-        report.parse_bound("yesterday")
+        parse_bound("yesterday")
 
 
-def _comparable(data: report.ReportData) -> dict:
+def test_bounds_are_whole_utc_hours():
+    assert parse_bound("2025-11-28") == datetime(2025, 11, 28, 0, tzinfo=timezone.utc)
+    assert parse_bound("2025-11-28T09") == parse_bound("2025-11-28T09", end=True) == _at(0)
+    assert parse_bound("2025-11-28T09:45Z") == _at(0)                # within the hour: that hour
+    assert parse_bound("2025-11-28T10:30+01:00", end=True) == _at(0)  # an offset: its UTC hour
+    assert parse_bound(None) is None and parse_bound("") is None
+
+
+def test_help_lists_every_option_with_its_meaning_and_default(capsys):
+    with pytest.raises(SystemExit) as exit_code:
+        main(["--help"])
+    assert exit_code.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for option, default in (("--lake ROOT", "(required)"), ("--output FILE", "(default: report.html)"),
+                            ("--since HOUR", "(default: from the first partition)"),
+                            ("--until HOUR", "(default: to the last partition)"),
+                            ("--quiet", "(default: a progress line on standard error)")):
+        assert option in text and default in text, option
+
+
+def _comparable(data: ReportData) -> dict:
     keep = ("hours", "bad_types", "messages", "event_names", "app_ids", "latency_histogram", "latency_min_ms",
             "latency_max_ms", "oldest_collector_ms", "newest_collector_ms", "newest_etl_ms", "newest_failure_ms",
             "partitions", "files")
@@ -189,19 +212,19 @@ def _comparable(data: report.ReportData) -> dict:
 def test_tsv_lake_reads_the_same_as_parquet(tmp_path, lake):
     tsv = make_lake(tmp_path / "tsv", good_format="tsv")
     assert any(tsv.glob("good/*/*/*.tsv"))
-    assert _comparable(report.collect(tsv, now=NOW)) == _comparable(report.collect(lake, now=NOW))
+    assert _comparable(collect(tsv, now=NOW)) == _comparable(collect(lake, now=NOW))
 
 
 def test_empty_and_missing_lakes(tmp_path, capsys):
     (tmp_path / "empty").mkdir()
-    data = report.collect(tmp_path / "empty", now=NOW)
+    data = collect(tmp_path / "empty", now=NOW)
     assert data.partitions == 0 and data.good == 0 and data.freshness() == ("empty", None)
-    page = report.render_html(data)
+    page = render_html(data)
     assert "No partitions found" in page and "<svg" in page
-    assert report.main(["--lake", str(tmp_path / "nope"), "--output", str(tmp_path / "r.html")]) == 2
+    assert main(["--lake", str(tmp_path / "nope"), "--output", str(tmp_path / "r.html")]) == 2
     assert "no lake at" in capsys.readouterr().err
-    assert report.main(["--lake", str(tmp_path / "empty"), "--since", "soon", "--output", "x"]) == 2
-    assert report.main(["--lake", "gs://bucket/x", "--output", "x"]) == 2
+    assert main(["--lake", str(tmp_path / "empty"), "--since", "soon", "--output", "x"]) == 2
+    assert main(["--lake", "gs://bucket/x", "--output", "x"]) == 2
 
 
 # ---------------------------------------------------------------------------------------------- the page
@@ -240,7 +263,7 @@ def _parse(page: str) -> _Page:
 
 
 def test_page_is_self_contained_and_has_the_charts(lake):
-    page = report.render_html(report.collect(lake, now=NOW))
+    page = render_html(collect(lake, now=NOW))
     parsed = _parse(page)
     tags = [t for t, _ in parsed.tags]
     assert "script" not in tags and "img" not in tags and "link" not in tags and "iframe" not in tags
@@ -264,10 +287,10 @@ def test_page_is_self_contained_and_has_the_charts(lake):
 
 
 def test_long_ranges_are_drawn_per_day(tmp_path):
-    data = report.ReportData(lake="x", generated_at=NOW)
+    data = ReportData(lake="x", generated_at=NOW)
     for day in range(20):
-        data.hours[_at(24 * day)] = report.HourStats(good=10, raw_bad=1)
-    page = report.render_html(data)
+        data.hours[_at(24 * day)] = HourStats(good=10, raw_bad=1)
+    page = render_html(data)
     assert "Good and bad rows per day" in page
     bars = re.findall(r'<rect class="bar" data-series="good"', page)
     assert len(bars) == 20
@@ -276,12 +299,12 @@ def test_long_ranges_are_drawn_per_day(tmp_path):
 def test_main_writes_the_page_and_a_progress_line(lake, tmp_path, capsys):
     output = tmp_path / "out" / "report.html"
     output.parent.mkdir()
-    assert report.main(["--lake", str(lake), "--output", str(output)]) == 0
+    assert main(["--lake", str(lake), "--output", str(output)]) == 0
     err = capsys.readouterr().err
     assert re.search(r"report: 4/4 partitions, 92 rows, [\d.]+ MB read, [\d,]+ rows/s, [\d.,]+ MB/s", err), err
     assert "wrote" in err and "80 good events, 12 bad rows" in err
     assert output.read_text().startswith("<!DOCTYPE html>")
-    assert report.main(["--lake", str(lake), "--output", str(output), "--quiet"]) == 0
+    assert main(["--lake", str(lake), "--output", str(output), "--quiet"]) == 0
     assert "partitions," not in capsys.readouterr().err
 
 
@@ -291,7 +314,7 @@ def test_progress_line_on_a_terminal_is_rewritten_in_place():
             return True
 
     stream = Terminal()
-    progress = report.Progress(stream)
+    progress = Progress(stream)
     progress.update(1, 3, 10, 1000)
     progress.update(3, 3, 30, 3000, final=True)
     text = stream.getvalue()
@@ -301,7 +324,7 @@ def test_progress_line_on_a_terminal_is_rewritten_in_place():
 
 def test_module_entry_point(lake, tmp_path):
     output = tmp_path / "r.html"
-    result = subprocess.run([sys.executable, "-m", "snowplow_beam.beam_pipeline.report", "--lake", str(lake), "--output",
+    result = subprocess.run([sys.executable, "-m", "snowplow_beam.report", "--lake", str(lake), "--output",
                              str(output), "--quiet"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert output.stat().st_size > 5000
@@ -337,17 +360,19 @@ def s3_lake(lake, monkeypatch):
     server.stop()
 
 
+@pytest.mark.moto
 def test_s3_lake_reads_the_same_as_local(s3_lake, lake, tmp_path):
-    remote = report.collect(s3_lake, now=NOW)
+    remote = collect(s3_lake, now=NOW)
     assert remote.lake == "s3://lake/prod"
-    assert _comparable(remote) == _comparable(report.collect(lake, now=NOW))
-    assert remote.bytes == report.collect(lake, now=NOW).bytes
+    assert _comparable(remote) == _comparable(collect(lake, now=NOW))
+    assert remote.bytes == collect(lake, now=NOW).bytes
     output = tmp_path / "s3.html"
-    assert report.main(["--lake", s3_lake + "/", "--output", str(output), "--quiet"]) == 0
+    assert main(["--lake", s3_lake + "/", "--output", str(output), "--quiet"]) == 0
     assert "s3://lake/prod" in output.read_text()
-    assert report.main(["--lake", "s3://lake/elsewhere", "--output", str(output)]) == 2
+    assert main(["--lake", "s3://lake/elsewhere", "--output", str(output)]) == 2
 
 
+@pytest.mark.moto
 def test_s3_lake_with_tsv(s3_lake, tmp_path, monkeypatch):
     import boto3
 
@@ -356,7 +381,7 @@ def test_s3_lake_with_tsv(s3_lake, tmp_path, monkeypatch):
     for path in tsv.rglob("*"):
         if path.is_file():
             client.upload_file(str(path), "lake", f"tsv/{path.relative_to(tsv).as_posix()}")
-    assert _comparable(report.collect("s3://lake/tsv", now=NOW)) == _comparable(report.collect(tsv, now=NOW))
+    assert _comparable(collect("s3://lake/tsv", now=NOW)) == _comparable(collect(tsv, now=NOW))
 
 
 # ---------------------------------------------------------------------------------------------- the real pipeline
@@ -376,7 +401,7 @@ def test_report_of_a_pipeline_run_matches_its_counters(tmp_path):
         output = tmp_path / good_format
         summary = run(["--input", str(inputs / "raw-*"), "--output", str(output), "--salt_file",
                        str(inputs / "salt"), "--good_format", good_format])
-        data = report.collect(output, now=NOW)
+        data = collect(output, now=NOW)
         assert data.good == summary.get("good") > 0
         assert data.total("enriched_bad") == summary.get("enriched_bad") > 0
         assert data.total("raw_bad") == summary.get("raw_bad") > 0
@@ -388,7 +413,7 @@ def test_report_of_a_pipeline_run_matches_its_counters(tmp_path):
         results[good_format] = (
             {hour: (s.good, s.enriched_bad) for hour, s in data.hours.items()}, data.bad_types, data.messages,
             data.event_names, data.app_ids, data.oldest_collector_ms, data.newest_collector_ms)
-        report.render_html(data)
+        render_html(data)
     assert results["parquet"] == results["tsv"]
 
 
@@ -466,9 +491,10 @@ addEventListener('load', () => {
 
 
 @pytest.mark.slow
+@pytest.mark.chromium
 def test_page_renders_in_headless_chromium(lake, tmp_path):
     page = tmp_path / "report.html"
-    page.write_text(report.render_html(report.collect(lake, now=NOW)))
+    page.write_text(render_html(collect(lake, now=NOW)))
     command = chromium_command(tmp_path / "profile")
     width, height = 1280, 2300
 
@@ -485,9 +511,9 @@ def test_page_renders_in_headless_chromium(lake, tmp_path):
     background = pixels.most_common(1)[0][1]
     assert background < 0.9 * width * height
     for name in ("good", "enriched_bad", "raw_bad", "bar"):  # every series colour is painted somewhere
-        assert pixels[bytes(_hex(report.COLORS[name]))] > 200, name
+        assert pixels[bytes(_hex(COLORS[name]))] > 200, name
     # the stacked bars are near the top of the page: most of the green is there
-    green = bytes(_hex(report.COLORS["good"]))
+    green = bytes(_hex(COLORS["good"]))
     top = sum(1 for row in rows[150:700] for i in range(0, len(row), 3) if row[i:i + 3] == green)
     assert top > 0.8 * pixels[green]
 
