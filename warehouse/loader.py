@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from snowplow_beam.lake.layout import list_finished_files
 from snowplow_beam.warehouse.sql import (
     Objects,
     Source,
@@ -27,7 +28,6 @@ from snowplow_beam.warehouse.sql import (
 
 APPLICATION = "snowplow-warehouse"
 REMOTE_SCHEMES = ("s3://",)
-FILE_SUFFIXES = {"good": (".parquet",), "enriched_bad": (".json", ".json.gz"), "raw_bad": (".json", ".json.gz")}
 
 
 class ConfigurationError(ValueError):
@@ -131,12 +131,8 @@ class Lake:
         return Path(self.root.removeprefix("file://")).resolve()
 
     def files(self, source: Source) -> list[Path]:
-        """The finished files of one prefix of a local lake (``_temporary/`` is outside every prefix)."""
-        base = self.path / source.prefix
-        if not base.is_dir():
-            return []
-        return sorted(p for p in base.rglob("*") if p.is_file() and p.name.endswith(FILE_SUFFIXES[source.prefix])
-                      and not p.name.startswith((".", "_")))
+        """The finished files of one prefix of a local lake that the source loads."""
+        return [Path(file.path) for file in list_finished_files(self.path, source.prefix, source.suffixes)]
 
 
 def check_lake(lake: Lake) -> None:

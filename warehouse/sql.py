@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from snowplow_beam.lake.layout import ENRICHED_BAD, GOOD, JSON_LINES, PARQUET, RAW_BAD
 from snowplow_beam.transforms.atomic import BOOL, DECIMAL, FIELDS, FLOAT, INT, JSON, STRING, TIMESTAMP, Field
 
 UPLOADED_AT = "uploaded_at"
@@ -42,8 +43,7 @@ ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.FF3'
 # The enriched TSV's timestamp format (transforms.timestamps.format_timestamp).
 TSV_TIMESTAMP_FORMAT = "YYYY-MM-DD HH24:MI:SS.FF3"
 
-PARQUET_PATTERN = ".*[.]parquet"
-BAD_ROWS_PATTERN = ".*[.]json([.]gz)?"
+GZIP = ".gz"  # gzipped copies of bad-row files load too: Snowflake detects the compression
 
 # Triage columns of the bad-rows table: virtual (computed from jsontext at query time, no storage), so the
 # COPY stays the legacy `COPY INTO ... (jsontext)` and an existing legacy table gains them with ALTER TABLE ADD.
@@ -80,28 +80,43 @@ class Objects:
     @property
     def sources(self) -> tuple["Source", ...]:
         return (
-            Source("good", "GITLAB_EVENTS_STAGE", "GITLAB_GOOD_EVENT_PIPE", self.good_table,
-                   self.parquet_format, PARQUET_PATTERN),
-            Source("enriched_bad", "GITLAB_ENRICHED_BAD_STAGE", "GITLAB_ENRICHED_BAD_EVENT_PIPE", self.bad_table,
-                   self.bad_rows_format, BAD_ROWS_PATTERN),
-            Source("raw_bad", "GITLAB_RAW_BAD_STAGE", "GITLAB_RAW_BAD_EVENT_PIPE", self.bad_table,
-                   self.bad_rows_format, BAD_ROWS_PATTERN),
+            Source(GOOD, "GITLAB_EVENTS_STAGE", "GITLAB_GOOD_EVENT_PIPE", self.good_table,
+                   self.parquet_format, PARQUET),
+            Source(ENRICHED_BAD, "GITLAB_ENRICHED_BAD_STAGE", "GITLAB_ENRICHED_BAD_EVENT_PIPE", self.bad_table,
+                   self.bad_rows_format, JSON_LINES, gzipped=True),
+            Source(RAW_BAD, "GITLAB_RAW_BAD_STAGE", "GITLAB_RAW_BAD_EVENT_PIPE", self.bad_table,
+                   self.bad_rows_format, JSON_LINES, gzipped=True),
         )
 
 
 class Source(NamedTuple):
-    """One prefix of the lake, its stage, its pipe and the table it loads into."""
+    """One prefix of the lake (an output of :mod:`snowplow_beam.lake.layout`), its stage, its pipe, the table it
+    loads into and the files it loads: those of ``suffix`` (a TSV lake's good files are not loaded), and with
+    ``gzipped`` their gzipped copies."""
 
     prefix: str
     stage: str
     pipe: str
     table: str
     file_format: str
-    pattern: str
+    suffix: str
+    gzipped: bool = False
 
     @property
     def is_good(self) -> bool:
-        return self.prefix == "good"
+        return self.prefix == GOOD
+
+    @property
+    def suffixes(self) -> tuple[str, ...]:
+        return (self.suffix, self.suffix + GZIP) if self.gzipped else (self.suffix,)
+
+    @property
+    def pattern(self) -> str:
+        """COPY's PATTERN: ``.*[.]parquet``, ``.*[.]json([.]gz)?``."""
+        def dots(text: str) -> str:
+            return text.replace(".", "[.]")
+
+        return ".*" + dots(self.suffix) + (f"({dots(GZIP)})?" if self.gzipped else "")
 
 
 def _literal(text: str) -> str:
