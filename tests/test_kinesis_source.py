@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import random
 import time
 
 import apache_beam as beam
@@ -14,24 +13,17 @@ from apache_beam.testing.util import assert_that, equal_to
 from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from botocore.exceptions import ClientError, EndpointConnectionError
 
-from snowplow_beam.beam_pipeline.kinesis import (
-    KPL_MAGIC, Backoff, KinesisRestriction, KinesisRestrictionTracker, KinesisSettings, ReadFromKinesis,
-    RecordPosition, ShardEnd, ShardReader, ShardsDiscovered, ShardState, Stop, aggregate, classify_error,
-    deaggregate, read_stream)
-from tests.fixtures_aws import aws_env, kinesalite, node_tools, put_records  # noqa: F401  (fixtures)
+from snowplow_beam.beam_pipeline.kinesis.deaggregation import KPL_MAGIC, aggregate, deaggregate
+from snowplow_beam.beam_pipeline.kinesis.restriction import (KinesisRestriction, KinesisRestrictionTracker,
+                                                             RecordPosition, ShardEnd, ShardsDiscovered, ShardState,
+                                                             Stop)
+from snowplow_beam.beam_pipeline.kinesis.settings import KinesisSettings
+from snowplow_beam.beam_pipeline.kinesis.shard_reader import ShardReader, classify_error
+from snowplow_beam.beam_pipeline.kinesis.source import ReadFromKinesis, read_stream
+from tests.servers import put_records
 
 
 # ---------------------------------------------------------------------------- plain logic
-def test_backoff_grows_with_jitter_caps_and_resets():
-    backoff = Backoff(initial=0.1, maximum=1.0, rng=random.Random(7))
-    delays = [backoff.next_delay() for _ in range(8)]
-    ceilings = [min(1.0, 0.1 * 2 ** n) for n in range(8)]
-    assert all(c / 2 <= d <= c for d, c in zip(delays, ceilings))
-    assert max(delays) <= 1.0 and delays[-1] >= 0.5
-    backoff.reset()
-    assert backoff.next_delay() <= 0.1
-
-
 def test_kpl_aggregates_round_trip_and_anything_else_passes_through():
     records = [("key-a", b"one"), ("key-b", b""), ("key-a", b"\x00\xff" * 300)]
     blob = aggregate(records)
@@ -46,7 +38,7 @@ def test_kpl_aggregates_round_trip_and_anything_else_passes_through():
 
 
 def test_kpl_reader_skips_unknown_fields_and_tags():
-    from snowplow_beam.beam_pipeline.kinesis import _encode_bytes, _encode_varint
+    from snowplow_beam.beam_pipeline.kinesis.deaggregation import _encode_bytes, _encode_varint
     tag = _encode_bytes(4, _encode_bytes(1, b"t") + _encode_bytes(2, b"v"))
     record = _encode_varint(1 << 3) + _encode_varint(0) + _encode_varint(2 << 3) + _encode_varint(0) \
         + _encode_bytes(3, b"data") + tag
@@ -188,6 +180,51 @@ def test_watermark_is_the_slowest_shard_and_idle_shards_follow_the_clock():
     assert reader2.watermark_ms(tracker2.current_restriction()) is None  # nothing known yet
 
 
+class FailingKinesis(FakeKinesis):
+    """One shard whose GetRecords answers, in turn, with the error codes given (None: a read that succeeds)."""
+
+    def __init__(self, *codes):
+        super().__init__()
+        self.codes = list(codes)
+
+    def list_shards(self, StreamName=None, NextToken=None):
+        return {"Shards": [{"ShardId": "a"}]}
+
+    def get_records(self, ShardIterator, Limit):
+        code = self.codes.pop(0)
+        if code is not None:
+            raise _client_error(code)
+        return super().get_records(ShardIterator, Limit)
+
+
+def test_failed_reads_back_off_with_jitter_and_from_the_first_wait_after_a_success():
+    throttled, expired = "ProvisionedThroughputExceededException", "ExpiredIteratorException"
+    fake = FailingKinesis(throttled, throttled, throttled, None, expired, throttled)
+    mono = [0.0]
+    reader = ShardReader(fake, KinesisSettings("s"), clock=lambda: 1_000.0, monotonic=lambda: mono[0])
+    tracker = KinesisRestrictionTracker(KinesisRestriction("s"))
+    tracker.try_claim(reader.discover(tracker.current_restriction()))
+    restriction = tracker.current_restriction()
+
+    def wait_for_the_shard() -> float:
+        wait = reader.step(restriction).wait  # too early: how long until the shard is due again
+        mono[0] += wait
+        return wait
+
+    waits = []
+    for _ in range(3):
+        assert reader.step(restriction) == ([], 0.0)  # a failed read
+        waits.append(wait_for_the_shard())
+    assert 0.1 <= waits[0] <= 0.2 and 0.2 <= waits[1] <= 0.4 and 0.4 <= waits[2] <= 0.8
+    assert reader.step(restriction) == ([], 0.0) and fake.codes == [expired, throttled]  # read: nothing new
+    assert wait_for_the_shard() == pytest.approx(0.5)  # caught up: the idle poll
+    assert reader.step(restriction) == ([], 0.0)  # the iterator expired: a new one at once, no wait
+    assert reader.step(restriction) == ([], 0.0)  # throttled again: the first wait again
+    assert 0.1 <= wait_for_the_shard() <= 0.2
+    assert reader.errors == {"throttled": 4, "expired": 1, "transient": 0}
+    assert fake.codes == []
+
+
 # ---------------------------------------------------------------------------- against kinesalite
 def drain(reader: ShardReader, tracker: KinesisRestrictionTracker, until: int | None = None,
           timeout: float = 20.0) -> list:
@@ -224,6 +261,7 @@ def _reader(server, stream, client=None, **extra) -> ShardReader:
 
 
 @pytest.mark.slow
+@pytest.mark.node
 def test_reads_every_shard_and_deaggregates_kpl_records(kinesalite):
     kinesalite.create_stream("raw", shards=3)
     plain = [f"plain-{i}".encode() for i in range(60)]
@@ -241,6 +279,7 @@ def test_reads_every_shard_and_deaggregates_kpl_records(kinesalite):
 
 
 @pytest.mark.slow
+@pytest.mark.node
 def test_follows_a_split_and_a_merge_reading_parents_before_children(kinesalite):
     kinesalite.create_stream("rs", shards=1)
     client = kinesalite.client()
@@ -303,6 +342,7 @@ class FlakyClient:
 
 
 @pytest.mark.slow
+@pytest.mark.node
 def test_expired_iterators_throttling_and_transient_errors_lose_and_repeat_nothing(kinesalite):
     kinesalite.create_stream("flaky", shards=1)
     records = [f"r{i}".encode() for i in range(50)]
@@ -326,6 +366,7 @@ def test_expired_iterators_throttling_and_transient_errors_lose_and_repeat_nothi
 
 
 @pytest.mark.slow
+@pytest.mark.node
 def test_too_many_consecutive_errors_fail_the_read(kinesalite):
     kinesalite.create_stream("down", shards=1)
     settings = _settings(kinesalite, "down", max_consecutive_errors=2)
@@ -359,6 +400,7 @@ def _read_sdf(settings, restriction, stop_after=None):
 
 
 @pytest.mark.slow
+@pytest.mark.node
 def test_a_restart_from_a_saved_restriction_neither_loses_nor_repeats(kinesalite):
     kinesalite.create_stream("restart", shards=2)
     plain = [f"p{i}".encode() for i in range(40)]
@@ -380,6 +422,7 @@ def test_a_restart_from_a_saved_restriction_neither_loses_nor_repeats(kinesalite
 
 
 @pytest.mark.slow
+@pytest.mark.node
 def test_latest_and_at_timestamp_start_where_asked(kinesalite):
     # one shard: kinesalite's AT_TIMESTAMP GetShardIterator hangs on a shard with no record after the time
     kinesalite.create_stream("pos", shards=1)
@@ -396,6 +439,7 @@ def test_latest_and_at_timestamp_start_where_asked(kinesalite):
 
 
 @pytest.mark.slow
+@pytest.mark.node
 def test_bounded_read_on_fnapirunner_ends_the_pipeline(kinesalite, tmp_path):
     kinesalite.create_stream("beam", shards=3)
     records = [f"e{i}".encode() for i in range(200)]
@@ -413,6 +457,7 @@ def test_bounded_read_on_fnapirunner_ends_the_pipeline(kinesalite, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.node
 def test_a_shard_past_retention_is_skipped_with_an_error_not_retried_forever(kinesalite):
     kinesalite.create_stream("old", shards=1)
     put_records(kinesalite, "old", [b"x", b"y"])
