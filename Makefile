@@ -11,8 +11,7 @@ venv: $(STAMP)
 $(STAMP): requirements.txt requirements-test.txt setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt -r requirements-test.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet -c requirements.txt -r requirements-test.txt -e ".[all]"
 	touch $(STAMP)
 
 demo: venv

@@ -1,9 +1,15 @@
 """One distribution for the pipeline, its collector and its tools, installed under the ``snowplow_beam`` namespace.
 
 The repository keeps its rooms at the top level (``beam_pipeline/``, ``transforms/``, ...); installed, each is
-``snowplow_beam.<room>``, so that generic names such as ``transforms`` or ``collector`` never collide with
-another project's packages in a user's environment.
+``snowplow_beam.<room>``, so that generic names such as ``transforms``, ``collector`` or ``runners`` never collide
+with another project's packages in a user's environment (a second top-level ``transforms`` would shadow ours or be
+shadowed, depending on the order of ``sys.path``).
+
+One extra per use, so that an image or a user installs only what its commands import: ``[pipeline]``
+(``snowplow-pipeline``, ``snowplow-recover``), ``[collector]``, ``[warehouse]``, ``[report]``, and ``[all]``.
+requirements.txt stays the one file of pins: the tag after a pin names its extras; an untagged pin is the core.
 """
+import re
 from pathlib import Path
 
 from setuptools import find_packages, setup
@@ -13,9 +19,22 @@ NAMESPACE = "snowplow_beam"
 ROOMS = ("beam_pipeline", "transforms", "runners", "collector", "warehouse", "lake", "report", "recover")
 
 
-def _requirements(name):
-    lines = (HERE / name).read_text().splitlines()
-    return [line for line in lines if line.strip() and not line.startswith("#")]
+def _pins(name):
+    """The untagged pins of ``name`` (the core), and the pins of each extra its ``# [a, b]`` tags name (and ``all``)."""
+    core, extras = [], {"all": []}
+    for line in (HERE / name).read_text().splitlines():
+        pin, _, tag = (part.strip() for part in line.partition("#"))
+        if not pin:
+            continue
+        if tag and not re.fullmatch(r"\[[a-z, ]+\]", tag):
+            raise ValueError(f"{name}: {line!r}: the comment after a pin must be its extras, as # [pipeline, report]")
+        if not tag:
+            core.append(pin)
+            continue
+        for extra in tag.strip("[]").split(","):
+            extras.setdefault(extra.strip(), []).append(pin)
+        extras["all"].append(pin)
+    return core, extras
 
 
 def _packages():
@@ -24,6 +43,8 @@ def _packages():
         packages += [f"{NAMESPACE}.{room}"] + [f"{NAMESPACE}.{room}.{sub}" for sub in find_packages(room)]
     return packages
 
+
+CORE_PINS, EXTRA_PINS = _pins("requirements.txt")
 
 setup(
     name="snowplow-beam-pipeline",
@@ -34,7 +55,8 @@ setup(
     package_dir={f"{NAMESPACE}.{room}": room for room in ROOMS},
     include_package_data=False,
     package_data={f"{NAMESPACE}.transforms": ["*.thrift", "data/*", "iglu_registry/**/*"]},
-    install_requires=_requirements("requirements.txt"),
+    install_requires=CORE_PINS,
+    extras_require=EXTRA_PINS,
     entry_points={
         "console_scripts": [
             f"snowplow-pipeline={NAMESPACE}.beam_pipeline.__main__:main",
