@@ -6,13 +6,14 @@ import time
 
 import apache_beam as beam
 import pytest
+from apache_beam.options.pipeline_options import PipelineOptions
 
 from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_beam.beam_pipeline.summary import RunSummary, summarize
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from snowplow_beam.beam_pipeline.sinks import WriteGoodEvents, observe_latency
-from snowplow_beam.runners.direct import local_args
-from tests.conftest import SAMPLE_START_MS
+from snowplow_beam.runners import prepare_runner
+from tests.helpers import SAMPLE_START_MS
 from snowplow_beam.transforms import progress as progress_module
 from snowplow_beam.transforms.progress import PROGRESS_ENV, Progress, process_meter, reset_meter
 from snowplow_beam.transforms.steps import SAMPLE_EVERY, _DecodeFn
@@ -180,7 +181,7 @@ def test_run_summary_merges_distributions_and_keeps_accounting():
 def test_latency_is_measured_for_tsv_files_too(tmp_path):
     stamps = [SAMPLE_START_MS + i * 60_000 for i in range(5)]
     events = [{"event_id": f"e{i}", "collector_tstamp": stamp, "app_id": "a"} for i, stamp in enumerate(stamps)]
-    pipeline = beam.Pipeline(argv=local_args([]))
+    pipeline = beam.Pipeline(options=prepare_runner(PipelineOptions([]), unbounded=False))
     _ = pipeline | beam.Create(events) | WriteGoodEvents(str(tmp_path), "run1", "tsv")
     before = time.time_ns() // 1_000_000
     result = pipeline.run()
