@@ -24,7 +24,7 @@ MARKERS = {
     "fakesnow": "needs fakesnow (Snowflake's SQL on DuckDB) for the warehouse loader",
     "kubectl": "needs kubectl (its kustomize renders the Kubernetes overlay)",
     "prism": "needs Beam's Prism runner in .tools/go/bin (runners/install-prism.sh, `make tools`)",
-    "checkov": "installs checkov into a virtualenv of its own (needs the package registry)",
+    "registry": "installs packages from the package index with pip (checkov's own virtualenv, clean installs)",
     "root": "needs root: chattr +i on a folder, or mounting a tmpfs",
 }
 # A test that uses one of these fixtures (here or in its module) starts that prerequisite: it must carry the marker.
@@ -142,10 +142,10 @@ def moto_endpoint():
 
 @pytest.fixture
 def secrets(moto_endpoint, monkeypatch):
-    """A Secrets Manager client for the moto server; SaltSource finds it through AWS_ENDPOINT_URL."""
+    """A Secrets Manager client for the moto server; a SecretSource finds it through AWS_ENDPOINT_URL."""
     import boto3
 
-    from snowplow_beam.transforms.pseudonymize import SALT_ENV
+    from snowplow_beam.transforms.secrets import SALT_ENV
 
     for name, value in {**DUMMY_AWS, "AWS_ENDPOINT_URL": moto_endpoint}.items():
         monkeypatch.setenv(name, value)
