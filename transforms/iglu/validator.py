@@ -63,22 +63,12 @@ class Validator:
         return True
 
     def validate(self, instance: dict) -> list[dict]:
-        try:
-            uri = instance["schema"]
-            data = instance["data"]
-            if self._valid_fast(uri, data):
-                return []
-            key = SchemaKey.parse(uri)
-        except Exception:
-            failure = _not_self_describing(instance)
-            if failure is None:  # pragma: no cover - defensive
-                raise
-            return [failure]
-        return self._validate_slow(key, uri, data)
+        """The failure messages of a self-describing JSON instance (``[]`` when it is valid)."""
+        return self.validate_with_criterion(instance, None)
 
-    def validate_with_criterion(self, instance: dict, criterion: SchemaCriterion) -> list[dict]:
-        """As `validate`, but first requires the schema key to match ``criterion`` (CriterionMismatch otherwise),
-        as enrich does for the ``unstruct_event`` and ``contexts`` envelopes."""
+    def validate_with_criterion(self, instance: dict, criterion: SchemaCriterion | None) -> list[dict]:
+        """As `validate`, but first requires the schema key to match ``criterion`` when one is given
+        (CriterionMismatch otherwise), as enrich does for the ``unstruct_event`` and ``contexts`` envelopes."""
         try:
             uri = instance["schema"]
             data = instance["data"]
@@ -88,7 +78,7 @@ class Validator:
             if failure is None:  # pragma: no cover - defensive
                 raise
             return [failure]
-        if not criterion.matches(key):
+        if criterion is not None and not criterion.matches(key):
             return [{"schemaKey": uri, "schemaCriterion": criterion.to_uri()}]
         return self.validate_data(key, data, uri)
 
