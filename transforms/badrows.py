@@ -8,21 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from snowplow_beam.transforms import ARTIFACT, __version__
+from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD
+from snowplow_beam.transforms import ARTIFACT, __version__, badrow_json
 from snowplow_beam.transforms.atomic import to_partial_enriched
+from snowplow_beam.transforms.badrow_json import BADROWS
+from snowplow_beam.transforms.recovery import Original
 from snowplow_beam.transforms.timestamps import format_iso_timestamp, now_ms
 
-RAW_BAD = "raw_bad"
-ENRICHED_BAD = "enriched_bad"
-
-_BADROWS = "iglu:com.snowplowanalytics.snowplow.badrows"
-COLLECTOR_PAYLOAD_FORMAT_VIOLATION = f"{_BADROWS}/collector_payload_format_violation/jsonschema/1-0-0"
-ADAPTER_FAILURES = f"{_BADROWS}/adapter_failures/jsonschema/1-0-0"
-TRACKER_PROTOCOL_VIOLATIONS = f"{_BADROWS}/tracker_protocol_violations/jsonschema/1-0-1"
-SCHEMA_VIOLATIONS = f"{_BADROWS}/schema_violations/jsonschema/2-0-1"
-ENRICHMENT_FAILURES = f"{_BADROWS}/enrichment_failures/jsonschema/2-0-1"
-SIZE_VIOLATION = f"{_BADROWS}/size_violation/jsonschema/1-0-0"
-GENERIC_ERROR = f"{_BADROWS}/generic_error/jsonschema/1-0-0"
+COLLECTOR_PAYLOAD_FORMAT_VIOLATION = f"{BADROWS}/collector_payload_format_violation/jsonschema/1-0-0"
+ADAPTER_FAILURES = f"{BADROWS}/adapter_failures/jsonschema/1-0-0"
+TRACKER_PROTOCOL_VIOLATIONS = f"{BADROWS}/tracker_protocol_violations/jsonschema/1-0-1"
+SCHEMA_VIOLATIONS = f"{BADROWS}/schema_violations/jsonschema/2-0-1"
+ENRICHMENT_FAILURES = f"{BADROWS}/enrichment_failures/jsonschema/2-0-1"
+GENERIC_ERROR = f"{BADROWS}/generic_error/jsonschema/1-0-0"
 
 PROCESSOR = {"artifact": ARTIFACT, "version": __version__}
 # Every bad-row type Iglu Central defines; a row claiming any other is not trusted as a bad row.
@@ -39,12 +37,17 @@ class BadRow(NamedTuple):
 
     ``built_here``: made by the builders below (False: read from another program's output, such as the
     collector's raw-bad files, so no part of it is trusted to be what its schema says).
+
+    ``original``: the raw record the bad row came from, attached by the pipeline's steps for
+    :meth:`transforms.pseudonymize.Pseudonymizer.bad_row`, which seals it into the row (under
+    ``recovery``) or drops it; a pseudonymized bad row carries none.
     """
 
     output: str
     partition_ms: int
     row: dict
     built_here: bool = True
+    original: Original | None = None
 
     @property
     def type_name(self) -> str:
@@ -70,7 +73,7 @@ class Unreadable:
 
 
 def _sdj(schema: str, failure: dict, payload) -> dict:
-    return {"schema": schema, "data": {"processor": PROCESSOR, "failure": failure, "payload": payload}}
+    return badrow_json.bad_row(schema, PROCESSOR, failure, payload)
 
 
 def format_violation(raw_record: str, message: dict, failed_at: int | None = None) -> BadRow:
@@ -90,13 +93,8 @@ def size_violation(payload: str, max_bytes: int, actual_bytes: int, expectation:
                    partition_ms: int | None = None) -> BadRow:
     """A record too large for the platform: ``payload`` is its (truncated) text."""
     failed_at = now_ms()
-    failure = {
-        "timestamp": format_iso_timestamp(failed_at),
-        "maximumAllowedSizeBytes": max_bytes,
-        "actualSizeBytes": actual_bytes,
-        "expectation": expectation,
-    }
-    return BadRow(RAW_BAD, partition_ms or failed_at, _sdj(SIZE_VIOLATION, failure, payload))
+    row = badrow_json.size_violation(payload, max_bytes, actual_bytes, expectation, failed_at, PROCESSOR)
+    return BadRow(RAW_BAD, partition_ms or failed_at, row)
 
 
 def adapter_failures(source, messages: list[dict]) -> BadRow:

@@ -34,10 +34,12 @@ length; the network user id, typed as a UUID there, becomes the first 32 hex dig
 pseudonym in UUID layout (joinable with the good events' 64-digit pseudonym); a version longer
 than 16 characters keeps 16 of them. A bad row of an unexpected shape has every leaf hashed.
 
-The raw record a bad row came from travels with it (a :class:`transforms.recovery.Original` under
-``recovery``) until :meth:`Pseudonymizer.bad_row`, which seals it with the recovery keyring when one
+The raw record a bad row came from travels with it (its ``original``, a :class:`transforms.recovery.Original`)
+until :meth:`Pseudonymizer.bad_row`, which seals it under ``recovery`` with the recovery keyring when one
 is configured (an AES-256-GCM envelope, see :mod:`transforms.recovery`) and drops it otherwise. A
-``recovery`` value that is not an ``Original`` (JSON read from a file) is hashed like any other key.
+``recovery`` key inside a row (JSON read from a file) is hashed like any other key.
+
+The salt is given as bytes; where it is read from is :mod:`transforms.secrets`.
 """
 from __future__ import annotations
 
@@ -45,15 +47,12 @@ import base64
 import binascii
 import hmac
 import json
-import logging
-import os
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import orjson
 
@@ -62,12 +61,12 @@ from snowplow_beam.transforms.adapters import decode_base64url
 from snowplow_beam.transforms.atomic import DECIMAL_FIELDS, FIELD_NAMES, JSON_FIELDS
 from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.enrich import FIELD_SHAPES, PARAMETER_FIELDS, field_fits, parameter_fits
-from snowplow_beam.transforms.iglu import SchemaCriterion, SchemaKey
-from snowplow_beam.transforms.recovery import RECOVERY_FIELD, Original
+from snowplow_beam.transforms.iglu.keys import SchemaCriterion, is_schema_uri, schema_key_of
+from snowplow_beam.transforms.querystring import query_pairs
+from snowplow_beam.transforms.files import Files
+from snowplow_beam.transforms.recovery import RECOVERY_FIELD
 
 DEFAULT_POLICY_PATH = Path(__file__).with_name("data") / "pseudonymization.json"
-SALT_ENV = "PSEUDONYMIZATION_SALT"
-MIN_SALT_BYTES = 16  # 128 bits: what a brute force of the salt itself must get through
 _TERMINAL = "\0all"  # trie marker: this path and everything below it
 _SENSITIVE_MESSAGE_KEYS = ("value", "json", "targets")
 _SHAPE_CACHE = 4096  # values remembered per shaped field
@@ -117,15 +116,6 @@ _PROCESSOR_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-+]*")
 _PATH_KEY = re.compile(r"[^\s\[\]*'\".]+")
 
 
-@lru_cache(maxsize=4096)
-def _iglu_uri(value: str) -> bool:
-    try:
-        SchemaKey.parse(value)
-    except (ValueError, TypeError):
-        return False
-    return True
-
-
 def _is_timestamp(value) -> bool:
     """Whether ``value`` is an RFC 3339 date-time (what bad rows carry as ``timestamp``)."""
     if not isinstance(value, str) or len(value) > 40 or "T" not in value:
@@ -135,89 +125,6 @@ def _is_timestamp(value) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _is_iglu_uri(value) -> bool:
-    """Whether ``value`` is a valid Iglu schema URI (schema fields stay in clear; anything else is data)."""
-    return isinstance(value, str) and _iglu_uri(value)
-
-
-@contextmanager
-def _quiet_botocore():
-    """No botocore DEBUG records while the secret is fetched (``botocore.parsers`` logs response bodies)."""
-    loggers = [logging.getLogger(name) for name in ("botocore", "botocore.parsers", "botocore.endpoint")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(max(logger.getEffectiveLevel(), logging.INFO))
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels):
-            logger.setLevel(level)
-
-
-class SaltUnavailable(RuntimeError):
-    """No salt could be read: the pipeline must not write anything."""
-
-
-@dataclass(frozen=True)
-class SaltSource:
-    """Where the secret salt is read from, on each worker: a file, the environment, or AWS Secrets Manager.
-
-    Only the location travels with the pipeline; the salt itself is read in ``DoFn.setup``.
-    """
-
-    salt_file: str | None = None
-    secret_id: str | None = None
-    region: str | None = None
-
-    def configured(self) -> bool:
-        return bool(self.salt_file or self.secret_id or os.environ.get(SALT_ENV))
-
-    def describe(self) -> str:
-        if self.salt_file:
-            return f"file {self.salt_file}"
-        if self.secret_id:
-            return f"AWS Secrets Manager secret {self.secret_id}"
-        return f"environment variable {SALT_ENV}"
-
-    def read(self) -> bytes:
-        """The salt's bytes; raises :class:`SaltUnavailable` (never quoting the salt)."""
-        if self.salt_file:
-            from apache_beam.io.filesystems import FileSystems
-
-            try:
-                with FileSystems.open(self.salt_file, compression_type="uncompressed") as handle:
-                    salt = handle.read()
-            except Exception as exc:
-                raise SaltUnavailable(f"cannot read the salt file {self.salt_file}: {type(exc).__name__}") from None
-            salt = salt[:-1] if salt.endswith(b"\n") else salt
-            salt = salt[:-1] if salt.endswith(b"\r") else salt
-        elif self.secret_id:
-            import boto3
-
-            try:
-                with _quiet_botocore():  # its DEBUG log prints response bodies: the secret itself
-                    secret = boto3.client("secretsmanager", region_name=self.region).get_secret_value(
-                        SecretId=self.secret_id)
-            except Exception as exc:
-                raise SaltUnavailable(f"cannot read the salt secret {self.secret_id}: {type(exc).__name__}") from None
-            salt = secret.get("SecretBinary") or secret.get("SecretString", "").encode("utf-8")
-        else:
-            salt = os.environ.get(SALT_ENV, "").encode("utf-8")
-        if not salt:
-            raise SaltUnavailable(
-                f"no pseudonymization salt: the {self.describe()} is empty or unset. Give --salt_file, "
-                f"--salt_secret_id or the {SALT_ENV} environment variable; the pipeline never writes "
-                "unpseudonymized output."
-            )
-        if len(salt) < MIN_SALT_BYTES:
-            raise SaltUnavailable(
-                f"the pseudonymization salt ({self.describe()}) has {len(salt)} bytes; at least {MIN_SALT_BYTES} are "
-                "required: with a short salt anyone can recompute the pseudonyms of guessed values (e-mail "
-                "addresses, user ids) and so reverse them. Generate one with: openssl rand -hex 32"
-            )
-        return salt
 
 
 class Hasher:
@@ -333,24 +240,17 @@ class Policy:
         return cls(data.get("atomic_allowlist", ()), data.get("entities", ()), data.get("header_allowlist", ()))
 
     @classmethod
-    def from_file(cls, path: str | Path | None = None) -> "Policy":
-        """Load a policy file (local or any Beam filesystem path); the shipped default when None."""
-        if path is None:
-            text = DEFAULT_POLICY_PATH.read_bytes()
-        else:
-            from apache_beam.io.filesystems import FileSystems
-
-            with FileSystems.open(str(path), compression_type="uncompressed") as handle:
-                text = handle.read()
+    def from_file(cls, path: str | None = None, files: Files | None = None) -> "Policy":
+        """Load a policy file through ``files``; the shipped default when ``path`` is None."""
+        text = DEFAULT_POLICY_PATH.read_bytes() if path is None else files.read_bytes(path)
         try:
             return cls.from_dict(json.loads(text))
         except (ValueError, TypeError, KeyError) as exc:
             raise ValueError(f"invalid pseudonymization policy {path or DEFAULT_POLICY_PATH}: {exc}") from None
 
     def _rule_for(self, schema: str) -> EntityRule | None:
-        try:
-            key = SchemaKey.parse(schema)
-        except (ValueError, TypeError):
+        key = schema_key_of(schema)
+        if key is None:
             return None
         for rule in self.rules:
             if rule.criterion.matches(key):
@@ -365,7 +265,7 @@ class Pseudonymizer:
     sealed with it (see :meth:`bad_row`).
 
     ``validate``: Iglu validation of a self-describing JSON (``sdj -> failure messages``, empty when
-    valid: :meth:`transforms.iglu.Validator.validate`). In bad rows, an entity's rule applies only when
+    valid: :meth:`transforms.iglu.validator.Validator.validate`). In bad rows, an entity's rule applies only when
     the entity validates (the data of one that does not is free text: every leaf hashed), and every
     pseudonymized bad row is checked against its own schema (one that fails becomes a
     ``generic_error`` holding it as a pseudonym). Without it, entities in bad rows are hashed whole and
@@ -403,13 +303,13 @@ class Pseudonymizer:
     def _self_describing(self, sdj: dict, data) -> dict:
         """``sdj`` with ``data`` in place of its data: the schema in clear if it is an Iglu URI, every
         other key's value hashed (validation looks at ``schema`` and ``data`` only)."""
-        if len(sdj) == 2 and _is_iglu_uri(sdj.get("schema")):  # the usual shape
+        if len(sdj) == 2 and is_schema_uri(sdj.get("schema")):  # the usual shape
             return {"schema": sdj["schema"], "data": data}
         out = {}
         for key, value in sdj.items():
             if key == "data":
                 out[key] = data
-            elif key == "schema" and _is_iglu_uri(value):
+            elif key == "schema" and is_schema_uri(value):
                 out[key] = value
             else:
                 out[key] = self._all_leaves(value)
@@ -423,7 +323,7 @@ class Pseudonymizer:
         if not isinstance(entity, dict) or "data" not in entity:
             return self._all_leaves(entity)
         schema = entity.get("schema")
-        rule = self.policy.rule_for(schema) if _is_iglu_uri(schema) else None
+        rule = self.policy.rule_for(schema) if is_schema_uri(schema) else None
         if rule is not None and not validated and not self._entity_valid(entity):
             rule = None
         if rule is None:
@@ -486,7 +386,7 @@ class Pseudonymizer:
             return self._all_leaves(value)
         if name in self.policy.clear_parameters and parameter_fits(name, value):
             return value
-        if name in _SCHEMA_PARAMETERS and _is_iglu_uri(value):
+        if name in _SCHEMA_PARAMETERS and is_schema_uri(value):
             return value
         field = _JSON_PARAMETERS.get(name)
         if field is not None:
@@ -540,8 +440,7 @@ class Pseudonymizer:
             parsed = bounded_json.loads(body)
         except ValueError:
             if (content_type or "").lower().startswith("application/x-www-form-urlencoded"):
-                pairs = parse_qsl(body, keep_blank_values=True)
-                return urlencode([(self._name(k), self.parameter(k, v)) for k, v in pairs])
+                return urlencode([(self._name(k), self.parameter(k, v)) for k, v in query_pairs(body)])
             return self._hash.opaque(body)
         if isinstance(parsed, dict) and isinstance(parsed.get("data"), list) and "schema" in parsed:
             data = [  # the events of a payload_data body: their keys are parameter names
@@ -623,11 +522,6 @@ class Pseudonymizer:
     def bad_row(self, bad: BadRow) -> BadRow:
         """A bad row with nothing outside the policy left in clear; its raw record, if the pipeline attached
         one, sealed under ``recovery`` with the recovery keyring (dropped when there is none)."""
-        original = bad.row.get(RECOVERY_FIELD) if isinstance(bad.row, dict) else None
-        if isinstance(original, Original):
-            bad = bad._replace(row={k: v for k, v in bad.row.items() if k != RECOVERY_FIELD})
-        else:
-            original = None
         if not bad.built_here:
             data = self._foreign(bad.row.get("data"))
         else:
@@ -638,14 +532,14 @@ class Pseudonymizer:
         row = self._self_describing(bad.row, data)
         if self._validate is not None and self._validate(row):
             row = self._schemaless(bad, row)
-        if original is not None and self._recovery is not None:
-            row[RECOVERY_FIELD] = self._recovery.seal(original)
-        return bad._replace(row=row)
+        if bad.original is not None and self._recovery is not None:
+            row[RECOVERY_FIELD] = self._recovery.seal(bad.original)
+        return bad._replace(row=row, original=None)
 
     def _schemaless(self, bad: BadRow, row: dict) -> dict:
         """A pseudonymized bad row that fails its own schema, kept whole (as a pseudonym) in a generic_error."""
         text = orjson.dumps(row).decode("utf-8")
-        schema = row.get("schema") if _is_iglu_uri(row.get("schema")) else "an unknown schema"
+        schema = row.get("schema") if is_schema_uri(row.get("schema")) else "an unknown schema"
         error = f"a bad row failed {schema} once pseudonymized; kept whole as its pseudonym"
         return badrows.generic_error(self._hash.opaque(text), [error[:512]], bad.partition_ms).row
 

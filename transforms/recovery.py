@@ -16,10 +16,10 @@ raw bytes). ``snowplow-recover`` (:mod:`beam_pipeline.recover`) opens the envelo
 record through the pipeline again, which derives the same event ids and keeps the collector
 timestamp.
 
-Keys (:class:`RecoveryKeySource`, like the salt: a file, ``RECOVERY_KEY`` or AWS Secrets Manager,
-read on the workers, never an option value) are 32 random bytes each, written as 64 hex digits or
-as base64, one per line (``#`` starts a comment; in ``RECOVERY_KEY`` commas or spaces separate
-keys too). **The first key seals; every key opens**: to rotate, put a new key first and keep the
+Keys (a :class:`transforms.secrets.SecretSource`, like the salt: a file, ``RECOVERY_KEY`` or AWS
+Secrets Manager, read on the workers, never an option value) are 32 random bytes each, written as 64
+hex digits or as base64, one per line (``#`` starts a comment; in ``RECOVERY_KEY`` commas or spaces
+separate keys too); a secret of exactly 32 bytes (a SecretBinary) is one key as it is. **The first key seals; every key opens**: to rotate, put a new key first and keep the
 old ones below it for as long as bad rows sealed with them may need recovering. A key's id is the
 first 8 hex digits of the SHA-256 of its bytes, recorded in every envelope.
 
@@ -39,10 +39,10 @@ import hmac
 import os
 import re
 import zlib
-from dataclasses import dataclass
+
+from snowplow_beam.transforms.secrets import SecretUnavailable
 
 RECOVERY_FIELD = "recovery"
-RECOVERY_KEY_ENV = "RECOVERY_KEY"
 ENVELOPE_VERSION = 1
 ALGORITHM = "AES-256-GCM"
 LINE = "line"  # the record is a text line (base64 Thrift), as read from files
@@ -51,10 +51,6 @@ KEY_BYTES = 32
 _NONCE_BYTES = 12
 _NONCE_LABEL = b"snowplow-recovery nonce key v1"
 _KEY_SEPARATORS = re.compile(r"[\s,]+")
-
-
-class RecoveryKeyUnavailable(RuntimeError):
-    """A recovery key is configured but could not be read or is malformed (never quoting the key)."""
 
 
 class EnvelopeError(ValueError):
@@ -88,7 +84,7 @@ def _parse_key(token: str, position: int) -> bytes:
     except (binascii.Error, ValueError):
         key = b""
     if len(key) != KEY_BYTES:
-        raise RecoveryKeyUnavailable(
+        raise SecretUnavailable(
             f"recovery key {position} is not {KEY_BYTES} bytes written as 64 hex digits or base64")
     return key
 
@@ -99,7 +95,7 @@ def parse_keys(text: bytes | str) -> list[bytes]:
         try:
             text = text.decode("ascii")
         except UnicodeDecodeError:
-            raise RecoveryKeyUnavailable("the recovery keys are not text (hex or base64, one per line)") from None
+            raise SecretUnavailable("the recovery keys are not text (hex or base64, one per line)") from None
     tokens = []
     for line in text.splitlines():
         line = line.split("#", 1)[0]
@@ -108,11 +104,13 @@ def parse_keys(text: bytes | str) -> list[bytes]:
 
 
 class Original:
-    """The raw record a bad row came from, travelling with the bad row until it is pseudonymized.
+    """The raw record a bad row came from (the ``original`` of a :class:`transforms.badrows.BadRow`),
+    travelling with the bad row until it is pseudonymized.
 
-    It is not JSON (a line of the collector's raw-bad files can never pose as one) and its
-    ``repr`` shows no content; :meth:`transforms.pseudonymize.Pseudonymizer.bad_row` seals it
-    with the recovery key, or drops it when there is none.
+    It is a field of the bad row, not a value inside it (a line of the collector's raw-bad files can
+    never pose as one), and its ``repr`` shows no content;
+    :meth:`transforms.pseudonymize.Pseudonymizer.bad_row` seals it with the recovery key, or drops it
+    when there is none.
     """
 
     __slots__ = ("record",)
@@ -157,16 +155,16 @@ class Keyring:
 
     def __init__(self, keys: list[bytes]):
         if not keys:
-            raise RecoveryKeyUnavailable("no recovery key in the keyring")
+            raise SecretUnavailable("no recovery key in the keyring")
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         self._ciphers: dict[str, object] = {}
         for key in keys:
             if len(key) != KEY_BYTES:
-                raise RecoveryKeyUnavailable(f"a recovery key must be {KEY_BYTES} bytes")
+                raise SecretUnavailable(f"a recovery key must be {KEY_BYTES} bytes")
             kid = key_id(key)
             if kid in self._ciphers:
-                raise RecoveryKeyUnavailable(f"the keyring holds key {kid} twice (or two keys with one id)")
+                raise SecretUnavailable(f"the keyring holds key {kid} twice (or two keys with one id)")
             self._ciphers[kid] = AESGCM(key)
         self.current_id = key_id(keys[0])
         self._nonce_key = hmac.digest(keys[0], _NONCE_LABEL, "sha256")
@@ -174,6 +172,20 @@ class Keyring:
     @classmethod
     def from_text(cls, text: bytes | str) -> "Keyring":
         return cls(parse_keys(text))
+
+    @classmethod
+    def from_secret(cls, secret: bytes, where: str) -> "Keyring":
+        """The keyring a secret holds (``where``: its location, for messages): exactly 32 bytes are one key as
+        they are (no key in text form is that short); else the keys in text form."""
+        if len(secret) == KEY_BYTES:
+            return cls([secret])
+        try:
+            keys = parse_keys(secret)
+        except SecretUnavailable as exc:
+            raise SecretUnavailable(f"{exc} (in the {where})") from None
+        if not keys:
+            raise SecretUnavailable(f"no recovery key in the {where}")
+        return cls(keys)
 
     @property
     def key_ids(self) -> tuple[str, ...]:
@@ -226,67 +238,3 @@ class Keyring:
         except zlib.error:
             raise EnvelopeError("the envelope's plaintext is not zlib data") from None
         return Original(data.decode("utf-8", "surrogatepass") if record_format == LINE else data)
-
-
-@dataclass(frozen=True)
-class RecoveryKeySource:
-    """Where the recovery keys are read from, on each worker: a file, ``RECOVERY_KEY``, or AWS Secrets Manager.
-
-    Like the salt's :class:`~transforms.pseudonymize.SaltSource`, only the location travels with the
-    pipeline. Unlike the salt, a recovery key is optional: without one, bad rows carry no copy.
-    """
-
-    key_file: str | None = None
-    secret_id: str | None = None
-    region: str | None = None
-
-    def configured(self) -> bool:
-        return bool(self.key_file or self.secret_id or os.environ.get(RECOVERY_KEY_ENV))
-
-    def describe(self) -> str:
-        if self.key_file:
-            return f"file {self.key_file}"
-        if self.secret_id:
-            return f"AWS Secrets Manager secret {self.secret_id}"
-        return f"environment variable {RECOVERY_KEY_ENV}"
-
-    def read(self) -> Keyring | None:
-        """The keyring, or None when no key is configured; :class:`RecoveryKeyUnavailable` when a
-        configured key cannot be read or parsed (the pipeline then stops rather than silently
-        writing bad rows without their copy)."""
-        if self.key_file:
-            from apache_beam.io.filesystems import FileSystems
-
-            try:
-                with FileSystems.open(self.key_file, compression_type="uncompressed") as handle:
-                    text = handle.read()
-            except Exception as exc:
-                raise RecoveryKeyUnavailable(
-                    f"cannot read the recovery key file {self.key_file}: {type(exc).__name__}") from None
-        elif self.secret_id:
-            import boto3
-
-            from snowplow_beam.transforms.pseudonymize import _quiet_botocore
-
-            try:
-                with _quiet_botocore():
-                    secret = boto3.client("secretsmanager", region_name=self.region).get_secret_value(
-                        SecretId=self.secret_id)
-            except Exception as exc:
-                raise RecoveryKeyUnavailable(
-                    f"cannot read the recovery key secret {self.secret_id}: {type(exc).__name__}") from None
-            binary = secret.get("SecretBinary")
-            if binary is not None and len(binary) == KEY_BYTES:
-                return Keyring([bytes(binary)])  # one raw key
-            text = binary if binary is not None else secret.get("SecretString", "")
-        else:
-            text = os.environ.get(RECOVERY_KEY_ENV, "")
-            if not text:
-                return None
-        try:
-            keys = parse_keys(text)
-        except RecoveryKeyUnavailable as exc:
-            raise RecoveryKeyUnavailable(f"{exc} (in the {self.describe()})") from None
-        if not keys:
-            raise RecoveryKeyUnavailable(f"no recovery key in the {self.describe()}")
-        return Keyring(keys)

@@ -4,9 +4,9 @@ Each step wraps the plain event logic of this package in a DoFn that builds its 
 per worker (``setup``) and returns its main output and its dead letters: ``result[MAIN]`` and
 ``result[BAD]`` (a PCollection of :class:`transforms.badrows.BadRow`).
 
-Every bad row made from a raw record carries that record (a :class:`transforms.recovery.Original`
-under ``row["recovery"]``) to ``Pseudonymize``, which seals it with the recovery key or drops it:
-the record travels from Decode on as the last item of each element for that purpose.
+Every bad row made from a raw record carries that record (its ``original``, a
+:class:`transforms.recovery.Original`) to ``Pseudonymize``, which seals it with the recovery key or
+drops it: the record travels from Decode on as the last item of each element for that purpose.
 
 Metrics (namespace ``snowplow``): counters ``raw_records``, ``records_unreadable``, ``records_adapted``,
 ``records_rejected``, ``events``, ``good``, ``raw_bad`` and ``enriched_bad`` (and one per bad-row type,
@@ -34,7 +34,7 @@ from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, spl
 from snowplow_beam.transforms.badrows import BadRow, Unreadable
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
-from snowplow_beam.transforms.iglu import IgluSystemError
+from snowplow_beam.transforms.iglu.errors import IgluSystemError
 from snowplow_beam.transforms.progress import process_meter
 from snowplow_beam.transforms.recovery import RECOVERY_FIELD, Original
 from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record, decode_payload, encode_payload
@@ -50,8 +50,7 @@ _PROGRESS_BATCH = 1024  # records counted between two looks at the progress mete
 
 def keep_original(bad: BadRow, record) -> BadRow:
     """``bad`` with the raw record it came from attached, for ``Pseudonymize`` to seal (or drop)."""
-    bad.row[RECOVERY_FIELD] = Original(record)
-    return bad
+    return bad._replace(original=Original(record))
 
 
 class _DecodeFn(beam.DoFn):
@@ -258,9 +257,8 @@ class _PseudonymizeFn(beam.DoFn):
         if self._bad_rows:
             Metrics.counter(NAMESPACE, f"{element.output}_{element.type_name}").inc()
             Metrics.counter(NAMESPACE, element.output).inc()
-            carries = isinstance(element.row.get(RECOVERY_FIELD), Original)
             out = self._pseudonymizer.bad_row(element)
-            if carries and RECOVERY_FIELD in out.row:
+            if element.original is not None and RECOVERY_FIELD in out.row:
                 self._sealed.inc()
             yield out
         else:

@@ -12,7 +12,7 @@ import os
 from typing import Callable, NamedTuple
 
 from snowplow_beam.transforms.enrichments.anon_ip import AnonIp
-from snowplow_beam.transforms.enrichments.assets import AssetError
+from snowplow_beam.transforms.enrichments.assets import AssetError, reading_assets_with
 from snowplow_beam.transforms.enrichments.campaign import CampaignAttribution
 from snowplow_beam.transforms.enrichments.cross_navigation import CrossNavigation
 from snowplow_beam.transforms.enrichments.extractors import CookieExtractor, HttpHeaderExtractor
@@ -20,6 +20,7 @@ from snowplow_beam.transforms.enrichments.fingerprint import EventFingerprint
 from snowplow_beam.transforms.enrichments.ip_lookups import IpLookups
 from snowplow_beam.transforms.enrichments.referer import RefererParser
 from snowplow_beam.transforms.enrichments.useragent import UaParser
+from snowplow_beam.transforms.files import Files
 
 _LOG = logging.getLogger(__name__)
 SNOWPLOW = "com.snowplowanalytics.snowplow"
@@ -72,35 +73,34 @@ def default_enrichments() -> list:
     return [UaParser(), RefererParser(), CampaignAttribution(), CrossNavigation(extended=False), EventFingerprint()]
 
 
-def load_enrichments(directory: str | None, resolver) -> list:
+def load_enrichments(directory: str | None, resolver, files: Files | None = None) -> list:
     """The enabled enrichments configured in ``directory`` (one JSON file each), in Snowplow's order.
 
     Each file is validated against its Iglu config schema and its assets are read; a bad file raises
     :class:`EnrichmentConfigError` naming it. Files of disabled enrichments are skipped, whatever
     they configure. The ``_sp`` cross-navigation fields are always filled: without an enabled
     ``cross_navigation_config``, the short-format step is added, as Snowplow does.
+
+    ``files`` reads the directory, its files and the assets they name (:mod:`transforms.enrichments.assets`).
     """
     if directory is None:
         return default_enrichments()
-    from snowplow_beam.transforms.enrichments.assets import beam_filesystems
-    from snowplow_beam.transforms.iglu import SchemaKey, Validator
+    from snowplow_beam.transforms.iglu.keys import SchemaKey
+    from snowplow_beam.transforms.iglu.validator import Validator
 
-    FileSystems = beam_filesystems()
     validator = Validator(resolver)
     if "://" not in directory and not os.path.isdir(directory):  # a typo must not turn enrichments off
         raise EnrichmentConfigError(f"{directory}: the enrichments directory does not exist")
     pattern = directory.rstrip("/") + "/*.json"
     try:
-        matched = FileSystems.match([pattern])[0].metadata_list
+        matched = files.match(pattern)
     except Exception as exc:
         raise EnrichmentConfigError(f"{directory}: cannot list enrichment configs ({type(exc).__name__}: {exc})") from None
     found: list[tuple[int, str, object]] = []
     names: dict[str, str] = {}
-    for metadata in sorted(matched, key=lambda m: m.path):
-        path = metadata.path
+    for path in matched:
         try:
-            with FileSystems.open(path, compression_type="uncompressed") as handle:
-                config = json.loads(handle.read())
+            config = json.loads(files.read_bytes(path))
         except ValueError as exc:
             raise EnrichmentConfigError(f"{path}: not valid JSON ({exc})") from None
         messages = validator.validate(config)
@@ -125,7 +125,8 @@ def load_enrichments(directory: str | None, resolver) -> list:
             raise EnrichmentConfigError(f"{path}: {key.name} is already configured by {names[key.name]}")
         names[key.name] = path
         try:
-            found.append((supported.position, path, supported.factory(data, schema)))
+            with reading_assets_with(files):
+                found.append((supported.position, path, supported.factory(data, schema)))
         except (KeyError, ValueError, TypeError) as exc:  # AssetError is a ValueError
             raise EnrichmentConfigError(f"{path}: {exc}") from None
     if "cross_navigation_config" not in names:

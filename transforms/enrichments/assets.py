@@ -3,8 +3,8 @@
 An asset is named as Snowplow's configs name it, by a ``uri`` (a directory) and a ``database`` (a file
 name in it): :func:`location` joins them. Locations can be
 
-- ``s3://bucket/key``, ``gs://...`` or any other scheme Apache Beam's ``FileSystems`` reads
-  (credentials and endpoint from the usual AWS environment, e.g. ``AWS_ENDPOINT_URL``);
+- ``s3://bucket/key``, ``gs://...`` or any other scheme the pipeline's file reader reads (Apache Beam's
+  ``FileSystems``; credentials and endpoint from the usual AWS environment, e.g. ``AWS_ENDPOINT_URL``);
 - ``http://`` or ``https://`` URLs (fetched once, with a timeout);
 - ``file:///absolute/path`` or a plain local path;
 - ``builtin:PATH``: a file shipped with this project, ``PATH`` relative to the ``transforms`` package
@@ -12,6 +12,13 @@ name in it): :func:`location` joins them. Locations can be
 
 Every asset is read once per process and kept (:func:`read_bytes`, :func:`local_path`): enrichments
 are built once per worker, and two enrichments naming the same asset share it.
+
+Those remote schemes are read with the :class:`transforms.files.Files` that
+:func:`transforms.enrichments.load_enrichments` was given, for the time it builds an enrichment
+(:func:`reading_assets_with`). A context variable rather than an argument: each enrichment is built by its
+Snowplow-shaped ``from_config(data)``, which names its assets deep inside (a MaxMind database opened by
+the enrichment's constructor); the reader reaches them without every enrichment passing it on, and only
+while ``load_enrichments`` builds them.
 """
 from __future__ import annotations
 
@@ -19,8 +26,12 @@ import os
 import tempfile
 import threading
 import urllib.request
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from snowplow_beam.transforms.files import Files
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # the ``transforms`` package
 HTTP_TIMEOUT_S = 60
@@ -29,6 +40,7 @@ _BYTES: dict[str, bytes] = {}
 _PATHS: dict[str, str] = {}
 _LOCK = threading.Lock()
 _DOWNLOADS: str | None = None
+_FILES: ContextVar[Files | None] = ContextVar("enrichment_asset_files", default=None)
 
 
 class AssetError(ValueError):
@@ -63,29 +75,24 @@ def _fetch(where: str) -> bytes:
         if scheme in ("http", "https"):
             with urllib.request.urlopen(where, timeout=HTTP_TIMEOUT_S) as response:  # noqa: S310 (http/https only)
                 return response.read()
-        with beam_filesystems().open(where, compression_type="uncompressed") as handle:
-            return handle.read()
+        files = _FILES.get()
+        if files is None:
+            raise AssetError(f"cannot read the asset {where}: no file reader for its scheme")
+        return files.read_bytes(where)
     except AssetError:
         raise
     except Exception as exc:  # any client error: the message says where and what kind of failure
         raise AssetError(f"cannot read the asset {where}: {type(exc).__name__}: {exc}"[:1000]) from None
 
 
-def beam_filesystems():
-    """Beam's ``FileSystems``, usable outside a pipeline too.
-
-    Beam's S3 filesystem needs pipeline options, which a pipeline sets when it is built; enrichment
-    configs are read earlier (at start-up, to fail fast). Until a pipeline sets its own, default
-    options are set, so that ``s3://`` works with the standard AWS environment.
-    """
-    from apache_beam.io.filesystems import FileSystems
-    from apache_beam.options.value_provider import RuntimeValueProvider
-
-    if FileSystems._pipeline_options is None and RuntimeValueProvider.runtime_options is None:
-        from apache_beam.options.pipeline_options import PipelineOptions
-
-        FileSystems.set_options(PipelineOptions([]))
-    return FileSystems
+@contextmanager
+def reading_assets_with(files: Files | None):
+    """Within this block, remote assets (``s3://``, ``gs://``...) are read with ``files``."""
+    token = _FILES.set(files)
+    try:
+        yield
+    finally:
+        _FILES.reset(token)
 
 
 def read_bytes(where: str) -> bytes:
