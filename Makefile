@@ -15,10 +15,11 @@ $(STAMP): requirements.txt requirements-test.txt setup.py
 	touch $(STAMP)
 
 demo: venv
-	$(PY) -m beam_pipeline.demo --input-dir demo-input --output demo-output
+	$(PY) -m snowplow_beam.beam_pipeline.demo --input-dir demo-input --output demo-output
 
 tools:
 	bash monitoring/install-tools.sh
+	bash runners/install-prism.sh
 
 test: venv tools
 	$(PY) -m pytest -q tests

@@ -62,7 +62,7 @@ setup(
             f"snowplow-pipeline={NAMESPACE}.beam_pipeline.__main__:main",
             f"snowplow-collector={NAMESPACE}.collector.__main__:main",
             f"snowplow-warehouse={NAMESPACE}.warehouse.__main__:main",
-            f"snowplow-report={NAMESPACE}.beam_pipeline.report:main",
+            f"snowplow-report={NAMESPACE}.report.__main__:main",
             f"snowplow-recover={NAMESPACE}.beam_pipeline.recover:main",
         ],
     },

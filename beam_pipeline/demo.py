@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 
 from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
+from snowplow_beam.lake.layout import GOOD
 
 # A fixed salt so the demo's pseudonyms are reproducible. Never use a known salt in production.
 DEMO_SALT = "demo-salt-do-not-use-in-production\n"
@@ -33,7 +34,7 @@ def _show_samples(output: Path) -> None:
     print("\nFiles:")
     for path in sorted(p for p in output.rglob("*") if p.is_file()):
         print(f"  {path.relative_to(output)}  ({path.stat().st_size:,} bytes)")
-    table = pq.read_table(output / "good", columns=list(SHOWN_COLUMNS))
+    table = pq.read_table(output / GOOD, columns=list(SHOWN_COLUMNS))
     print(f"\nGood events ({table.num_rows:,} rows; first 5, a few of the 131 columns):")
     for row in table.slice(0, 5).to_pylist():
         print("  " + " | ".join(f"{k}={str(v)[:24]}" for k, v in row.items()))

@@ -19,9 +19,11 @@ import sys
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
-from apache_beam.options.pipeline_options import PipelineOptions, PortableOptions, StandardOptions
+from apache_beam.options.pipeline_options import PipelineOptions
 
-from snowplow_beam.beam_pipeline.kinesis import AT_TIMESTAMP, KinesisSettings, ReadFromKinesis
+from snowplow_beam.beam_pipeline.files import BEAM_FILES
+from snowplow_beam.beam_pipeline.kinesis.settings import AT_TIMESTAMP, KinesisSettings
+from snowplow_beam.beam_pipeline.kinesis.source import ReadFromKinesis
 from snowplow_beam.beam_pipeline.options import KinesisOptions, SnowplowOptions
 from snowplow_beam.beam_pipeline.sources import (ReadCollectorBadRows, ReadLines, ReadRawBadStream, input_files,
                                                  input_fingerprint)
@@ -29,11 +31,10 @@ from snowplow_beam.beam_pipeline.summary import RunSummary, summarize
 from snowplow_beam.beam_pipeline.writers import (WriteBadRows, WriteGoodEvents, WriteWindowedBadRows,
                                                  WriteWindowedGoodEvents)
 from snowplow_beam.lake.layout import temporary_dir
-from snowplow_beam.runners.direct import local_args
+from snowplow_beam.runners import UnsuitableRunner, prepare_runner
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.progress import reset_meter
-from snowplow_beam.transforms.pseudonymize import SaltSource, SaltUnavailable
-from snowplow_beam.transforms.recovery import RecoveryKeySource
+from snowplow_beam.transforms.secrets import SecretSource, SecretUnavailable
 from snowplow_beam.transforms.steps import BAD, MAIN, Decode, Enrich, Pseudonymize, Validate
 from snowplow_beam.transforms.timestamps import parse_time
 
@@ -41,9 +42,6 @@ _LOG = logging.getLogger(__name__)
 LAYOUT_FIELDS = ("collector_tstamp",)  # the fields the lake's layout is built from: never pseudonymized
 BATCH, STREAMING, RECOVER = "batch", "streaming", "recover"
 RAW_PROGRESS = "raw records"  # what the Decode step's progress lines call the records
-_BATCH_RUNNERS = ("fnapirunner", "bundlebaseddirectrunner", "switchingdirectrunner")
-_DEFAULT_JOB_SERVER_TIMEOUT = 300
-_STREAMING_JOB_SERVER_TIMEOUT = 30 * 24 * 3600
 
 
 class ConfigurationError(ValueError):
@@ -52,12 +50,13 @@ class ConfigurationError(ValueError):
 
 def config_from_options(options: SnowplowOptions) -> PipelineConfig:
     return PipelineConfig(
+        files=BEAM_FILES,
         iglu_resolver=options.iglu_resolver,
         enrichments_dir=options.enrichments,
         pseudonymization_config=options.pseudonymization_config,
-        salt=SaltSource(options.salt_file, options.salt_secret_id, options.salt_secret_region),
-        recovery=RecoveryKeySource(options.recovery_key_file, options.recovery_key_secret_id,
-                                   options.recovery_key_secret_region),
+        salt=SecretSource.salt(options.salt_file, options.salt_secret_id, options.salt_secret_region),
+        recovery=SecretSource.recovery_key(options.recovery_key_file, options.recovery_key_secret_id,
+                                           options.recovery_key_secret_region),
     )
 
 
@@ -81,7 +80,7 @@ def check_startup(options: PipelineOptions, config: PipelineConfig, mode: str) -
         if snowplow.good_shards < 1:
             raise ConfigurationError("--good_shards must be at least 1")
     if mode == STREAMING:
-        _check_streaming(options, kinesis)
+        _check_streaming(kinesis)
     if mode == RECOVER and not config.recovery.configured():
         raise ConfigurationError("no recovery key: give --recovery_key_file, --recovery_key_secret_id or "
                                  "RECOVERY_KEY. Without it the bad rows' copies cannot be opened (see "
@@ -89,7 +88,7 @@ def check_startup(options: PipelineOptions, config: PipelineConfig, mode: str) -
     _check_config(config)
 
 
-def _check_streaming(options: PipelineOptions, kinesis: KinesisOptions) -> None:
+def _check_streaming(kinesis: KinesisOptions) -> None:
     if kinesis.window_seconds < 1:
         raise ConfigurationError("--window_seconds must be at least 1")
     if kinesis.kinesis_initial_position == AT_TIMESTAMP:
@@ -98,29 +97,14 @@ def _check_streaming(options: PipelineOptions, kinesis: KinesisOptions) -> None:
         except ValueError:
             raise ConfigurationError("--kinesis_initial_position AT_TIMESTAMP needs --kinesis_start_timestamp "
                                      "(ISO 8601 or epoch seconds)") from None
-    runner = (options.view_as(StandardOptions).runner or "").lower()
-    if not is_bounded(kinesis) and runner in _BATCH_RUNNERS:
-        raise ConfigurationError(
-            f"an unbounded Kinesis read never finishes a window on {runner}: give --kinesis_max_records or "
-            "--kinesis_max_read_seconds, or a streaming runner (--runner=PrismRunner --prism_location=..., "
-            "or Flink); see beam_pipeline/STREAMING.md")
 
 
 def _check_config(config: PipelineConfig) -> None:
     """The checks every run shares: the salt, the recovery key, the policy, the enrichments."""
-    if not config.salt.configured():
-        raise ConfigurationError(
-            "no pseudonymization salt: give --salt_file, --salt_secret_id or the PSEUDONYMIZATION_SALT "
-            "environment variable. The pipeline never writes unpseudonymized output.")
-    if config.salt.salt_file and not FileSystems.exists(config.salt.salt_file):
-        raise ConfigurationError(f"the salt file {config.salt.salt_file} does not exist")
-    if not config.salt.secret_id:  # a check only (an empty file, say); the workers read the salt themselves
-        try:
-            config.salt.read()
-        except SaltUnavailable as exc:
-            raise ConfigurationError(str(exc)) from None
-    if config.recovery.key_file and not FileSystems.exists(config.recovery.key_file):
-        raise ConfigurationError(f"the recovery key file {config.recovery.key_file} does not exist")
+    try:
+        config.check_secrets()
+    except SecretUnavailable as exc:
+        raise ConfigurationError(str(exc)) from None
     try:
         policy = config.policy()
         config.enrichments()
@@ -234,14 +218,16 @@ def remove_temporary(path: str) -> None:
 
 def run(argv: list[str] | None = None) -> RunSummary:
     """Run the pipeline the options describe (batch, or streaming from Kinesis) and return its counters."""
-    options = PipelineOptions(local_args(sys.argv[1:] if argv is None else argv))
+    options = PipelineOptions(sys.argv[1:] if argv is None else argv)
     mode = mode_of(options)
     snowplow, kinesis = options.view_as(SnowplowOptions), options.view_as(KinesisOptions)
+    try:
+        prepare_runner(options, unbounded=mode == STREAMING and not is_bounded(kinesis))
+    except UnsuitableRunner as exc:
+        raise ConfigurationError(str(exc)) from None
     config = config_from_options(snowplow)
     check_startup(options, config, mode)
     if mode == STREAMING:
-        if not is_bounded(kinesis):
-            _run_unbounded(options)
         pipeline = beam.Pipeline(options=options)
         build(pipeline, options, config)
         return summarize(launch(pipeline, progress=None))
@@ -252,12 +238,3 @@ def run(argv: list[str] | None = None) -> RunSummary:
     result = launch(pipeline)
     remove_temporary(temporary_dir(snowplow.output, run_id))
     return summarize(result, sum(f.size_in_bytes for f in files))
-
-
-def _run_unbounded(options: PipelineOptions) -> None:
-    options.view_as(StandardOptions).streaming = True
-    portable = options.view_as(PortableOptions)
-    if portable.job_server_timeout == _DEFAULT_JOB_SERVER_TIMEOUT:
-        # Beam's portable runners (Prism, Flink) also use this timeout for the job's state stream:
-        # left at 300 s, wait_until_finish fails with DEADLINE_EXCEEDED after five minutes.
-        portable.job_server_timeout = _STREAMING_JOB_SERVER_TIMEOUT

@@ -25,10 +25,8 @@ import argparse
 import hashlib
 import logging
 import sys
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable
 
 import apache_beam as beam
 import orjson
@@ -38,21 +36,20 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.pvalue import TaggedOutput
 
 from snowplow_beam.beam_pipeline.options import SnowplowOptions
-from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, RunSummary, config_from_options, summarize
-from snowplow_beam.beam_pipeline.sinks import GOOD, GOOD_FORMATS, MS_PER_HOUR, TEMPORARY, partition_path
-from snowplow_beam.runners.direct import local_args
-from snowplow_beam.transforms.atomic import FIELD_NAMES
-from snowplow_beam.transforms.badrows import ENRICHED_BAD, RAW_BAD
+from snowplow_beam.beam_pipeline.launcher import ConfigurationError, config_from_options
+from snowplow_beam.beam_pipeline.summary import RunSummary, summarize
+from snowplow_beam.beam_pipeline.writers import GOOD_FORMATS, existing_event_ids, finished_files, write_file
+from snowplow_beam.lake.layout import (BAD_OUTPUTS, GOOD, partition_dir, partition_path, partitions_between,
+                                       recovered_file_name, temporary_dir)
+from snowplow_beam.runners import prepare_runner
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.progress import process_meter, reset_meter
 from snowplow_beam.transforms.recovery import RECOVERY_FIELD, EnvelopeError, UnknownKey, generate_key
+from snowplow_beam.transforms.secrets import SecretUnavailable
 from snowplow_beam.transforms.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
 
 _LOG = logging.getLogger(__name__)
-BAD_OUTPUTS = (ENRICHED_BAD, RAW_BAD)
-RECOVERED_PREFIX = "part-recovered-"
 FAILING = "failing"
-_EVENT_ID_COLUMN = FIELD_NAMES.index("event_id")
 _PROGRESS_BATCH = 256
 _PROGRESS_WHAT = "bad rows read"
 
@@ -69,52 +66,6 @@ def parse_time(text: str) -> datetime:
     except ValueError:
         raise ConfigurationError(f"not an ISO 8601 time: {text!r} (e.g. 2025-11-28T09:00Z)") from None
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-
-
-def hours_between(start: datetime, end: datetime) -> list[str]:
-    """The ``date=YYYY-MM-DD/hour=HH`` partitions that overlap ``[start, end)``."""
-    first = int(start.timestamp() * 1000) // MS_PER_HOUR
-    last = -(-int(end.timestamp() * 1000) // MS_PER_HOUR)  # exclusive, rounded up
-    return [partition_path(hour * MS_PER_HOUR) for hour in range(first, last)]
-
-
-def recovered_file_name(partition: str, event_ids: Iterable[str], suffix: str) -> str:
-    """``part-recovered-<digest>-000<suffix>``: the same recovered events give the same name."""
-    digest = hashlib.sha256("\n".join([partition, *sorted(event_ids)]).encode("utf-8")).hexdigest()[:16]
-    return f"{RECOVERED_PREFIX}{digest}-000{suffix}"
-
-
-def existing_event_ids(root: str, partition: str, wanted: set[str]) -> set[str]:
-    """Which of ``wanted`` are already in ``ROOT/good/<partition>/`` (any Parquet or TSV file there)."""
-    if not wanted:
-        return set()
-    found: set[str] = set()
-    directory = f"{root.rstrip('/')}/{GOOD}/{partition}"
-    paths = []
-    for pattern in ("*.parquet", "*.tsv"):
-        try:
-            paths += [m.path for match in FileSystems.match([f"{directory}/{pattern}"]) for m in match.metadata_list]
-        except Exception:  # no such partition: nothing there
-            continue
-    for path in sorted(paths):
-        if path.endswith(".parquet"):
-            import pyarrow.parquet as pq
-
-            with FileSystems.open(path, compression_type="uncompressed") as handle:
-                parquet = pq.ParquetFile(handle)
-                if "event_id" not in parquet.schema_arrow.names:
-                    continue
-                for batch in parquet.iter_batches(columns=["event_id"], batch_size=65_536):
-                    found.update(wanted.intersection(batch.column(0).to_pylist()))
-        else:
-            with FileSystems.open(path, compression_type="uncompressed") as handle:
-                for line in handle:
-                    fields = line.split(b"\t", _EVENT_ID_COLUMN + 1)
-                    if len(fields) > _EVENT_ID_COLUMN:
-                        event_id = fields[_EVENT_ID_COLUMN].decode("utf-8", "replace")
-                        if event_id in wanted:
-                            found.add(event_id)
-    return found
 
 
 def bad_row_event_id(row: dict) -> str | None:
@@ -246,9 +197,10 @@ class _ResolvePartitionFn(beam.DoFn):
         self._recovered.inc(len(new))
         if new:
             name = recovered_file_name(partition, new, self._format.suffix)
-            final = f"{self._root}/{GOOD}/{partition}/{name}"
+            final = f"{self._root}/{partition_dir(GOOD, partition)}/{name}"
             if not self._dry_run:
-                self._write(final, [orjson.loads(good[event_id]) for event_id in new])
+                write_file(self._root, self._run_id, final, self._format,
+                           (orjson.loads(good[event_id]) for event_id in new))
                 self._files.inc()
             yield final, len(new)
         for event_id, row in failing:
@@ -261,16 +213,6 @@ class _ResolvePartitionFn(beam.DoFn):
             for key in failing_schema_keys(parsed):
                 Metrics.counter(NAMESPACE, f"still_failing_schema {key}").inc()
             yield TaggedOutput(FAILING, row)
-
-    def _write(self, final: str, events: list[dict]) -> None:
-        temporary = f"{self._root}/{TEMPORARY}/{self._run_id}/{uuid.uuid4().hex}{self._format.suffix}"
-        with FileSystems.create(temporary, compression_type="uncompressed") as handle:
-            self._format.write_events(handle, events)
-        try:
-            FileSystems.mkdirs(final.rsplit("/", 1)[0])
-        except IOError:
-            pass  # it exists
-        FileSystems.rename([temporary], [final])
 
 
 def _key_good(event: dict):
@@ -380,19 +322,6 @@ class RecoverSummary:
         return "\n".join(lines)
 
 
-def list_bad_row_files(root: str, partitions: list[str]) -> list[tuple[str, int]]:
-    """``(path, size)`` of the bad-row files of ``partitions`` (``enriched_bad/`` and ``raw_bad/``)."""
-    files = []
-    for output in BAD_OUTPUTS:
-        for partition in partitions:
-            try:
-                matches = FileSystems.match([f"{root.rstrip('/')}/{output}/{partition}/*.json"])
-            except Exception:  # no such partition
-                continue
-            files += [(m.path, m.size_in_bytes) for match in matches for m in match.metadata_list]
-    return sorted(files)
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="snowplow-recover", description=__doc__.split("\n\n")[0],
@@ -418,19 +347,17 @@ def recover(argv: list[str] | None = None, out=None) -> RecoverSummary:
     start, end = parse_time(args.start), parse_time(args.end)
     if end <= start:
         raise ConfigurationError("--to must be after --from")
-    options = PipelineOptions(local_args(rest))
+    options = prepare_runner(PipelineOptions(rest), unbounded=False)
     snowplow = options.view_as(SnowplowOptions)
     config = config_from_options(snowplow)
-    if not config.salt.configured():
-        raise ConfigurationError("no pseudonymization salt: give the pipeline's --salt_file, --salt_secret_id or "
-                                 "PSEUDONYMIZATION_SALT (the same salt, or pseudonyms will not match)")
     if not config.recovery.configured():
         raise ConfigurationError("no recovery key: give --recovery_key_file, --recovery_key_secret_id or "
                                  "RECOVERY_KEY. Without it the bad rows' copies cannot be opened (see "
                                  "beam_pipeline/RECOVERY.md for what can be done without one)")
-    for what, path in (("salt file", config.salt.salt_file), ("recovery key file", config.recovery.key_file)):
-        if path and not FileSystems.exists(path):
-            raise ConfigurationError(f"the {what} {path} does not exist")
+    try:
+        config.check_secrets()
+    except SecretUnavailable as exc:
+        raise ConfigurationError(str(exc)) from None
     try:
         config.policy()
         config.enrichments()
@@ -438,8 +365,8 @@ def recover(argv: list[str] | None = None, out=None) -> RecoverSummary:
         raise ConfigurationError(str(exc)) from None
 
     root = args.lake.rstrip("/")
-    partitions = hours_between(start, end)
-    files = list_bad_row_files(root, partitions)
+    partitions = partitions_between(start, end)
+    files = finished_files(root, BAD_OUTPUTS, partitions)
     total = sum(size for _, size in files)
     print(f"snowplow-recover: {len(files):,} bad-row files ({total / 1e6:,.1f} MB) in {len(partitions):,} hourly "
           f"partitions from {start:%Y-%m-%dT%H:%M}Z to {end:%Y-%m-%dT%H:%M}Z", file=out)
@@ -453,7 +380,7 @@ def recover(argv: list[str] | None = None, out=None) -> RecoverSummary:
     result = pipeline.run()
     result.wait_until_finish()
     progress.finish()
-    _remove(f"{root}/{TEMPORARY}/{run_id}")
+    _remove(temporary_dir(root, run_id))
     return RecoverSummary(summarize(result), len(partitions), args.dry_run)
 
 

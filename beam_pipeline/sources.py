@@ -13,7 +13,6 @@ from __future__ import annotations
 import bz2
 import gzip
 import hashlib
-import re
 import zlib
 from datetime import datetime
 
@@ -23,13 +22,15 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from snowplow_beam.beam_pipeline.kinesis import KinesisSettings, ReadFromKinesis
+from snowplow_beam.beam_pipeline.kinesis.settings import KinesisSettings
+from snowplow_beam.beam_pipeline.kinesis.source import ReadFromKinesis
 from snowplow_beam.lake.layout import RAW_BAD
 from snowplow_beam.transforms import badrows, bounded_json
 from snowplow_beam.transforms.atomic import MAX_TIMESTAMP_MS
 from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, BadRow, Unreadable
+from snowplow_beam.transforms.iglu.keys import schema_key_of
 
-_BADROW_SCHEMA = re.compile(r"^iglu:com\.snowplowanalytics\.snowplow\.badrows/([a-z_]+)/jsonschema/\d+-\d+-\d+$")
+_BADROWS_VENDOR = "com.snowplowanalytics.snowplow.badrows"
 DAMAGED_FILES_NAMESPACE = "snowplow.damaged_files"
 # The longest line read as a record: a collector record is at most 1 MiB of Thrift (1.4 MB in base64);
 # longer lines are unreadable records, skipped without holding them in memory.
@@ -116,8 +117,9 @@ def parse_collector_bad_row(line: str | bytes | Unreadable) -> BadRow:
     try:
         text = line.decode("utf-8") if isinstance(line, bytes) else line
         row = bounded_json.loads(text)
-        match = _BADROW_SCHEMA.match(str(row.get("schema", ""))) if isinstance(row, dict) else None
-        if not (match and match.group(1) in BAD_ROW_TYPES and isinstance(row.get("data"), dict)):
+        key = schema_key_of(row.get("schema")) if isinstance(row, dict) else None
+        if not (key and key.vendor == _BADROWS_VENDOR and key.format == "jsonschema" and key.name in BAD_ROW_TYPES
+                and isinstance(row.get("data"), dict)):
             raise ValueError("not a self-describing bad row of a known type")
         stamp = row["data"].get("failure", {}).get("timestamp")
         partition_ms = int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)

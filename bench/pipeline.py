@@ -23,12 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, split_path
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
-from snowplow_beam.transforms.pseudonymize import SaltSource
+from snowplow_beam.transforms.secrets import SecretSource
 from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record
 
 OUT = Path(__file__).resolve().parents[1] / "bench-output"
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         salt.write_text("bench-salt-0123456789\n")
         source = Path(tmp) / "raw.txt"
         source.write_text("\n".join(lines) + "\n")
-        config = PipelineConfig(enrichments_dir=args.enrichments, salt=SaltSource(str(salt)))
+        config = PipelineConfig(files=BEAM_FILES, enrichments_dir=args.enrichments, salt=SecretSource.salt(str(salt)))
         _logic_once(lines[:500], config)  # warm-up: schema compilation, caches
         logic = [_logic_once(lines, config) for _ in range(args.repeats)]
         pipeline = [_pipeline_once(source, salt, extra) for _ in range(args.repeats)]

@@ -14,7 +14,8 @@ from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, split_path
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
 from snowplow_beam.transforms.enrichments import default_enrichments
-from snowplow_beam.transforms.iglu import Resolver, Validator
+from snowplow_beam.transforms.iglu.resolver import Resolver
+from snowplow_beam.transforms.iglu.validator import Validator
 from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record
 from snowplow_beam.transforms.validation import EventValidator
 

@@ -67,7 +67,8 @@ except ImportError:  # the hypothesis engine needs nothing beyond the test requi
 def _import_product():
     global badrows, collector_badrows, encode_payload, decode_payload, decode_base64_record, PayloadFormatError
     global parse_collector_bad_row, H, st, given, settings, HealthCheck, Phase, generate_lines, POLICY
-    global PSEUDONYMIZER, badrow_errors, exposed, _planted_lines, _collector_lines, RawEvent, Source, STAMP
+    global PSEUDONYMIZER, badrow_errors, exposed, planted_lines, planted_collector_bad_lines, RawEvent, Source
+    global SAMPLE_START_MS
     from snowplow_beam.beam_pipeline.sample_data import generate_lines
     from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
     from snowplow_beam.collector import badrows as collector_badrows
@@ -75,9 +76,8 @@ def _import_product():
     from hypothesis import strategies as st
 
     from tests import test_hostile_properties as H
-    from tests.test_privacy import _collector_bad_lines as _collector_lines
-    from tests.test_privacy import _planted_lines, exposed
-    from tests.test_pseudonymize import POLICY, PSEUDONYMIZER, STAMP, badrow_errors
+    from tests.helpers import POLICY, PSEUDONYMIZER, SAMPLE_START_MS, badrow_errors, exposed
+    from tests.helpers import planted_collector_bad_lines, planted_lines
     from snowplow_beam.transforms import badrows
     from snowplow_beam.transforms.adapters import RawEvent, Source
     from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record, decode_payload, encode_payload
@@ -424,9 +424,10 @@ class Driver:
 def seeds() -> list[bytes]:
     """Fuzzer inputs to start from: the sample mix (valid and broken records), the privacy tests' planted
     records, the poison records, the collector's bad rows and the pipeline's own bad rows."""
-    from tests.test_pseudonymize import run_steps
+    from tests.helpers import run_steps
 
-    lines = [line.encode() for line in generate_lines(60, STAMP)] + [line.encode() for line in _planted_lines()]
+    lines = [line.encode() for line in generate_lines(60, SAMPLE_START_MS)]
+    lines += [line.encode() for line in planted_lines()]
     lines += list(H.POISONS.values())
     found = []
     for line in lines:
@@ -436,9 +437,9 @@ def seeds() -> list[bytes]:
         except ValueError:
             continue
         found += [b"\x00" + record, b"\x01" + record]
-    collector_lines = [line.encode() for line in _collector_lines()]
+    collector_lines = [line.encode() for line in planted_collector_bad_lines()]
     collector_lines.append(collector_badrows.size_violation(
-        artifact="snowplow-beam-collector", version="0.1.0", now_ms=STAMP, maximum=1000, actual=5000,
+        artifact="snowplow-beam-collector", version="0.1.0", now_ms=SAMPLE_START_MS, maximum=1000, actual=5000,
         expectation="oversized collector payload", payload="CollectorPayload(querystring:uid=x)", truncate_to=100))
     import orjson
     for line in lines[:80]:

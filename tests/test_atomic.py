@@ -10,7 +10,10 @@ import pyarrow as pa
 import pytest
 from snowplow_analytics_sdk.event_transformer import ENRICHED_EVENT_FIELD_TYPES, transform
 
-from tests.helpers import adapter_registry, capture_names, capture_payload, load_capture
+from tests.helpers import (
+    FULL_EVENT_CONTEXTS, FULL_EVENT_DERIVED, FULL_EVENT_TSTAMP, FULL_EVENT_UNSTRUCT, GITLAB_CONTEXT, UA_PARSER_CONTEXT,
+    adapter_registry, capture_names, capture_payload, full_event, load_capture,
+)
 from snowplow_beam.transforms import atomic
 from snowplow_beam.transforms.adapters import split_path
 from snowplow_beam.transforms.timestamps import format_iso_timestamp, format_timestamp
@@ -56,39 +59,6 @@ event_version:s:128 event_fingerprint:s:128 true_tstamp:ts
 TYPES = {"s": "string", "ts": "timestamp", "i": "int", "f": "float", "d": "decimal", "b": "bool", "json": "json"}
 ATOMIC_SCHEMA = (Path(atomic.__file__).parent / "iglu_registry" / "schemas" / "com.snowplowanalytics.snowplow"
                  / "atomic" / "jsonschema" / "1-0-0")
-
-T0 = 1_795_849_374_123  # 2026-11-28 07:02:54.123 UTC
-GITLAB = {"schema": "iglu:com.gitlab/gitlab_standard/jsonschema/1-0-9",
-          "data": {"environment": "production", "source": "gitlab-rails", "plan": "free", "namespace_id": 42}}
-WEB_PAGE = {"schema": "iglu:com.snowplowanalytics.snowplow/web_page/jsonschema/1-0-0", "data": {"id": "p-1"}}
-UA_PARSER = {"schema": "iglu:com.snowplowanalytics.snowplow/ua_parser_context/jsonschema/1-0-0",
-             "data": {"useragentFamily": "Firefox", "osFamily": "Linux", "deviceFamily": "Other"}}
-CONTEXTS = {"schema": "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1",
-            "data": [GITLAB, WEB_PAGE, {**GITLAB, "data": {**GITLAB["data"], "plan": "ultimate"}}]}
-DERIVED = {"schema": "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1", "data": [UA_PARSER]}
-UNSTRUCT = {"schema": "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0",
-            "data": {"schema": "iglu:com.snowplowanalytics.snowplow/link_click/jsonschema/1-0-1",
-                     "data": {"targetUrl": "https://example.com/docs?a=1\tb", "elementId": "nav"}}}
-SAMPLE = {"int": 7, "float": 2.5, "decimal": "2.5", "bool": True, "timestamp": T0}
-
-
-def full_event() -> dict:
-    """Every one of the 131 fields set, with a value that fits its type and maxLength."""
-    event = {}
-    for field in FIELDS:
-        if field.type == "string":
-            event[field.name] = field.name[: field.max_length]
-        elif field.type == "json":
-            event[field.name] = {"contexts": CONTEXTS, "derived_contexts": DERIVED, "unstruct_event": UNSTRUCT}[field.name]
-        else:
-            event[field.name] = SAMPLE[field.type]
-    event.update(
-        event_id="1863683f-182d-4a37-8016-9f79fa293648", geo_latitude=51.5072, geo_longitude=-0.1276,
-        se_value="1.5", tr_tax="200.00", txn_id=508780, br_features_flash=False, dvce_ismobile=False, page_urlport=443,
-        etl_tstamp=T0 + 1000, dvce_created_tstamp=0, dvce_sent_tstamp=-1, refr_dvce_tstamp=253_402_300_799_999,
-        page_title="A\ttitle\nover\r\nlines", useragent="Mozilla/5.0 (X11; Linux x86_64) ✓",
-    )
-    return event
 
 
 # ---- the field list -------------------------------------------------------------------------------------
@@ -143,9 +113,9 @@ def test_tsv_of_a_full_event():
     assert values["dvce_created_tstamp"] == "1970-01-01 00:00:00.000"
     assert values["dvce_sent_tstamp"] == "1969-12-31 23:59:59.999"
     assert values["refr_dvce_tstamp"] == "9999-12-31 23:59:59.999"
-    assert values["contexts"] == json.dumps(CONTEXTS, separators=(",", ":"), ensure_ascii=False)
-    assert values["unstruct_event"] == json.dumps(UNSTRUCT, separators=(",", ":"))
-    assert values["derived_contexts"] == json.dumps(DERIVED, separators=(",", ":"))
+    assert values["contexts"] == json.dumps(FULL_EVENT_CONTEXTS, separators=(",", ":"), ensure_ascii=False)
+    assert values["unstruct_event"] == json.dumps(FULL_EVENT_UNSTRUCT, separators=(",", ":"))
+    assert values["derived_contexts"] == json.dumps(FULL_EVENT_DERIVED, separators=(",", ":"))
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -168,7 +138,7 @@ def test_json_fields_escape_tabs_and_newlines():
 @pytest.mark.parametrize("millis, text, iso", [
     (0, "1970-01-01 00:00:00.000", "1970-01-01T00:00:00.000Z"),
     (-1, "1969-12-31 23:59:59.999", "1969-12-31T23:59:59.999Z"),
-    (T0, "2026-11-28 07:02:54.123", "2026-11-28T07:02:54.123Z"),
+    (FULL_EVENT_TSTAMP, "2026-11-28 07:02:54.123", "2026-11-28T07:02:54.123Z"),
     (1_000_000_000_007, "2001-09-09 01:46:40.007", "2001-09-09T01:46:40.007Z"),
     (-62_135_596_800_000, "0001-01-01 00:00:00.000", "0001-01-01T00:00:00.000Z"),
     (-59_042_995_200_000, "0099-01-01 00:00:00.000", "0099-01-01T00:00:00.000Z"),
@@ -194,22 +164,23 @@ def test_the_analytics_sdk_reads_a_full_event():
     assert parsed["refr_device_tstamp"] == "9999-12-31T23:59:59.999Z"
     assert parsed["page_title"] == "A    title over  lines"
     # contexts: grouped by schema, a list of the data objects; derived contexts under the same prefix
-    assert parsed["contexts_com_gitlab_gitlab_standard_1"] == [GITLAB["data"], {**GITLAB["data"], "plan": "ultimate"}]
+    assert parsed["contexts_com_gitlab_gitlab_standard_1"] == [GITLAB_CONTEXT["data"],
+                                                               {**GITLAB_CONTEXT["data"], "plan": "ultimate"}]
     assert parsed["contexts_com_snowplowanalytics_snowplow_web_page_1"] == [{"id": "p-1"}]
-    assert parsed["contexts_com_snowplowanalytics_snowplow_ua_parser_context_1"] == [UA_PARSER["data"]]
-    assert parsed["unstruct_event_com_snowplowanalytics_snowplow_link_click_1"] == UNSTRUCT["data"]["data"]
+    assert parsed["contexts_com_snowplowanalytics_snowplow_ua_parser_context_1"] == [UA_PARSER_CONTEXT["data"]]
+    assert parsed["unstruct_event_com_snowplowanalytics_snowplow_link_click_1"] == FULL_EVENT_UNSTRUCT["data"]["data"]
     assert not {"contexts", "derived_contexts", "unstruct_event"} & set(parsed)
 
 
 def test_the_analytics_sdk_reads_a_sparse_event():
-    parsed = transform(to_tsv({"event": "page_view", "collector_tstamp": T0, "br_cookies": False}))
+    parsed = transform(to_tsv({"event": "page_view", "collector_tstamp": FULL_EVENT_TSTAMP, "br_cookies": False}))
     assert parsed == {"event": "page_view", "collector_tstamp": "2026-11-28T07:02:54.123Z", "br_cookies": False}
 
 
 @pytest.mark.parametrize("name", capture_names())
 def test_the_analytics_sdk_reads_enriched_tracker_events(name):
     p = capture_payload(load_capture(name))
-    enricher = EventEnricher([EventFingerprint()], clock=lambda: T0 + 5000)
+    enricher = EventEnricher([EventFingerprint()], clock=lambda: FULL_EVENT_TSTAMP + 5000)
     events = [enricher.enrich(raw, b"seed", i) for i, raw in enumerate(adapter_registry().adapt(p, *split_path(p.path)))]
     for event in events:
         parsed = transform(to_tsv(event))
@@ -251,7 +222,8 @@ def test_arrow_table_values():
     assert (row["se_value"], row["tr_tax"]) == (Decimal("1.5"), Decimal("200.00"))  # exact decimals
     assert table.schema.field("tr_tax").type == pa.decimal128(38, 18)
     assert (row["br_features_pdf"], row["br_features_flash"]) == (True, False)
-    assert json.loads(row["contexts"]) == CONTEXTS and row["contexts"] == atomic.json_text(CONTEXTS)
+    assert json.loads(row["contexts"]) == FULL_EVENT_CONTEXTS
+    assert row["contexts"] == atomic.json_text(FULL_EVENT_CONTEXTS)
     assert row["page_title"] == "A\ttitle\nover\r\nlines"  # Parquet keeps strings as they are
 
 
@@ -272,10 +244,15 @@ def test_partial_enriched_shapes():
     assert (partial["geo_latitude"], partial["geo_longitude"]) == (51.5072, -0.1276)
     assert (partial["se_value"], partial["tr_total"], partial["ti_price_base"]) == ("1.5", "2.5", "2.5")
     assert partial["collector_tstamp"] == "2026-11-28 07:02:54.123"
-    assert partial["contexts"] == atomic.json_text(CONTEXTS)
+    assert partial["contexts"] == atomic.json_text(FULL_EVENT_CONTEXTS)
     assert partial["page_title"] == "A\ttitle\nover\r\nlines"
 
 
 def test_partial_enriched_leaves_out_unset_fields():
     assert to_partial_enriched({"event": "struct", "se_value": "0.0", "br_cookies": False, "dvce_created_tstamp": 0}) \
         == {"event": "struct", "se_value": "0.0", "br_cookies": 0, "dvce_created_tstamp": "1970-01-01 00:00:00.000"}
+
+
+def test_fix_tabs_newlines_as_snowplow_cleans_free_text():
+    assert atomic.fix_tabs_newlines("a\tb\r\nc\nd\re") == "a    bcde"
+    assert atomic.fix_tabs_newlines("\r\n") == "" and atomic.fix_tabs_newlines("plain") == "plain"

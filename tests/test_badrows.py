@@ -12,12 +12,16 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft4Validator
 
-from tests.helpers import COLLECTOR_TSTAMP, TP2, adapter_registry, event_validator, payload, raw_event
-from tests.test_atomic import full_event
+from tests.helpers import (
+    COLLECTOR_TSTAMP, TP2, adapter_registry, event_validator, full_event, payload, raw_event,
+)
+from snowplow_beam.collector import badrows as collector_badrows
 from snowplow_beam.transforms import badrows
 from snowplow_beam.transforms.adapters import AdapterError, Source, split_path
 from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
+from snowplow_beam.transforms.recovery import Original
+from snowplow_beam.transforms.steps import keep_original
 from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record
 
 SCHEMAS = Path(badrows.__file__).parent / "iglu_registry" / "schemas"
@@ -88,6 +92,28 @@ def test_size_violation():
     data = assert_valid(bad, "size_violation")
     assert (bad.output, bad.partition_ms) == ("raw_bad", COLLECTOR_TSTAMP)
     assert (data["failure"]["maximumAllowedSizeBytes"], data["failure"]["actualSizeBytes"]) == (1_000_000, 1_048_577)
+
+
+def test_the_collectors_size_violation_is_the_same_row_with_the_collector_as_processor():
+    line = collector_badrows.size_violation(
+        artifact="beam-collector", version="0.1.0", now_ms=FAILED_AT, maximum=1_000_000, actual=1_048_577,
+        expectation="oversized collector payload: " + "x" * 300, payload="GET /i?e=pv", truncate_to=5)
+    assert json.loads(line) == {
+        "schema": "iglu:com.snowplowanalytics.snowplow.badrows/size_violation/jsonschema/1-0-0",
+        "data": {
+            "processor": {"artifact": "beam-collector", "version": "0.1.0"},
+            "failure": {"timestamp": "2026-11-28T07:13:19.000Z", "maximumAllowedSizeBytes": 1_000_000,
+                        "actualSizeBytes": 1_048_577,
+                        "expectation": ("oversized collector payload: " + "x" * 300)[:256]},  # the schema's maxLength
+            "payload": "GET /",
+        },
+    }
+
+
+def test_the_raw_record_travels_beside_the_row_not_inside_it():
+    bad = keep_original(badrows.format_violation("cmVjb3Jk", {"error": "not Thrift"}), "cmVjb3Jk")
+    assert bad.original == Original("cmVjb3Jk")
+    assert set(bad.row) == {"schema", "data"}  # what a sink would write, were it not pseudonymized first
 
 
 # ---- adapter failures and tracker protocol violations ---------------------------------------------------

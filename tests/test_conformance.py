@@ -426,7 +426,8 @@ def test_a_superseded_schema_is_followed_and_recorded_in_validation_info(tmp_pat
 
 
 def test_superseding_chains_are_followed_and_loops_and_bad_versions_ignored(tmp_path):
-    from snowplow_beam.transforms.iglu import Resolver, Validator
+    from snowplow_beam.transforms.iglu.resolver import Resolver
+    from snowplow_beam.transforms.iglu.validator import Validator
 
     config = _resolver(tmp_path, {
         "com.acme/signup/jsonschema/1-0-0": signup_schema("1-0-0", {"name": {"type": "string"}}, "1-0-1"),

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require
+from tests.helpers import require
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -34,7 +34,6 @@ KUBERNETES = DEPLOY / "kubernetes"
 BASE = KUBERNETES / "base"
 OVERLAY = KUBERNETES / "overlays" / "aws"
 KUBERNETES_VERSIONS = ("1.30", "1.37")  # oldest EKS version with extended support we aim at; newest schemas
-JOB_SERVER_OPTIONS = {"checkpointing_interval"}  # Beam's Java (Flink job server) options, unknown to Python
 
 
 def _module(name: str):
@@ -224,6 +223,7 @@ def test_no_secret_value_in_terraform():
 
 
 @pytest.mark.slow
+@pytest.mark.registry
 def test_checkov_passes_with_reasoned_suppressions_only():
     """checkov on deploy/terraform (its own virtualenv: its pins conflict with requirements.txt)."""
     done = subprocess.run([sys.executable, str(DEPLOY / "checkov.py"), "--json"],
@@ -283,6 +283,7 @@ def _rendered_overlay() -> list[dict]:
     return [doc for doc in _yaml().safe_load_all(done.stdout) if doc]
 
 
+@pytest.mark.kubectl
 def test_aws_overlay_renders_valid_manifests_with_the_accounts_values():
     docs = _rendered_overlay()
     env = _params_env()
@@ -360,8 +361,7 @@ def test_flinkdeployment_structure():
 
 # ============================================================================ drift: names
 def test_lake_prefixes_are_the_pipelines():
-    from snowplow_beam.beam_pipeline.sinks import GOOD, TEMPORARY
-    from snowplow_beam.transforms.badrows import ENRICHED_BAD, RAW_BAD
+    from snowplow_beam.lake.layout import ENRICHED_BAD, GOOD, RAW_BAD, TEMPORARY
 
     prefixes = {key: _unquote(value) for key, value in _module_locals()["lake_prefixes"].items()}
     assert prefixes == {GOOD: f"{GOOD}/", ENRICHED_BAD: f"{ENRICHED_BAD}/", RAW_BAD: f"{RAW_BAD}/"}
@@ -633,7 +633,7 @@ def test_the_images_wheel_builds_from_what_the_dockerfile_copies(tmp_path):
     wheel = next((tmp_path / "wheels").glob("*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("transforms/collector_payload.thrift", "transforms/data/pseudonymization.json",
-                   "collector/__main__.py", "beam_pipeline/streaming.py", "runners/direct.py", "warehouse/__main__.py"):
+                   "collector/__main__.py", "beam_pipeline/launcher.py", "runners/local.py", "warehouse/__main__.py"):
         assert f"snowplow_beam/{needed}" in names, f"{needed} is not in the image's wheel"
     assert any(name.startswith("snowplow_beam/transforms/iglu_registry/") for name in names)
     assert {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")} == {"snowplow_beam"}
@@ -644,18 +644,19 @@ def test_the_images_wheel_builds_from_what_the_dockerfile_copies(tmp_path):
 
 
 # ============================================================================ drift: the pipeline
-def _driver_command() -> list[str]:
+def _driver_command(params: dict | None = None) -> list[str]:
+    """The FlinkDeployment's driver command, its ``${...}`` expanded with ``params`` (default: the base's)."""
     command = _flink()["spec"]["job"]["args"][1]
-    params = _params()
+    params = _params() if params is None else params
     missing = set(re.findall(r"\$\{([A-Z_]+)\}", command)) - set(params)
     assert not missing, f"the driver command reads {missing}, not in snowplow-deploy-params"
     expanded = re.sub(r"\$\{([A-Z_]+)\}", lambda m: params[m.group(1)], command)
     return shlex.split(expanded)
 
 
-def _driver_flags() -> dict:
+def _driver_flags(params: dict | None = None) -> dict:
     flags = {}
-    for arg in _driver_command()[3:]:
+    for arg in _driver_command(params)[3:]:
         name, _, value = arg.removeprefix("--").partition("=")
         flags[name] = value
     return flags
@@ -666,9 +667,10 @@ def test_pipeline_accepts_its_manifest_command_line():
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from snowplow_beam.beam_pipeline.options import KinesisOptions, SnowplowOptions
-    from snowplow_beam.beam_pipeline.pipeline import config_from_options
-    from snowplow_beam.beam_pipeline.streaming import check_streaming_startup
-    from snowplow_beam.transforms.pseudonymize import SALT_ENV
+    from snowplow_beam.beam_pipeline.launcher import STREAMING, check_startup, config_from_options
+    from snowplow_beam.runners import prepare_runner
+    from snowplow_beam.runners.flink import JOB_SERVER_OPTIONS
+    from snowplow_beam.transforms.secrets import SALT_ENV
 
     command = _driver_command()
     assert command[:3] == ["python", "-m", "snowplow_beam.beam_pipeline"]
@@ -688,13 +690,78 @@ def test_pipeline_accepts_its_manifest_command_line():
     defaults = PipelineOptions([]).view_as(KinesisOptions)
     assert kinesis.window_seconds == defaults.window_seconds
     assert snowplow.good_format == PipelineOptions([]).view_as(SnowplowOptions).good_format
-    check_streaming_startup(options, config_from_options(snowplow))
+    check_startup(options, config_from_options(snowplow), STREAMING)
+    prepare_runner(options, unbounded=True)  # the manifest's runner streams an unbounded read: not refused
     # The salt is read from Secrets Manager on the workers: never a value in the manifests (the environment
     # variable, if ever used, only from a Kubernetes secret).
     for env in (env for doc in _base_documents() for env in _all_env(doc)):
         if env.get("name") == SALT_ENV:
             assert "value" not in env and "secretKeyRef" in env.get("valueFrom", {})
     assert SALT_ENV not in json.dumps(_params())
+
+
+# ============================================================================ drift: the Flink runner preset
+FLINK_STATE_PATH = "s3://${LAKE_BUCKET}/flink/checkpoints"  # as the driver command writes it (bash expands it)
+
+
+def _flink_preset():
+    from snowplow_beam.runners.flink import FlinkSettings
+
+    return FlinkSettings(state_backend_storage_path=FLINK_STATE_PATH)
+
+
+def _flink_duration_ms(text: str) -> int:
+    """A Flink duration as flinkConfiguration writes it (``60 s``, ``500 ms``, ``2 min``) in milliseconds."""
+    match = re.fullmatch(r"(\d+)\s*(ms|s|min)", text)
+    assert match, f"not a Flink duration: {text!r}"
+    return int(match.group(1)) * {"ms": 1, "s": 1000, "min": 60_000}[match.group(2)]
+
+
+def test_flinkdeployment_runs_the_flink_preset():
+    """The driver command starts with the Flink preset's arguments; the deployment's settings are the preset's."""
+    from apache_beam.options.pipeline_options import FlinkRunnerOptions
+
+    from snowplow_beam.runners.flink import flink_args
+    from snowplow_beam.runners.portable import worker_pool_command
+
+    settings = _flink_preset()
+    preset = flink_args(settings)
+    written = shlex.split(_flink()["spec"]["job"]["args"][1])
+    assert written[3:3 + len(preset)] == preset, "the driver command must start with runners.flink.flink_args"
+    later = {arg.partition("=")[0] for arg in written[3 + len(preset):]}
+    assert not later & {arg.partition("=")[0] for arg in preset}, "a preset option given again"
+    spec = _flink()["spec"]
+    configuration = spec["flinkConfiguration"]
+    assert settings.flink_version in FlinkRunnerOptions.PUBLISHED_FLINK_VERSIONS
+    assert spec["flinkVersion"] == "v" + settings.flink_version.replace(".", "_")
+    assert spec["job"]["parallelism"] == settings.parallelism
+    assert configuration["taskmanager.numberOfTaskSlots"] == "1"  # so parallelism = TaskManagers = worker pools
+    assert _flink_duration_ms(configuration["execution.checkpointing.interval"]) == settings.checkpointing_interval_ms
+    assert configuration["state.backend.type"] == settings.state_backend
+    assert _driver_flags()["state_backend_storage_path"] == configuration["state.checkpoints.dir"]
+    host, _, port = settings.worker_pool.rpartition(":")
+    assert host == "localhost"  # beside each TaskManager, in its pod
+    sidecar = _container(spec["taskManager"]["podTemplate"]["spec"], "beam-worker-pool")
+    assert sidecar["command"] == worker_pool_command(int(port))
+    docker = _dockerfile()
+    assert re.search(r"^ARG FLINK_MINOR=(\S+)$", docker, re.M).group(1) == settings.flink_version
+    assert re.search(r"^ARG BEAM_VERSION=(\S+)$", docker, re.M).group(1) == _requirements()["apache-beam"]
+
+
+@pytest.mark.kubectl
+def test_aws_overlay_keeps_the_flink_preset():
+    """The overlay changes only the account's values: the preset's settings survive it, and the state path follows
+    the account's bucket in the driver command and in flinkConfiguration alike."""
+    rendered = _find(_rendered_overlay(), "FlinkDeployment", "snowplow-pipeline")["spec"]
+    base = _flink()["spec"]
+    assert rendered["job"]["args"] == base["job"]["args"]
+    assert rendered["job"]["parallelism"] == base["job"]["parallelism"]
+    assert rendered["flinkVersion"] == base["flinkVersion"]
+    for key in ("taskmanager.numberOfTaskSlots", "execution.checkpointing.interval", "state.backend.type"):
+        assert rendered["flinkConfiguration"][key] == base["flinkConfiguration"][key]
+    env = _params_env()
+    assert _driver_flags(env)["state_backend_storage_path"] == rendered["flinkConfiguration"]["state.checkpoints.dir"]
+    assert rendered["flinkConfiguration"]["state.checkpoints.dir"] == f"s3://{env['LAKE_BUCKET']}/flink/checkpoints"
 
 
 def _all_env(node):
@@ -711,7 +778,7 @@ def _all_env(node):
 
 def test_readme_names_only_files_that_exist():
     readme = (DEPLOY / "README.md").read_text()
-    for path in set(re.findall(r"`((?:deploy|warehouse|beam_pipeline|collector|transforms)/[^`\s*]+)`", readme)):
+    for path in set(re.findall(r"`((?:deploy|warehouse|beam_pipeline|collector|transforms|runners|tests)/[^`\s*]+)`", readme)):
         if path.startswith("warehouse/"):
             continue  # built by another change; referred to by command only
         assert (ROOT / path.rstrip("/")).exists(), f"deploy/README.md names {path}, which does not exist"

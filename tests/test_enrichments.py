@@ -17,16 +17,18 @@ from jsonschema import Draft4Validator
 from mmdb_writer import MMDBWriter
 from netaddr import IPSet
 
+from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
-from tests.conftest import SAMPLE_START_MS, free_port
+from tests.helpers import SAMPLE_START_MS, free_port
 from snowplow_beam.transforms.adapters import RawEvent, Source
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
 from snowplow_beam.transforms.enrichments import (AnonIp, CampaignAttribution, CookieExtractor, CrossNavigation,
                                     EnrichmentConfigError, EventFingerprint, HttpHeaderExtractor, IpLookups,
                                     RefererParser, UaParser, assets, default_enrichments, load_enrichments)
 from snowplow_beam.transforms.enrichments.referer import SHIPPED_DATABASE, parse_database
-from snowplow_beam.transforms.iglu import Resolver, Validator
+from snowplow_beam.transforms.iglu.resolver import Resolver
+from snowplow_beam.transforms.iglu.validator import Validator
 
 REGISTRY = Path(__file__).resolve().parents[1] / "transforms" / "iglu_registry" / "schemas"
 SP = "iglu:com.snowplowanalytics.snowplow"
@@ -81,7 +83,7 @@ def write_configs(directory: Path, *configs: dict) -> str:
 
 
 def load(directory) -> list:
-    return load_enrichments(str(directory), RESOLVER)
+    return load_enrichments(str(directory), RESOLVER, BEAM_FILES)
 
 
 def badrow_validator(row: dict) -> Draft4Validator:
@@ -728,14 +730,14 @@ def test_assets_and_configs_from_s3(s3_server, maxmind):
                    ip_config({"geo": "GeoLite2-City.mmdb"}, "s3://assets/third-party/maxmind")):
         s3_server.put_object(Bucket="assets", Key=f"enrichments/{config['data']['name']}.json",
                              Body=json.dumps(config).encode())
-    enrichments = load_enrichments("s3://assets/enrichments", RESOLVER)
+    enrichments = load_enrichments("s3://assets/enrichments", RESOLVER, BEAM_FILES)
     assert [type(e) for e in enrichments] == [RefererParser, CrossNavigation, IpLookups]
     event = enrich(enrichments, {"url": "https://a.com/", "refr": "https://acme.social/p/1"}, ip=LONDON_IP)
     assert (refr(event), event["geo_country"]) == (("social", "Acme Social", None), "GB")
     with pytest.raises(EnrichmentConfigError, match=r"ip_lookups.*s3://assets/third-party/maxmind/GeoIP2-City\.mmdb"):
         s3_server.put_object(Bucket="assets", Key="broken/ip_lookups.json", Body=json.dumps(
             ip_config({"geo": "GeoIP2-City.mmdb"}, "s3://assets/third-party/maxmind")).encode())
-        load_enrichments("s3://assets/broken", RESOLVER)
+        load_enrichments("s3://assets/broken", RESOLVER, BEAM_FILES)
 
 
 # ---- the whole pipeline with every enrichment on --------------------------------------------------

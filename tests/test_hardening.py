@@ -15,18 +15,21 @@ import pyarrow.parquet as pq
 import pytest
 
 from snowplow_beam.beam_pipeline import __main__ as cli
+from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
 from snowplow_beam.beam_pipeline.summary import RunSummary
 from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row, read_lines
-from tests.conftest import SAMPLE_START_MS
-from tests.test_pseudonymize import (
-    CONTEXTS, POLICY, PSEUDONYMIZER, SP, UNSTRUCT, b64, badrow_errors, hmac_hex, payload, record, run_steps, source,
+from tests.helpers import (
+    CONTEXTS, POLICY, PSEUDONYMIZER, SP, UNSTRUCT, badrow_errors, hmac_hex, record, run_steps, sample_payload,
+    sample_source,
 )
 from snowplow_beam.transforms import badrows, bounded_json
 from snowplow_beam.transforms.adapters import RawEvent
 from snowplow_beam.transforms.enrich import EventEnricher, ParseError, _decimal
-from snowplow_beam.transforms.iglu import Resolver, Validator
-from snowplow_beam.transforms.pseudonymize import Pseudonymizer, SaltSource, SaltUnavailable
+from snowplow_beam.transforms.iglu.resolver import Resolver
+from snowplow_beam.transforms.iglu.validator import Validator
+from snowplow_beam.transforms.pseudonymize import Pseudonymizer
+from snowplow_beam.transforms.secrets import SecretSource, SecretUnavailable, read_salt
 
 SECRET = "jane.doe@example.com"  # planted wherever a hostile request can put data; must never be in clear
 TP2 = "/com.snowplowanalytics.snowplow/tp2"
@@ -34,7 +37,7 @@ WEB_PAGE = f"{SP}/web_page/jsonschema/1-0-0"
 
 
 def good_line() -> str:
-    return record(payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js-3.0.0", "aid": "shop",
+    return record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js-3.0.0", "aid": "shop",
                                                  "eid": "c6ef3124-b53a-4b13-a233-0088f79dcbcb"})))
 
 
@@ -101,17 +104,18 @@ def test_deep_json_in_contexts_unstruct_events_and_bodies_is_a_valid_bad_row(tmp
     unstruct = with_deep({"schema": UNSTRUCT, "data": {"schema": "iglu:com.acme/x/jsonschema/1-0-0", "data": "DEEP"}},
                          levels)
     poison = [
-        record(payload(querystring=urlencode({"e": "pv", "p": "web", "co": with_deep(
+        record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "co": with_deep(
             {"schema": CONTEXTS, "data": [{"schema": WEB_PAGE, "data": {"id": "DEEP"}}]}, levels)}))),
-        record(payload(querystring=urlencode({"e": "ue", "p": "web", "ue_px": base64.urlsafe_b64encode(
+        record(sample_payload(querystring=urlencode({"e": "ue", "p": "web", "ue_px": base64.urlsafe_b64encode(
             unstruct.encode()).decode()}))),
-        record(payload(path=TP2, content_type="application/json", body=with_deep(
+        record(sample_payload(path=TP2, content_type="application/json", body=with_deep(
             {"schema": f"{SP}/payload_data/jsonschema/1-0-4", "data": [{"e": "pv", "p": "web", "x": "DEEP"}]},
             levels))),
-        record(payload(path=TP2, content_type="application/json", body=with_deep(
+        record(sample_payload(path=TP2, content_type="application/json", body=with_deep(
             {"schema": f"{SP}/payload_data/jsonschema/1-0-4", "data": [{"e": "pv", "p": "web", "co": with_deep(
                 {"schema": CONTEXTS, "data": [{"schema": WEB_PAGE, "data": {"id": "DEEP"}}]}, levels)}]}, 0))),
-        record(payload(path="/com.snowplowanalytics.iglu/v1", querystring="schema=iglu:com.acme/x/jsonschema/1-0-0",
+        record(sample_payload(path="/com.snowplowanalytics.iglu/v1",
+                              querystring="schema=iglu:com.acme/x/jsonschema/1-0-0",
                        content_type="application/json", body=nested(levels))),
     ]
     summary, out = lake_run(tmp_path, salt_file, {"raw.txt": lines(good_line(), *poison)})
@@ -150,8 +154,8 @@ def test_huge_numbers_in_every_decimal_parameter_are_bad_rows(tmp_path, salt_fil
     get = {"e": "tr", "p": "web", "tr_id": "o1", "tr_tt": digits, "tr_tx": digits, "tr_sh": digits}
     post = [{"e": "se", "p": "web", "tv": "js-3.0.0", "se_ca": "c", "se_ac": "a", "se_va": "9" * 300_000 + "!"},
             {"e": "pp", "p": "web", "tv": "js-3.0.0", "pp_mix": "1" * 100_000, "ti_pr": "2" * 100_000 + "."}]
-    poison = [record(payload(querystring=urlencode(get))),
-              record(payload(path=TP2, content_type="application/json", body=json.dumps(
+    poison = [record(sample_payload(querystring=urlencode(get))),
+              record(sample_payload(path=TP2, content_type="application/json", body=json.dumps(
                   {"schema": f"{SP}/payload_data/jsonschema/1-0-4", "data": post})))]
     summary, out = lake_run(tmp_path, salt_file, {"raw.txt": lines(good_line(), *poison)})
     assert summary.ok, summary.report()
@@ -190,7 +194,7 @@ def test_lines_that_are_not_utf8_or_not_text_are_format_violations(tmp_path, sal
 
 
 def test_a_damaged_file_is_named_fails_the_run_and_the_other_files_are_written(tmp_path, salt_file, capsys):
-    good = [good_line()] + [record(payload(querystring=urlencode({"e": "pv", "p": "web", "aid": f"a{i}"})))
+    good = [good_line()] + [record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "aid": f"a{i}"})))
                             for i in range(200)]
     whole = gzip.compress(lines(*good))
     files = {"a-good.txt.gz": gzip.compress(lines(good[0])) + gzip.compress(lines(good[1])),  # two members
@@ -261,7 +265,7 @@ def test_integers_beyond_64_bits_are_bad_rows_not_floats(number):
     with pytest.raises(ValueError, match="64 bits|infinity"):  # orjson refuses what a double cannot hold
         bounded_json.loads(f'{{"n": [{number}]}}')
     assert bounded_json.loads(f'{{"n": {2 ** 64 - 1}, "m": {-(2 ** 63)}, "s": "{"9" * 40}"}}')["n"] == 2 ** 64 - 1
-    line = record(payload(querystring=urlencode({"e": "pv", "p": "web", "co": json.dumps(
+    line = record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "co": json.dumps(
         {"schema": CONTEXTS, "data": [{"schema": WEB_PAGE, "data": {"id": number}}]})})))
     good, bad = run_steps(line)
     assert good == [] and [b.type_name for b in bad] == ["schema_violations"]
@@ -289,10 +293,10 @@ def test_a_policy_that_hashes_collector_tstamp_is_refused_at_start_up(tmp_path, 
 @pytest.mark.parametrize("salt", [b"x", b"fifteen-bytes!!"])
 def test_salts_shorter_than_16_bytes_are_refused(tmp_path, salt):
     (tmp_path / "salt").write_bytes(salt + b"\n")
-    with pytest.raises(SaltUnavailable, match="at least 16"):
-        SaltSource(str(tmp_path / "salt")).read()
+    with pytest.raises(SecretUnavailable, match="at least 16"):
+        read_salt(SecretSource.salt(str(tmp_path / "salt")), BEAM_FILES)
     (tmp_path / "salt").write_bytes(b"sixteen-bytes!!!\n")
-    assert SaltSource(str(tmp_path / "salt")).read() == b"sixteen-bytes!!!"
+    assert read_salt(SecretSource.salt(str(tmp_path / "salt")), BEAM_FILES) == b"sixteen-bytes!!!"
 
 
 # ---- privacy of bad rows --------------------------------------------------------------------------
@@ -315,7 +319,7 @@ def test_values_that_fail_their_type_check_are_hashed_in_bad_rows_even_when_allo
     for name, value in valid.items():
         assert PSEUDONYMIZER.parameter(name, value) == value, name
     # the same through a whole record: a GET with every one of them broken
-    good, bad = run_steps(record(payload(querystring=urlencode(ALLOWLISTED_TYPED))))
+    good, bad = run_steps(record(sample_payload(querystring=urlencode(ALLOWLISTED_TYPED))))
     out = PSEUDONYMIZER.bad_row(bad[0]).row
     assert SECRET not in json.dumps(out) and badrow_errors(out) == []
 
@@ -327,7 +331,7 @@ def test_allowlisted_entity_paths_of_an_entity_that_fails_validation_are_hashed(
     out = json.loads(PSEUDONYMIZER.parameter("co", contexts))
     assert out["data"][0]["data"]["id"] == hmac_hex(SECRET)
     assert out["data"][1]["data"]["id"] == valid["data"]["id"]
-    good, bad = run_steps(record(payload(querystring=urlencode({"e": "pv", "p": "web", "co": contexts}))))
+    good, bad = run_steps(record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "co": contexts}))))
     row = PSEUDONYMIZER.bad_row(bad[0]).row
     assert SECRET not in json.dumps(row) and badrow_errors(row) == []
     # without a validator nothing is known to be valid: the whole entity is hashed
@@ -338,7 +342,7 @@ def test_allowlisted_entity_paths_of_an_entity_that_fails_validation_are_hashed(
 def test_names_headers_encoding_and_collector_that_carry_data_are_hashed():
     body = json.dumps({"schema": f"{SP}/payload_data/jsonschema/1-0-4",
                        "data": [{"e": "pv", "p": "web", SECRET: "1", "dtm": "x"}]})
-    line = record(payload(path=TP2, body=body, content_type=f"application/json; {SECRET}",
+    line = record(sample_payload(path=TP2, body=body, content_type=f"application/json; {SECRET}",
                           headers=["Host: c.example.com", f"X-{SECRET.replace('@', '-')}: 1", f"Cookie: {SECRET}"],
                           encoding=SECRET[:30], collector=SECRET, hostname=SECRET))
     good, bad = run_steps(line)
@@ -347,12 +351,12 @@ def test_names_headers_encoding_and_collector_that_carry_data_are_hashed():
         assert SECRET not in text and SECRET.replace("@", "-") not in text and SECRET[:30] not in text
         assert badrow_errors(row) == []
     # a parameter name in a querystring, and in a form body of the Iglu webhook
-    good, bad = run_steps(record(payload(querystring=quote(SECRET) + "=1&e=zz")))
+    good, bad = run_steps(record(sample_payload(querystring=quote(SECRET) + "=1&e=zz")))
     assert SECRET not in json.dumps(PSEUDONYMIZER.bad_row(bad[0]).row)
 
 
 def test_a_bad_row_that_would_fail_its_schema_becomes_a_valid_generic_error():
-    raw = RawEvent({"e": "pv"}, source(vendor="v" * 10, version="tp2"))
+    raw = RawEvent({"e": "pv"}, sample_source(vendor="v" * 10, version="tp2"))
     bad = badrows.schema_violations(raw, {"app_id": "a"}, [{"not": "a schema_violations message"}])
     out = PSEUDONYMIZER.bad_row(bad).row
     assert out["schema"].endswith("/generic_error/jsonschema/1-0-0")
@@ -363,7 +367,7 @@ def test_event_enricher_rejects_oversized_integers_and_dimensions():
     enricher = EventEnricher()
     for parameters in ({"e": "pv", "tid": "9" * 5000}, {"e": "pv", "res": "1" * 5000 + "x1"},
                        {"e": "pv", "dtm": "1" * 5000}, {"e": "pp", "pp_mix": "1" * 5000}):
-        raw = RawEvent(parameters, source(vendor="com.snowplowanalytics.snowplow", version="tp2"))
+        raw = RawEvent(parameters, sample_source(vendor="com.snowplowanalytics.snowplow", version="tp2"))
         with pytest.raises(Exception) as caught:
             enricher.enrich(raw, b"seed", 0)
         assert type(caught.value).__name__ == "EnrichmentError"
@@ -383,7 +387,7 @@ def test_pseudonyms_of_long_values_are_not_cached():
 
 
 def test_an_entity_with_thousands_of_failures_makes_a_bounded_bad_row():
-    from snowplow_beam.transforms.iglu import MAX_DATA_REPORTS
+    from snowplow_beam.transforms.iglu.compiled_schema import MAX_DATA_REPORTS
 
     # yauaa_context allows no additional properties: 5,000 of them are 5,000 failures, of which 100 are reported
     messages = Validator(Resolver.embedded()).validate(
@@ -394,7 +398,7 @@ def test_an_entity_with_thousands_of_failures_makes_a_bounded_bad_row():
 
 def test_two_salts_in_one_process_give_two_pseudonymizers(monkeypatch):
     from snowplow_beam.transforms.config import PipelineConfig
-    from snowplow_beam.transforms.pseudonymize import SALT_ENV
+    from snowplow_beam.transforms.secrets import SALT_ENV
 
     config = PipelineConfig()  # the salt from the environment of the worker
     monkeypatch.setenv(SALT_ENV, "first-salt-of-16-bytes")
@@ -414,7 +418,7 @@ def test_help_lists_the_pipelines_own_options(capsys):
 
 
 def test_a_user_agent_over_its_max_length_is_not_parsed_and_the_event_is_a_bad_row():
-    good, bad = run_steps(record(payload(querystring="e=pv&p=web&tv=js", userAgent="bot" * 330_000)))
+    good, bad = run_steps(record(sample_payload(querystring="e=pv&p=web&tv=js", userAgent="bot" * 330_000)))
     assert good == [] and [b.type_name for b in bad] == ["schema_violations"]
     assert "useragent" in json.dumps(bad[0].row["data"]["failure"])  # atomic maxLength 1000
 

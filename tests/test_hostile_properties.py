@@ -50,16 +50,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from snowplow_beam.beam_pipeline.launcher import run
-from snowplow_beam.beam_pipeline.sinks import partition_path, place_good_event
+from snowplow_beam.beam_pipeline.writers import place_good_event
 from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
 from snowplow_beam.collector import badrows as collector_badrows
-from tests.test_privacy import PROPERTY, Planter, exposed, fresh_workers  # noqa: F401 (fresh_workers: a fixture)
-from tests.test_pseudonymize import (
-    CONTEXTS, GITLAB_STANDARD, POLICY, PSEUDONYMIZER, SP, STAMP, UNSTRUCT, badrow_errors, payload, record, run_steps,
+from tests.helpers import (
+    CONTEXTS, GITLAB_STANDARD, POLICY, PROPERTY, PSEUDONYMIZER, SAMPLE_START_MS, SP, UNSTRUCT, Planter, badrow_errors,
+    exposed, record, run_steps, sample_payload,
 )
 from snowplow_beam.transforms import badrows
 from snowplow_beam.transforms.atomic import FIELD_TYPES, MAX_LENGTHS, to_arrow_table, to_tsv
-from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, ENRICHED_BAD, RAW_BAD, BadRow
+from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD, partition_path
+from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, BadRow
 from snowplow_beam.transforms.bounded_json import MAX_JSON_DEPTH
 from snowplow_beam.transforms.enrich import PARAMETER_FIELDS, parameter_fits
 
@@ -188,7 +189,7 @@ def check_case(case: Case, time_first: bool = False) -> tuple[list[dict], list[B
         assert not leaked, f"in clear in a {out.type_name} bad row: {leaked} {case.describe()}"
     # the record kept whole, as the steps keep it after an unexpected error
     text = case.line if isinstance(case.line, str) else case.line.decode("latin-1")
-    out = PSEUDONYMIZER.bad_row(badrows.generic_error(text, ["ValueError at enrich.py:1 in enrich"], STAMP))
+    out = PSEUDONYMIZER.bad_row(badrows.generic_error(text, ["ValueError at enrich.py:1 in enrich"], SAMPLE_START_MS))
     assert badrow_errors(out.row) == [] and not _leaks(_shipped_bad_row(out), case), case.describe()
     if case.expect == "good":
         assert len(good) == 1 and not bad, ([o.row["data"].get("failure") for o in outs], case.describe())
@@ -245,18 +246,18 @@ def b64url(text: str) -> str:
 
 
 def get(params: dict, path: str = "/i", **fields):
-    return payload(path=path, querystring=urlencode(params), **fields)
+    return sample_payload(path=path, querystring=urlencode(params), **fields)
 
 
 def post(body, content_type: str = "application/json", **fields):
     """A tp2 POST: ``body`` as it is, or a dict of parameters as the one event of a payload_data body."""
     if isinstance(body, dict):
         body = json.dumps({"schema": PAYLOAD_DATA, "data": [body]})
-    return payload(path=TP2, body=body, content_type=content_type, **fields)
+    return sample_payload(path=TP2, body=body, content_type=content_type, **fields)
 
 
 def webhook(body, schema: str | None = None, content_type: str = "application/json"):
-    return payload(path=IGLU, querystring=None if schema is None else f"schema={schema}", body=body,
+    return sample_payload(path=IGLU, querystring=None if schema is None else f"schema={schema}", body=body,
                    content_type=content_type)
 
 
@@ -475,14 +476,14 @@ def invalid_bytes_cases(draw) -> Case:
     elif where == "iglu_body":
         p = webhook(b'{"who":"' + junk + b'"}', UNKNOWN_SCHEMA)
     elif where == "querystring":  # raw bytes in the Thrift string: the decoder replaces what is not UTF-8
-        p = payload(querystring=b"e=pv&p=web&tv=js&uid=" + junk + b"&" + junk + b"=x")
+        p = sample_payload(querystring=b"e=pv&p=web&tv=js&uid=" + junk + b"&" + junk + b"=x")
     elif where == "percent":  # percent-encoded bytes that are not UTF-8
-        p = payload(querystring=f"e=pv&p=web&tv=js&uid={quote(junk)}&{quote(junk)}=x&page={quote(junk)}")
+        p = sample_payload(querystring=f"e=pv&p=web&tv=js&uid={quote(junk)}&{quote(junk)}=x&page={quote(junk)}")
     elif where == "header":
-        p = payload(querystring="e=pv&p=web&tv=js", headers=[b"X-Forwarded-For: " + junk, junk + b": x",
+        p = sample_payload(querystring="e=pv&p=web&tv=js", headers=[b"X-Forwarded-For: " + junk, junk + b": x",
                                                              b"X-" + junk + b": " + junk, junk])
     elif where == "useragent":
-        p = payload(querystring="e=pv&p=web&tv=js", userAgent=junk, refererUri=b"https://x.example/" + junk,
+        p = sample_payload(querystring="e=pv&p=web&tv=js", userAgent=junk, refererUri=b"https://x.example/" + junk,
                     networkUserId=junk)
     elif where == "json_escape":
         escape = draw(json_escapes)
@@ -575,7 +576,7 @@ def test_any_line_of_random_bytes(line, junk):
 def test_hostile_lines_of_the_collectors_raw_bad_files(data, levels, number):
     m = Markers(data.draw)
     valid = collector_badrows.size_violation(
-        artifact="snowplow-beam-collector", version="0.1.0", now_ms=STAMP, maximum=1000, actual=5000,
+        artifact="snowplow-beam-collector", version="0.1.0", now_ms=SAMPLE_START_MS, maximum=1000, actual=5000,
         expectation="oversized collector payload: Payload exceeds max size",
         payload=f"CollectorPayload(querystring:uid={m()})", truncate_to=100).decode()
     row = json.loads(valid)
@@ -664,7 +665,7 @@ def test_an_event_with_seventeen_thousand_contexts_is_one_bounded_record():
 # regression test.
 @pytest.mark.slow
 def test_a_user_agent_of_a_million_characters_is_one_bounded_record():
-    p = payload(querystring="e=pv&p=web&tv=js", userAgent="bot" * 330_000)
+    p = sample_payload(querystring="e=pv&p=web&tv=js", userAgent="bot" * 330_000)
     assert len(record_bytes(p)) < MAX_RECORD_BYTES
     check_case(Case(record(p), label="a user agent of 990,000 characters"), time_first=True)
 

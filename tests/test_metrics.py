@@ -11,7 +11,8 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_beam.beam_pipeline.summary import RunSummary, summarize
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
-from snowplow_beam.beam_pipeline.sinks import WriteGoodEvents, observe_latency
+from snowplow_beam.beam_pipeline import writers
+from snowplow_beam.beam_pipeline.writers import WriteGoodEvents, observe_latency
 from snowplow_beam.runners import prepare_runner
 from tests.helpers import SAMPLE_START_MS
 from snowplow_beam.transforms import progress as progress_module
@@ -192,11 +193,16 @@ def test_latency_is_measured_for_tsv_files_too(tmp_path):
     assert len(list(tmp_path.rglob("*.tsv"))) == 1
 
 
-def test_observe_latency_reads_the_clock_once():
-    seen = []
+def test_observe_latency_reads_the_clock_once(monkeypatch):
+    readings, seen = [], []
+
+    def clock():
+        readings.append(2_000)
+        return 2_000
 
     class Distribution:
         update = seen.append
 
-    observe_latency(Distribution(), [{"collector_tstamp": 1_000}, {"collector_tstamp": 1_500}, {"x": 1}], now_ms=2_000)
-    assert seen == [1_000, 500]
+    monkeypatch.setattr(writers, "now_ms", clock)
+    observe_latency(Distribution(), [1_000, 1_500, 1_900])
+    assert seen == [1_000, 500, 100] and readings == [2_000]

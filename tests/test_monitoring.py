@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.collector.conftest import CollectorProcess
-from tests.conftest import free_port, require
+from tests.helpers import free_port, require
+from tests.servers import CollectorProcess
 
 REPO = Path(__file__).resolve().parents[1]
 MONITORING = REPO / "monitoring"
@@ -41,6 +41,7 @@ def _run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
 
 # ---------------------------------------------------------------------------------------------- promtool
 
+@pytest.mark.prometheus
 def test_promtool_check_rules():
     result = _run(promtool(), "check", "rules", str(ALERTS))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -48,6 +49,7 @@ def test_promtool_check_rules():
 
 
 @pytest.mark.slow
+@pytest.mark.prometheus
 def test_promtool_rule_unit_tests():
     result = _run(promtool(), "test", "rules", "alerts_test.yml", "alerts_weekly_test.yml")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -67,6 +69,7 @@ def test_every_alert_has_a_unit_test():
     assert len(alerts) >= 10
 
 
+@pytest.mark.prometheus
 def test_sample_prometheus_config_is_valid():
     result = _run(promtool(), "check", "config", str(MONITORING / "prometheus.yml"))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -124,7 +127,8 @@ def collector_exported_names() -> set[str]:
 
 def pipeline_counter_names() -> set[str]:
     """The Beam counters of namespace "snowplow" that the pipeline's code increments."""
-    from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, ENRICHED_BAD, RAW_BAD
+    from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD
+    from snowplow_beam.transforms.badrows import BAD_ROW_TYPES
 
     names = set()
     for folder in ("transforms", "beam_pipeline"):
@@ -252,6 +256,7 @@ def _track(collector: CollectorProcess, count: int) -> list[int]:
 
 
 @pytest.mark.slow
+@pytest.mark.prometheus
 def test_prometheus_scrapes_the_collector_and_evaluates_the_rules(tmp_path):
     collector = CollectorProcess(tmp_path, "--max_retries", "1", "--backoff_min_ms", "100", "--backoff_max_ms", "200")
     prometheus = None

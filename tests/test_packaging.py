@@ -170,6 +170,7 @@ def test_the_wheel_has_an_extra_per_use_and_every_console_script_has_its_extra(w
 
 @pytest.mark.slow
 @pytest.mark.parametrize("extra", sorted(EXTRAS))
+@pytest.mark.registry
 def test_a_clean_install_of_each_extra_imports_its_rooms_and_starts_its_console_scripts(
         extra, wheel, index_reachable, tmp_path):
     require(index_reachable, "the package index is unreachable: pip cannot install the extras")

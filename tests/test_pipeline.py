@@ -11,22 +11,31 @@ import apache_beam as beam
 import pyarrow.parquet as pq
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
+from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.testing.util import assert_that, equal_to, is_not_empty
 from jsonschema import Draft4Validator
 
+from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
-from snowplow_beam.beam_pipeline.sinks import WriteBadRows, WriteGoodEvents, partition_path
+from snowplow_beam.beam_pipeline.writers import WriteBadRows, WriteGoodEvents
 from snowplow_analytics_sdk.event_transformer import transform
 from tests.helpers import FILE_SALT, SAMPLE_START_MS, hmac_hex
-from snowplow_beam.transforms.badrows import RAW_BAD, BadRow
+from snowplow_beam.lake.layout import RAW_BAD, partition_path
+from snowplow_beam.runners import prepare_runner
+from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.config import PipelineConfig
-from snowplow_beam.transforms.pseudonymize import SaltSource
+from snowplow_beam.transforms.secrets import SecretSource
 from snowplow_beam.transforms.steps import BAD, MAIN, Decode, Enrich, Pseudonymize, Validate
 from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 
 REGISTRY = Path(__file__).resolve().parents[1] / "transforms" / "iglu_registry" / "schemas"
 SP = "iglu:com.snowplowanalytics.snowplow"
+
+
+def local_test_pipeline() -> BeamTestPipeline:
+    """A TestPipeline on the local preset: Beam's default runner would first try to download Prism."""
+    return BeamTestPipeline(options=prepare_runner(PipelineOptions([]), unbounded=False))
 
 
 def raw_line(path="/i", querystring=None, body=None, timestamp=SAMPLE_START_MS, **fields) -> str:
@@ -55,14 +64,14 @@ def badrow_schema(row: dict) -> dict:
 
 @pytest.fixture
 def config(salt_file):
-    return PipelineConfig(salt=SaltSource(str(salt_file)))
+    return PipelineConfig(files=BEAM_FILES, salt=SecretSource.salt(str(salt_file)))
 
 
 # ---- composites --------------------------------------------------------------------------------
 
 def test_decode_splits_payloads_from_unreadable_records():
     good_line = raw_line(querystring=page_view())
-    with BeamTestPipeline() as p:
+    with local_test_pipeline() as p:
         decoded = p | beam.Create([good_line, "not base64!", base64.b64encode(b"\x0b\x7a\x69junk").decode()]) | Decode()
         assert_that(decoded[MAIN] | beam.Map(lambda item: item[1].querystring), equal_to([page_view()]),
                     label="payloads")
@@ -76,7 +85,7 @@ def test_enrich_turns_one_post_into_its_events_and_rejects_unknown_vendors(confi
         {"e": "se", "p": "web", "tv": "t", "se_ca": "c", "se_ac": "a"}]})
     lines = [raw_line("/com.snowplowanalytics.snowplow/tp2", querystring="aid=from-query", body=body),
              raw_line("/com.acme/v9", querystring="a=1")]
-    with BeamTestPipeline() as p:
+    with local_test_pipeline() as p:
         decoded = p | beam.Create(lines) | Decode()
         enriched = decoded[MAIN] | Enrich(config)
         assert_that(enriched[MAIN] | beam.Map(lambda pair: (pair[1]["event"], pair[1]["app_id"])),
@@ -91,7 +100,7 @@ def test_validate_rejects_a_context_that_breaks_its_schema(config):
         {"schema": f"{SP}/web_page/jsonschema/1-0-0", "data": {"id": "7d4a4ec8-6d36-4a14-a1a5-34b4a1c1e0f9"}}]}
     lines = [raw_line(querystring=page_view(co=json.dumps(bad_context), eid="11111111-1111-4111-8111-111111111111")),
              raw_line(querystring=page_view(co=json.dumps(good_context), eid="22222222-2222-4222-8222-222222222222"))]
-    with BeamTestPipeline() as p:
+    with local_test_pipeline() as p:
         validated = (p | beam.Create(lines) | Decode())[MAIN] | Enrich(config)
         checked = validated[MAIN] | Validate(config)
         assert_that(checked[MAIN] | beam.Map(lambda event: event["event_id"]),
@@ -101,7 +110,7 @@ def test_validate_rejects_a_context_that_breaks_its_schema(config):
 
 
 def test_pseudonymize_hashes_identifiers_and_keeps_the_allowlist(config):
-    with BeamTestPipeline() as p:
+    with local_test_pipeline() as p:
         events = p | beam.Create([{"app_id": "app", "user_id": "alice", "geo_latitude": 52.5, "event": "page_view"}])
         hashed = events | Pseudonymize(config)
         # the expected pseudonym is HMAC-SHA256 (the hmac module) of "alice" under the salt in the file
@@ -113,7 +122,7 @@ def test_writers_partition_by_collector_hour_with_deterministic_names(tmp_path):
     events = [{"event_id": f"e{i}", "collector_tstamp": SAMPLE_START_MS + i * 1_800_000, "app_id": "a"}
               for i in range(4)]
     bad = BadRow(RAW_BAD, SAMPLE_START_MS, {"schema": "x", "data": {}})
-    with BeamTestPipeline() as p:
+    with local_test_pipeline() as p:
         written = p | "Events" >> beam.Create(events) | WriteGoodEvents(str(tmp_path), "run1")
         assert_that(written, is_not_empty(), label="good files")
         p | "Bad" >> beam.Create([bad]) | WriteBadRows(str(tmp_path), "run1")

@@ -14,26 +14,19 @@ contain one, so a substring search is meaningful.
 from __future__ import annotations
 
 import base64
-import binascii
-import bz2
 import json
 import logging
 import os
-import re
 import subprocess
 import sys
-import zlib
 from pathlib import Path
-from urllib.parse import unquote_plus, urlencode
+from urllib.parse import urlencode
 
 import apache_beam as beam
 import orjson
-import pyarrow.parquet as pq
 import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
-from apache_beam.portability import common_urns
-from apache_beam.portability.api import beam_runner_api_pb2
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from snowplow_beam.beam_pipeline.options import SnowplowOptions
@@ -41,23 +34,18 @@ from snowplow_beam.beam_pipeline.launcher import BATCH, ConfigurationError, buil
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
 from snowplow_beam.collector import badrows as collector_badrows
-from snowplow_beam.runners.direct import local_args
-from tests.test_pseudonymize import (
-    CONTEXTS, GITLAB_STANDARD, POLICY, PSEUDONYMIZER, SP, STAMP, UNSTRUCT, b64, badrow_errors, hmac_hex,
-    payload, record, run_steps,
+from snowplow_beam.runners import prepare_runner
+from tests.helpers import (
+    CONTEXTS, GITLAB_STANDARD, MARKER, PLANTS, POLICY, PROPERTY, PSEUDONYMIZER, SAMPLE_START_MS, SP, UNSTRUCT, Planter,
+    b64, badrow_errors, exposed, hmac_hex, markers, output_text, pardo_pickles, planted_collector_bad_lines,
+    planted_lines, record, run_steps, sample_payload,
 )
 from snowplow_beam.transforms import badrows
 from snowplow_beam.transforms.atomic import FIELD_TYPES, FIELDS, JSON_FIELDS, to_arrow_table, to_tsv
 from snowplow_beam.transforms.enrich import FIELD_SHAPES, field_fits, parameter_fits
-from snowplow_beam.transforms.pseudonymize import SALT_ENV
+from snowplow_beam.transforms.secrets import SALT_ENV
 
-MARKER = re.compile(r"Q[g-zG-Z]{10,}")
-LETTERS = "ghijklmnopqrstuvwxyzGHIJKLMNOPQRSTUVWXYZ"
-PROPERTY = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.function_scoped_fixture])
 
-markers = st.text(LETTERS, min_size=10, max_size=20).map(lambda s: "Q" + s)
 clear_text = st.text("abcdef0123456789-_. ", max_size=12)  # values put where the policy keeps them
 keys = st.text("abcdef_", min_size=1, max_size=6)  # object keys are kept: never markers
 iglu_part = st.text("abcdef", min_size=1, max_size=6)
@@ -68,57 +56,12 @@ GITLAB_DENIED = ("user_id", "global_user_id", "google_analytics_id", "host_name"
 
 # ---- what the output exposes -------------------------------------------------------------------------
 
-def _decoded(text: str):
-    """``text`` as base64 (standard or URL-safe, padding optional) of UTF-8 text, or None."""
-    if len(text) < 8:
-        return None
-    cleaned = text.strip().replace("-", "+").replace("_", "/")
-    try:
-        return base64.b64decode(cleaned + "=" * (-len(cleaned) % 4), validate=True).decode("utf-8")
-    except (binascii.Error, ValueError):
-        return None
-
-
-def exposed(obj) -> str:
-    """Everything a reader of ``obj`` can see: its JSON text, plus every string inside it decoded as base64,
-    as URL-encoding and as JSON, recursively (a context inside ``cx`` inside a bad row, a form body...)."""
-    parts = []
-
-    def text(value: str, depth: int = 0):
-        parts.append(value)
-        if depth > 4:
-            return
-        if "%" in value or "+" in value:
-            parts.append(unquote_plus(value))
-        decoded = _decoded(value)
-        if decoded is not None:
-            text(decoded, depth + 1)
-        if value[:1] in "{[\"":
-            try:
-                walk(orjson.loads(value), depth + 1)
-            except orjson.JSONDecodeError:
-                pass
-
-    def walk(node, depth: int = 0):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                text(key, depth)
-                walk(value, depth)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value, depth)
-        elif isinstance(node, str):
-            text(node, depth)
-
-    parts.append(orjson.dumps(obj, default=str).decode("utf-8"))
-    walk(obj)
-    return "\n".join(parts)
-
 
 def test_the_detector_sees_markers_inside_encoded_values():
     m = "QzzzzGGGGhhhh"
     cx = b64({"schema": CONTEXTS, "data": [{"schema": "iglu:com.acme/x/jsonschema/1-0-0", "data": {"k": m}}]})
-    _, bad = run_steps(record(payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js", "dtm": "x", "cx": cx}))))
+    _, bad = run_steps(record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js", "dtm": "x",
+                                                                    "cx": cx}))))
     raw = bad[0].row["data"]["payload"]["raw"]
     assert m not in orjson.dumps(raw).decode()  # only base64 in the raw parameters...
     assert m in exposed(raw)  # ...which the detector decodes
@@ -248,7 +191,8 @@ HASHED_PARAMETERS = ("uid", "duid", "fp", "ip", "ua", "url", "page", "refr", "se
 CLEAR_PARAMETERS = {
     "e": ["pv", "se", "ue", "pp", "zz", ""], "p": ["web", "srv", "zz"], "tv": ["js-3.0.0", "r-tp2"],
     "aid": ["gitlab", ""], "eid": ["6a3f2b9e-0000-4000-8000-0000000000aa", "not-a-uuid"],
-    "dtm": [str(STAMP), "yesterday", "-1"], "stm": [str(STAMP + 5)], "res": ["1920x1080", "big"], "vid": ["3", "x"],
+    "dtm": [str(SAMPLE_START_MS), "yesterday", "-1"], "stm": [str(SAMPLE_START_MS + 5)],
+    "res": ["1920x1080", "big"], "vid": ["3", "x"],
     "se_ca": ["cat"], "se_ac": ["act"], "se_va": ["1.5", "NaN", "x"], "cookie": ["1", "2"], "tid": ["12", "x"],
     "lang": ["en-US"], "tz": ["Europe/Berlin"],
 }
@@ -256,24 +200,6 @@ PATHS = ["/i", "/com.snowplowanalytics.snowplow/tp2", "/com.snowplowanalytics.sn
          "/com.snowplowanalytics.iglu/v1", "/com.snowplowanalytics.snowplow/tp1", "/ice.png", "/a/b/c", None]
 CONTENT_TYPES = [None, "application/json", "application/json; charset=utf-8", "application/x-www-form-urlencoded",
                  "text/plain", "x/" + "y" * 300]
-
-
-class Planter:
-    """Draws markers and remembers them: the values that must not reach any output."""
-
-    def __init__(self, draw):
-        self.draw = draw
-        self.planted: set[str] = set()
-
-    def __call__(self, long: bool = False) -> str:
-        marker = self.draw(markers)
-        self.planted.add(marker)
-        if long and _one_of(self.draw, False, True, weights=[5, 1]):
-            return "-".join([marker] * self.draw(st.integers(30, 400)))  # past every maxLength
-        return marker
-
-    def url(self) -> str:
-        return f"https://c.example.com/{self()}?q={self()}#{self()}"
 
 
 def _json_with(m: Planter, draw, depth: int = 0):
@@ -346,7 +272,7 @@ def _parameters(m: Planter, draw, names_are_data: bool = True, valid: bool = Fal
     kept, so they are not markers there."""
     if valid:
         params = {"e": _one_of(draw, "pv", "se", "ue"), "p": "web", "tv": "js-3.0.0", "aid": "gitlab",
-                  "dtm": str(STAMP - 5)}
+                  "dtm": str(SAMPLE_START_MS - 5)}
         for name in draw(st.sets(st.sampled_from(STRING_HASHED), min_size=1, max_size=8)):
             params[name] = m.url() if name in ("url", "refr") else m(long=name not in ("ip", "uid", "nuid"))
         for name in (_one_of(draw, "cx", "co"),) + ((_one_of(draw, "ue_px", "ue_pr"),) if params["e"] == "ue" else ()):
@@ -410,11 +336,12 @@ def raw_records(draw):
     headers = _headers(m, draw)
     if kind == "valid":  # events that are good, or fail Iglu validation (a context's data, an unknown schema)
         if _one_of(draw, "get", "post") == "get":
-            result = payload(path="/i", querystring=urlencode(_parameters(m, draw, valid=True)), headers=headers, **fields)
+            result = sample_payload(path="/i", querystring=urlencode(_parameters(m, draw, valid=True)),
+                                    headers=headers, **fields)
         else:
             body = {"schema": f"{SP}/payload_data/jsonschema/1-0-4",
                     "data": [_parameters(m, draw, valid=True) for _ in range(draw(st.integers(1, 3)))]}
-            result = payload(path="/com.snowplowanalytics.snowplow/tp2", body=json.dumps(body),
+            result = sample_payload(path="/com.snowplowanalytics.snowplow/tp2", body=json.dumps(body),
                              content_type="application/json", headers=headers, **fields)
         return record(result), m.planted
     path = _one_of(draw, *PATHS, "/com.acme/v1", "/" + "v" * 70 + "/" + "x" * 20, f"/{m()}")  # vendor/version: clear
@@ -432,7 +359,7 @@ def raw_records(draw):
         body = urlencode(_parameters(m, draw, names_are_data=False))
     else:
         body = _body(m, draw, iglu)
-    result = payload(path=path, querystring=querystring, body=body, content_type=content_type, headers=headers,
+    result = sample_payload(path=path, querystring=querystring, body=body, content_type=content_type, headers=headers,
                      **fields)
     return record(result), m.planted
 
@@ -443,7 +370,7 @@ def collector_bad_lines(draw):
     m = Planter(draw)
     if draw(st.booleans()):
         line = collector_badrows.size_violation(
-            artifact="snowplow-beam-collector", version="0.1.0", now_ms=STAMP, maximum=1000, actual=5000,
+            artifact="snowplow-beam-collector", version="0.1.0", now_ms=SAMPLE_START_MS, maximum=1000, actual=5000,
             expectation="oversized collector payload: Payload exceeds max size",
             payload=f"CollectorPayload(ipAddress:{m()}, querystring:uid={m(long=True)})", truncate_to=100).decode()
     else:
@@ -482,7 +409,7 @@ def test_no_planted_value_of_any_record_survives_in_good_events_or_bad_rows(line
             assert all(out[k] == v for k, v in event.items() if k in POLICY.atomic_allowlist)
         for row in bad:
             _check_bad_row(row, planted)
-        _check_bad_row(badrows.generic_error(line, ["ValueError at enrich.py:1 in enrich"], STAMP), planted)
+        _check_bad_row(badrows.generic_error(line, ["ValueError at enrich.py:1 in enrich"], SAMPLE_START_MS), planted)
     for line, found in collector_lines:
         planted |= found
         _check_bad_row(parse_collector_bad_row(line), planted)
@@ -500,7 +427,8 @@ def test_an_unexpected_error_keeps_the_record_out_of_logs_and_bad_rows(monkeypat
 
     monkeypatch.setattr(EventEnricher, "enrich", broken)
     caplog.set_level(logging.DEBUG)
-    good, bad = run_steps(record(payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js", "uid": secret}))))
+    good, bad = run_steps(record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js",
+                                                                       "uid": secret}))))
     assert good == [] and [b.type_name for b in bad] == ["generic_error"]
     out = _check_bad_row(bad[0], {secret})
     assert "ValueError" in out.row["data"]["failure"]["errors"][0]
@@ -510,89 +438,7 @@ def test_an_unexpected_error_keeps_the_record_out_of_logs_and_bad_rows(monkeypat
 # ---- end to end ---------------------------------------------------------------------------------------
 
 E2E_SALT = b"e2e-SALT-7f3a9c-\xe2\x9c\x93"
-PLANTS = {
-    "uid": "PLANTuidJaneDoe@example.com", "ip": "198.51.100.77", "path": "PLANTsecretProjectPath",
-    "query": "PLANTqueryToken", "search": "PLANTsearchTerm", "cookie": "PLANTcookieValue", "bearer": "PLANTbearerToken",
-    "gl_user": "PLANTgitlabUserId", "global_user": "PLANTglobalUserId", "target": "PLANTlinkTarget",
-    "duid": "PLANTdomainUserId", "fp": "PLANTfingerprint", "title": "PLANTpageTitle", "ua": "PLANTuserAgent",
-    "nuid": "c0ffee00-0000-4000-8000-00000000cafe", "junk": "PLANTjunkLine", "username": "PLANTusername",
-    "body": "PLANTbrokenBody", "cx": "PLANTcontextText", "schema": "PLANTschemaJunk", "name": "PLANTnameOnly",
-    "oversized": "PLANToversizedPayload", "ctx_user": "PLANTfailingContextUser", "collector_ip": "203.0.113.199",
-}
 P = PLANTS
-
-
-def _planted_lines() -> list[str]:
-    headers = ["Host: collector.example.com", f"Cookie: sp={P['cookie']}", f"Authorization: Bearer {P['bearer']}",
-               f"X-Forwarded-For: {P['ip']}", f"User-Agent: Mozilla/5.0 {P['ua']}", "Accept: */*"]
-    fields = dict(ipAddress=P["collector_ip"], userAgent=f"Mozilla/5.0 {P['ua']}", networkUserId=P["nuid"],
-                  refererUri=f"https://gitlab.com/{P['path']}", headers=headers, hostname="collector.example.com",
-                  timestamp=STAMP + 60_000)
-    contexts = {"schema": CONTEXTS, "data": [
-        {"schema": GITLAB_STANDARD, "data": {"environment": "production", "user_id": P["gl_user"],
-                                             "global_user_id": P["global_user"], "namespace_id": 7}},
-        {"schema": f"{SP}/web_page/jsonschema/1-0-0", "data": {"id": "6a3f2b9e-0000-4000-8000-0000000000cc"}}]}
-    common = {"e": "pv", "p": "web", "tv": "js-3.23.0", "aid": "gitlab", "uid": P["uid"], "duid": P["duid"],
-              "fp": P["fp"], "page": P["title"], "url": f"https://gitlab.com/{P['path']}?token={P['query']}",
-              "refr": f"https://www.google.com/search?q={P['search']}", "cx": b64(contexts)}
-    link = {"schema": UNSTRUCT, "data": {"schema": f"{SP}/link_click/jsonschema/1-0-1",
-                                         "data": {"targetUrl": f"https://docs.gitlab.com/{P['target']}",
-                                                  "elementId": "nav-docs"}}}
-    failing = {"schema": CONTEXTS, "data": [{"schema": GITLAB_STANDARD, "data": {
-        "environment": "production", "namespace_id": "not-a-number", "user_id": P["ctx_user"]}}]}
-    payloads = [
-        payload(querystring=urlencode(common), **fields),  # good page view
-        payload(querystring=urlencode({**common, "e": "ue", "ue_px": b64(link)}), **fields),  # good link click
-        payload(path="/com.snowplowanalytics.snowplow/tp2", body=json.dumps(
-            {"schema": f"{SP}/payload_data/jsonschema/1-0-4", "data": [{**common, "cx": b64(contexts)}]}),
-            content_type="application/json", **fields),  # good tp2 POST
-        payload(querystring=urlencode({**common, "cx": b64(failing)}), **fields),  # schema_violations (Iglu)
-        payload(querystring=urlencode({**common, "cx": b64(P["cx"])}), **fields),  # schema_violations (not JSON)
-        payload(querystring=urlencode({**common, "dtm": "yesterday"}), **fields),  # schema_violations (atomic)
-        payload(querystring=urlencode({**common, "url": f"http://[{P['path']}"}), **fields),  # enrichment_failures
-        payload(path="/com.acme/v1", querystring=urlencode(common), **fields),  # adapter_failures
-        payload(path="/com.snowplowanalytics.iglu/v1", querystring=urlencode({"schema": P["schema"], "uid": P["uid"]}),
-                **fields),  # adapter_failures (invalid schema)
-        payload(path="/com.snowplowanalytics.snowplow/tp2", body="{" + P["body"], content_type="application/json",
-                **fields),  # tracker_protocol_violations
-        payload(querystring=P["name"], **fields),  # a querystring that is only a name
-        payload(path=f"/{P['username']}", **fields),  # format violation (no vendor/version)
-    ]
-    return [record(p) for p in payloads] + [f"{P['junk']} is not base64!"]
-
-
-def _collector_bad_lines() -> list[str]:
-    return [collector_badrows.size_violation(
-        artifact="snowplow-beam-collector", version="0.1.0", now_ms=STAMP, maximum=1000, actual=5000,
-        expectation="oversized collector payload: Payload exceeds max size",
-        payload=f"CollectorPayload(ipAddress:{P['ip']}, querystring:uid={P['oversized']})", truncate_to=100).decode()]
-
-
-def _output_text(root: Path) -> tuple[str, dict[str, int]]:
-    """Every file under ``root`` as text: Parquet tables as their rows, JSON lines decoded as bad rows."""
-    parts, counts = [], {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        kind = path.relative_to(root).parts[0]
-        counts[kind] = counts.get(kind, 0) + 1
-        if path.suffix == ".parquet":
-            parts.append(json.dumps(pq.read_table(path).to_pylist(), default=str))
-        elif path.suffix == ".json":
-            for line in path.read_text("utf-8").splitlines():
-                parts.append(exposed(json.loads(line)))
-        else:
-            parts.append(path.read_bytes().decode("utf-8", "replace"))
-        parts.append(path.read_bytes().decode("latin-1"))  # and the raw bytes, whatever the format
-    return "\n".join(parts), counts
-
-
-@pytest.fixture
-def fresh_workers():
-    """Worker resources are shared per process (transforms.config): drop them so each run reads its salt."""
-    from snowplow_beam.transforms import config
-
-    config._SHARED.clear()
-    yield
-    config._SHARED.clear()
 
 
 @pytest.mark.parametrize("good_format", ["parquet", "tsv"])
@@ -601,9 +447,9 @@ def test_end_to_end_nothing_planted_reaches_outputs_or_logs(tmp_path, caplog, ca
     monkeypatch.delenv(SALT_ENV, raising=False)
     caplog.set_level(logging.DEBUG)  # everything any library logs, Beam's runner included
     raw = tmp_path / "raw.txt"
-    raw.write_text("\n".join(generate_lines(200, STAMP) + _planted_lines()) + "\n")
+    raw.write_text("\n".join(generate_lines(200, SAMPLE_START_MS) + planted_lines()) + "\n")
     collector_bad = tmp_path / "collector-bad.json"
-    collector_bad.write_text("\n".join(_collector_bad_lines()) + "\n")
+    collector_bad.write_text("\n".join(planted_collector_bad_lines()) + "\n")
     salt_file = tmp_path / "salt"
     salt_file.write_bytes(E2E_SALT + b"\n")
     out = tmp_path / "lake"
@@ -612,7 +458,7 @@ def test_end_to_end_nothing_planted_reaches_outputs_or_logs(tmp_path, caplog, ca
                    "--salt_file", str(salt_file), "--good_format", good_format])
 
     assert summary.records_accounted and summary.outputs_accounted, summary.report()
-    text, counts = _output_text(out)
+    text, counts = output_text(out)
     assert {"good", "enriched_bad", "raw_bad"} <= set(counts)
     captured = capsys.readouterr()
     logs = caplog.text + captured.out + captured.err
@@ -631,34 +477,13 @@ def test_end_to_end_nothing_planted_reaches_outputs_or_logs(tmp_path, caplog, ca
 
 # ---- the salt: never an option, never in the pipeline's description ---------------------------------
 
-def _pardo_pickles(proto) -> list[bytes]:
-    """The pickled DoFns of a pipeline proto, decompressed (Beam stores base64 of bz2 or zlib)."""
-    found = []
-    for transform in proto.components.transforms.values():
-        if transform.spec.urn != common_urns.primitives.PAR_DO.urn:
-            continue
-        pardo = beam_runner_api_pb2.ParDoPayload.FromString(transform.spec.payload)
-        blob = pardo.do_fn.payload
-        try:
-            blob = base64.b64decode(blob, validate=True)
-        except (binascii.Error, ValueError):
-            pass
-        for decompress in (bz2.decompress, zlib.decompress):
-            try:
-                blob = decompress(blob)
-                break
-            except (OSError, ValueError, zlib.error):
-                continue
-        found.append(blob)
-    return found
-
 
 @pytest.mark.parametrize("source", ["file", "env"])
 def test_salt_is_never_in_options_display_data_or_the_pipeline(tmp_path, monkeypatch, caplog, fresh_workers, source):
     caplog.set_level(logging.DEBUG)
     salt = b"opt-SALT-5b1d7e-long-enough"
     raw = tmp_path / "raw.txt"
-    raw.write_text("\n".join(generate_lines(20, STAMP)) + "\n")
+    raw.write_text("\n".join(generate_lines(20, SAMPLE_START_MS)) + "\n")
     argv = ["--input", str(raw), "--output", str(tmp_path / "lake")]
     monkeypatch.delenv(SALT_ENV, raising=False)
     if source == "file":
@@ -667,7 +492,7 @@ def test_salt_is_never_in_options_display_data_or_the_pipeline(tmp_path, monkeyp
     else:
         monkeypatch.setenv(SALT_ENV, salt.decode())
 
-    options = PipelineOptions(local_args(argv))
+    options = prepare_runner(PipelineOptions(argv), unbounded=False)
     snowplow = options.view_as(SnowplowOptions)
     config = config_from_options(snowplow)
     check_startup(snowplow, config, BATCH)
@@ -677,7 +502,7 @@ def test_salt_is_never_in_options_display_data_or_the_pipeline(tmp_path, monkeyp
 
     assert salt not in proto.SerializeToString()
     assert salt.decode() not in str(proto)  # display data, options and environments included
-    pickles = _pardo_pickles(proto)
+    pickles = pardo_pickles(proto)
     assert len(pickles) >= 4 and all(b"snowplow" in p or b"transforms" in p or b"beam" in p for p in pickles)
     assert not [p for p in pickles if salt in p]
     assert salt.decode() not in json.dumps(options.get_all_options(), default=str)
@@ -690,7 +515,7 @@ def test_salt_is_never_in_options_display_data_or_the_pipeline(tmp_path, monkeyp
 def test_missing_salt_refuses_to_start(tmp_path, monkeypatch):
     monkeypatch.delenv(SALT_ENV, raising=False)
     raw = tmp_path / "raw.txt"
-    raw.write_text("\n".join(generate_lines(5, STAMP)) + "\n")
+    raw.write_text("\n".join(generate_lines(5, SAMPLE_START_MS)) + "\n")
     with pytest.raises(ConfigurationError) as caught:
         run(["--input", str(raw), "--output", str(tmp_path / "lake")])
     for option in ("--salt_file", "--salt_secret_id", SALT_ENV):
@@ -701,7 +526,7 @@ def test_missing_salt_refuses_to_start(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_missing_salt_command_line_exits_2(tmp_path):
     raw = tmp_path / "raw.txt"
-    raw.write_text("\n".join(generate_lines(5, STAMP)) + "\n")
+    raw.write_text("\n".join(generate_lines(5, SAMPLE_START_MS)) + "\n")
     env = {k: v for k, v in os.environ.items() if k != SALT_ENV}
     done = subprocess.run([sys.executable, "-m", "snowplow_beam.beam_pipeline", "--input", str(raw), "--output",
                            str(tmp_path / "lake")], capture_output=True, text=True, env=env, timeout=120,
@@ -714,7 +539,7 @@ def test_missing_salt_command_line_exits_2(tmp_path):
 def test_empty_salt_file_fails_the_run_and_writes_nothing(tmp_path, monkeypatch, fresh_workers):
     monkeypatch.delenv(SALT_ENV, raising=False)
     raw = tmp_path / "raw.txt"
-    raw.write_text("\n".join(generate_lines(5, STAMP)) + "\n")
+    raw.write_text("\n".join(generate_lines(5, SAMPLE_START_MS)) + "\n")
     (tmp_path / "salt").write_bytes(b"\n")
     with pytest.raises(Exception, match="salt") as caught:
         run(["--input", str(raw), "--output", str(tmp_path / "lake"), "--salt_file", str(tmp_path / "salt")])

@@ -1,134 +1,32 @@
 """transforms.pseudonymize: the HMAC (known answers), the salt sources, the policy file, events, and bad rows.
 
-The property tests over arbitrary events and payloads, and the end-to-end checks, are in test_privacy.py;
-the helpers here (``hmac_hex``, ``run_steps``, ``validate_bad_row``...) are shared with it.
+The property tests over arbitrary events and payloads, and the end-to-end checks, are in test_privacy.py; the
+helpers both use (``hmac_hex``, ``run_steps``, ``badrow_errors``...) are in tests/helpers.py.
 """
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
-import logging
 import re
-import uuid
-from pathlib import Path
 from urllib.parse import urlencode
 
 import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft4Validator, FormatChecker
 
 from snowplow_beam.collector import badrows as collector_badrows
+from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
 from snowplow_beam.transforms import badrows
-from snowplow_beam.transforms.adapters import RawEvent, Source
+from snowplow_beam.transforms.adapters import RawEvent
 from snowplow_beam.transforms.atomic import FIELD_NAMES, FIELD_TYPES, to_partial_enriched
 from snowplow_beam.transforms.badrows import BadRow
-from snowplow_beam.transforms.config import PipelineConfig
-from snowplow_beam.transforms.iglu import Resolver, Validator
-from snowplow_beam.transforms.pseudonymize import SALT_ENV, Hasher, Policy, Pseudonymizer, SaltSource, SaltUnavailable
-from snowplow_beam.transforms.steps import _DecodeFn, _EnrichFn, _ValidateFn
-from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
-
-SALT = b"pepper-2024"
-POLICY = Policy.from_file()
-VALIDATE = Validator(Resolver.embedded()).validate
-PSEUDONYMIZER = Pseudonymizer(POLICY, SALT, validate=VALIDATE)  # as the pipeline builds it
-REGISTRY = Path(__file__).resolve().parents[1] / "transforms" / "iglu_registry" / "schemas"
-SP = "iglu:com.snowplowanalytics.snowplow"
-CONTEXTS = f"{SP}/contexts/jsonschema/1-0-1"
-UNSTRUCT = f"{SP}/unstruct_event/jsonschema/1-0-0"
-GITLAB_STANDARD = "iglu:com.gitlab/gitlab_standard/jsonschema/1-0-9"
-STAMP = 1_764_320_400_000  # 2025-11-28 09:00:00 UTC
-UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-
-def hmac_hex(value: str, salt: bytes = SALT) -> str:
-    """The issue's definition, computed independently of transforms.pseudonymize."""
-    return hmac.new(salt, value.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def hmac_uuid(value: str, salt: bytes = SALT) -> str:
-    return str(uuid.UUID(hex=hmac_hex(value, salt)[:32]))
-
-
-# ---- helpers shared with test_privacy.py ------------------------------------------------------------
-
-_FORMATS = FormatChecker()  # date-time, email, ipv4, ... as jsonschema checks them; plus uuid, as Iglu does
-_FORMATS.checks("uuid")(lambda value: not isinstance(value, str) or UUID_TEXT.fullmatch(value.lower()) is not None)
-_VALIDATORS: dict[str, Draft4Validator] = {}
-
-
-def badrow_errors(row: dict) -> list[str]:
-    """What keeps a bad row from validating against its Iglu Central schema (Draft 4, formats checked)."""
-    uri = row["schema"]
-    if uri not in _VALIDATORS:
-        schema = json.loads((REGISTRY / uri.removeprefix("iglu:")).read_text())
-        schema.pop("$schema", None)
-        schema.pop("self", None)
-        Draft4Validator.check_schema(schema)
-        _VALIDATORS[uri] = Draft4Validator(schema, format_checker=_FORMATS)
-    return [f"{list(e.absolute_path)}: {e.message[:160]}" for e in _VALIDATORS[uri].iter_errors(row["data"])]
-
-
-def payload(path="/i", querystring=None, body=None, content_type=None, headers=None, **fields) -> CollectorPayload:
-    values = dict(schema=COLLECTOR_PAYLOAD_SCHEMA, ipAddress="203.0.113.9", timestamp=STAMP, encoding="UTF-8",
-                  collector="ssc-3.4.0-kinesis", path=path, querystring=querystring, hostname="c.example.com",
-                  headers=["Host: c.example.com"] if headers is None else headers)
-    values.update(fields)
-    result = CollectorPayload(**values)
-    if body is not None:
-        result.body = body.encode("utf-8") if isinstance(body, str) else body
-        result.contentType = content_type
-    return result
-
-
-def record(p: CollectorPayload) -> str:
-    return base64.b64encode(encode_payload(p)).decode("ascii")
-
-
-def b64(value) -> str:
-    return base64.urlsafe_b64encode(orjson.dumps(value)).decode("ascii").rstrip("=")
-
-
-_CONFIG = PipelineConfig()
-_STEPS: dict = {}
-
-
-def run_steps(line: str) -> tuple[list[dict], list[BadRow]]:
-    """One raw record through the pipeline's own DoFns (Decode, Enrich, Validate) without Beam:
-    the good events and the bad rows, before pseudonymization."""
-    if not _STEPS:
-        _STEPS["decode"] = _DecodeFn(True)
-        _STEPS["enrich"] = _EnrichFn(_CONFIG)
-        _STEPS["enrich"].setup()
-        _STEPS["validate"] = _ValidateFn(_CONFIG)
-        _STEPS["validate"].setup()
-    good, bad = [], []
-
-    def split(outputs):
-        main = []
-        for out in outputs:
-            if hasattr(out, "tag"):
-                bad.append(out.value)
-            else:
-                main.append(out)
-        return main
-
-    for decoded in split(_STEPS["decode"].process(line)):
-        for pair in split(_STEPS["enrich"].process(decoded)):
-            good.extend(split(_STEPS["validate"].process(pair)))
-    return good, bad
-
-
-def source(**fields) -> Source:
-    values = dict(vendor="com.snowplowanalytics.snowplow", version="tp2", timestamp=STAMP, ip_address="203.0.113.9",
-                  encoding="UTF-8", collector="ssc-3.4.0-kinesis", hostname="c.example.com")
-    values.update(fields)
-    return Source(**values)
+from snowplow_beam.transforms.pseudonymize import Hasher, Policy, Pseudonymizer
+from tests.helpers import (
+    CONTEXTS, GITLAB_STANDARD, POLICY, PSEUDONYMIZER, SALT, SAMPLE_START_MS, SP, UNSTRUCT, b64, badrow_errors, hmac_hex,
+    hmac_uuid, record, run_steps, sample_payload, sample_source,
+)
 
 
 # ---- HMAC: known answers ------------------------------------------------------------------------------
@@ -176,120 +74,6 @@ def test_opaque_and_uuid_forms():
     assert hasher.opaque("abc") == f"hmac-sha256:{hmac_hex('abc')};length=3"
     assert hasher.uuid("6a3f2b9e-0000-4000-8000-000000000000") == hmac_uuid("6a3f2b9e-0000-4000-8000-000000000000")
     assert hmac_hex("x").startswith(hasher.uuid("x").replace("-", ""))  # joinable with the 64-digit pseudonym
-
-
-# ---- salt sources -------------------------------------------------------------------------------------
-
-@pytest.fixture
-def no_env_salt(monkeypatch):
-    monkeypatch.delenv(SALT_ENV, raising=False)
-
-
-@pytest.mark.parametrize("content, salt", [
-    (b"s3cret-0123456789\n", b"s3cret-0123456789"),
-    (b"s3cret-0123456789\r\n", b"s3cret-0123456789"),
-    (b"s3cret-0123456789", b"s3cret-0123456789"),
-    (b"s3cret-0123456789\n\n", b"s3cret-0123456789\n"),  # only the trailing newline goes
-    (b" s3cret-0123456789 \n", b" s3cret-0123456789 "),  # other whitespace is part of the secret
-    (b"\xff\x00binary-0123456789\n", b"\xff\x00binary-0123456789"),
-])
-def test_salt_file_without_its_trailing_newline(tmp_path, no_env_salt, content, salt):
-    path = tmp_path / "salt"
-    path.write_bytes(content)
-    source = SaltSource(salt_file=str(path))
-    assert source.configured()
-    assert source.read() == salt
-    assert Pseudonymizer(POLICY, source.read()).event({"user_id": "u1"}) == {"user_id": hmac_hex("u1", salt)}
-    assert str(path) in source.describe()
-
-
-def test_salt_from_the_environment(monkeypatch):
-    monkeypatch.setenv(SALT_ENV, "env-salt-✓-long-enough")
-    source = SaltSource()
-    assert source.configured()
-    assert source.read() == "env-salt-✓-long-enough".encode("utf-8")
-    assert SALT_ENV in source.describe()
-
-
-def test_missing_salt_everywhere(no_env_salt):
-    source = SaltSource()
-    assert not source.configured()
-    with pytest.raises(SaltUnavailable) as caught:
-        source.read()
-    message = str(caught.value)
-    for option in ("--salt_file", "--salt_secret_id", SALT_ENV):
-        assert option in message
-
-
-@pytest.mark.parametrize("content", [b"", b"\n", b"\r\n"])
-def test_empty_salt_file(tmp_path, monkeypatch, content):
-    monkeypatch.setenv(SALT_ENV, "env-salt-not-used-here")  # a file, once given, is the only source
-    path = tmp_path / "salt"
-    path.write_bytes(content)
-    with pytest.raises(SaltUnavailable, match="empty or unset") as caught:
-        SaltSource(salt_file=str(path)).read()
-    assert "env-salt-not-used-here" not in str(caught.value)
-
-
-def test_unreadable_salt_file_message_names_the_file_not_the_salt(tmp_path, monkeypatch):
-    monkeypatch.setenv(SALT_ENV, "env-salt-not-used-here")
-    missing = tmp_path / "missing-salt"
-    with pytest.raises(SaltUnavailable) as caught:
-        SaltSource(salt_file=str(missing)).read()
-    assert str(missing) in str(caught.value)
-    assert "env-salt-not-used-here" not in str(caught.value)
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def secrets(moto_endpoint, monkeypatch):
-    """A Secrets Manager client for the moto server; SaltSource finds it through AWS_ENDPOINT_URL."""
-    import boto3
-
-    for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
-                        "AWS_ENDPOINT_URL": moto_endpoint}.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv(SALT_ENV, raising=False)
-    return boto3.client("secretsmanager", region_name="eu-west-1")
-
-
-def test_salt_from_secrets_manager_secret_string(secrets, caplog):
-    secrets.create_secret(Name="pz/salt-string", SecretString="SecretStringSalt-93e1")
-    caplog.set_level(logging.DEBUG)  # botocore logs response bodies at DEBUG: the secret must not be among them
-    source = SaltSource(secret_id="pz/salt-string", region="eu-west-1")
-    assert source.configured()
-    assert source.read() == b"SecretStringSalt-93e1"
-    assert "pz/salt-string" in source.describe()
-    assert "SecretStringSalt-93e1" not in caplog.text
-    assert any(r.name.startswith("botocore") for r in caplog.records)  # botocore did log, just not the secret
-
-
-def test_salt_from_secrets_manager_secret_binary(secrets, caplog):
-    secrets.create_secret(Name="pz/salt-binary", SecretBinary=b"\x00BinarySalt-0123\xfe")
-    caplog.set_level(logging.DEBUG)
-    salt = SaltSource(secret_id="pz/salt-binary", region="eu-west-1").read()
-    assert salt == b"\x00BinarySalt-0123\xfe"
-    assert Pseudonymizer(POLICY, salt).event({"user_id": "u1"}) == {"user_id": hmac_hex("u1", salt)}
-    assert "BinarySalt" not in caplog.text
-    assert base64.b64encode(b"\x00BinarySalt-0123\xfe").decode() not in caplog.text
-
-
-def test_missing_secret(secrets):
-    with pytest.raises(SaltUnavailable, match="pz/absent") as caught:
-        SaltSource(secret_id="pz/absent", region="eu-west-1").read()
-    assert "ResourceNotFound" in str(caught.value)
 
 
 # ---- policy -------------------------------------------------------------------------------------------
@@ -372,7 +156,7 @@ def test_keys_beside_schema_and_data_are_hashed():
 
 def test_event_applies_the_atomic_allowlist():
     event = {"app_id": "gitlab", "event": "page_view", "page_urlport": 443, "user_id": "jane",
-             "geo_latitude": 52.5, "geo_city": "Berlin", "br_cookies": True, "collector_tstamp": STAMP,
+             "geo_latitude": 52.5, "geo_city": "Berlin", "br_cookies": True, "collector_tstamp": SAMPLE_START_MS,
              "unstruct_event": {"schema": UNSTRUCT, "data": sdj("iglu:com.acme/allowed/jsonschema/1-0-0", {"a": {"b": 1}})}}
     out = CUSTOM_P.event(event)
     assert out == {"app_id": "gitlab", "event": "page_view", "page_urlport": 443, "user_id": hmac_hex("jane"),
@@ -407,7 +191,7 @@ def test_invalid_policies_are_rejected_with_clear_messages(tmp_path, policy, mes
     path = tmp_path / "policy.json"
     path.write_text(json.dumps(policy))
     with pytest.raises(ValueError, match=message) as caught:
-        Policy.from_file(str(path))
+        Policy.from_file(str(path), BEAM_FILES)
     assert str(path) in str(caught.value)
 
 
@@ -415,14 +199,14 @@ def test_policy_file_that_is_not_json(tmp_path):
     path = tmp_path / "policy.json"
     path.write_text("{not json")
     with pytest.raises(ValueError, match=f"invalid pseudonymization policy {re.escape(str(path))}"):
-        Policy.from_file(str(path))
+        Policy.from_file(str(path), BEAM_FILES)
 
 
 def test_policy_file_round_trip(tmp_path):
     path = tmp_path / "policy.json"
     path.write_text(json.dumps({"atomic_allowlist": ["app_id"], "entities": [
         {"schema": "iglu:com.acme/x/jsonschema/1-*-*", "allow": ["$.id"]}]}))
-    p = Pseudonymizer(Policy.from_file(str(path)), SALT)
+    p = Pseudonymizer(Policy.from_file(str(path), BEAM_FILES), SALT)
     assert p.event({"app_id": "a", "platform": "web"}) == {"app_id": "a", "platform": hmac_hex("web")}
     assert p.entity(sdj("iglu:com.acme/x/jsonschema/1-0-0", {"id": 1, "n": 2}))["data"] == {"id": 1, "n": hmac_hex("2")}
 
@@ -462,7 +246,8 @@ def test_default_policy_on_a_typical_event():
     event = {name: f"clear-{name}" for name in ("app_id", "platform", "event", "name_tracker", "v_tracker",
                                                  "event_vendor", "event_name", "event_format", "event_version")}
     event.update({name: f"secret-{name}" for name in IDENTIFIERS + ("page_url", "page_title", "useragent")})
-    event.update(event_id="0b5b3f5c-1d1e-4d5a-9d6e-6a0b1c2d3e4f", collector_tstamp=STAMP, derived_tstamp=STAMP,
+    event.update(event_id="0b5b3f5c-1d1e-4d5a-9d6e-6a0b1c2d3e4f", collector_tstamp=SAMPLE_START_MS,
+                 derived_tstamp=SAMPLE_START_MS,
                  geo_latitude=52.52, geo_longitude=13.4, domain_sessionidx=3, br_cookies=True)
     out = PSEUDONYMIZER.event(event)
     for name, value in event.items():
@@ -482,7 +267,9 @@ def test_gitlab_standard_deny_list():
             "extra": {"feature": "search"}}
     out = PSEUDONYMIZER.entity(sdj(GITLAB_STANDARD, data))["data"]
     denied = ("user_id", "global_user_id", "google_analytics_id", "host_name", "correlation_id")
-    assert out == {k: (PSEUDONYMIZER._hash.leaf(v) if k in denied else v) for k, v in data.items()}
+    # a denied leaf becomes the HMAC of its JSON text (a string as it is)
+    assert out == {k: (hmac_hex(v if isinstance(v, str) else json.dumps(v)) if k in denied else v)
+                   for k, v in data.items()}
     assert out["user_id"] == hmac_hex("4242")
 
 
@@ -506,7 +293,7 @@ def test_default_entity_rules():
 def test_parameters_follow_their_fields_and_unknown_names_are_hashed():
     raw = RawEvent({"aid": "gitlab", "e": "pv", "uid": "jane", "url": "https://x.io/?email=jane@x.io",
                     "res": "1920x1080", "u": "https://x.io/jane", "jane.doe@example.com": "", "zz": "v"},
-                   source(vendor="com.snowplowanalytics.snowplow", version="tp1"))
+                   sample_source(vendor="com.snowplowanalytics.snowplow", version="tp1"))
     row = PSEUDONYMIZER.bad_row(badrows.schema_violations(raw, {"app_id": "gitlab"}, [])).row
     assert row["data"]["payload"]["raw"]["parameters"] == [
         {"name": "aid", "value": "gitlab"}, {"name": "e", "value": "pv"}, {"name": "uid", "value": hmac_hex("jane")},
@@ -533,7 +320,7 @@ def test_json_parameters_follow_the_entity_rules():
 def test_json_parameter_too_long_for_the_bad_row_becomes_its_pseudonym_and_length():
     contexts = {"schema": CONTEXTS, "data": [sdj("iglu:com.acme/x/jsonschema/1-0-0", {f"k{i}": i for i in range(20)})]}
     value = b64(contexts)
-    raw = RawEvent({"cx": value}, source(version="tp1"))
+    raw = RawEvent({"cx": value}, sample_source(version="tp1"))
     parameters = PSEUDONYMIZER.bad_row(badrows.schema_violations(raw, {}, [])).row["data"]["payload"]["raw"]["parameters"]
     assert parameters == [{"name": "cx", "value": f"hmac-sha256:{hmac_hex(value)};length={len(value)}"}]
 
@@ -550,7 +337,7 @@ def test_headers():
 
 
 def test_collector_fields_of_an_adapter_failure():
-    src = source(vendor="com.acme", version="v1", ip_address="198.51.100.4", user_agent="Mozilla/5.0 (jane)",
+    src = sample_source(vendor="com.acme", version="v1", ip_address="198.51.100.4", user_agent="Mozilla/5.0 (jane)",
                  referer_uri="https://x.io/jane", network_user_id="6a3f2b9e-1111-4000-8000-000000000000",
                  querystring="a=1&uid=jane", content_type="text/plain", body=b"jane's body",
                  headers=["Host: c.example.com", "Cookie: sp=1"])
@@ -577,12 +364,12 @@ def test_collector_fields_of_an_adapter_failure():
 
 def test_vendor_and_version_stay_in_clear_unless_too_long_for_the_schema():
     for vendor, version in (("com.snowplowanalytics.snowplow", "tp2"), ("r", "tp2"), ("com.acme", "v1")):
-        bad = badrows.tracker_protocol_violations(source(vendor=vendor, version=version), [])
+        bad = badrows.tracker_protocol_violations(sample_source(vendor=vendor, version=version), [])
         data = PSEUDONYMIZER.bad_row(bad).row["data"]
         assert (data["failure"]["vendor"], data["failure"]["version"]) == (vendor, version)
         assert (data["payload"]["vendor"], data["payload"]["version"]) == (vendor, version)
     vendor, version = "v" * 65, "x" * 17
-    row = PSEUDONYMIZER.bad_row(badrows.adapter_failures(source(vendor=vendor, version=version), [])).row
+    row = PSEUDONYMIZER.bad_row(badrows.adapter_failures(sample_source(vendor=vendor, version=version), [])).row
     assert (row["data"]["failure"]["vendor"], row["data"]["failure"]["version"]) == (hmac_hex(vendor), hmac_hex(version)[:16])
     assert badrow_errors(row) == []
 
@@ -606,10 +393,10 @@ def test_bodies():
 
 
 def test_partial_enriched_event():
-    enriched = {"app_id": "gitlab", "user_id": "jane", "geo_latitude": 52.5, "collector_tstamp": STAMP,
+    enriched = {"app_id": "gitlab", "user_id": "jane", "geo_latitude": 52.5, "collector_tstamp": SAMPLE_START_MS,
                 "domain_sessionidx": 3, "contexts": {"schema": CONTEXTS, "data": [sdj("iglu:com.acme/x/jsonschema/1-0-0",
                                                                                    {"a": "jane"})]}}
-    raw = RawEvent({"e": "pv"}, source(version="tp1", network_user_id="not-a-uuid"))
+    raw = RawEvent({"e": "pv"}, sample_source(version="tp1", network_user_id="not-a-uuid"))
     row = PSEUDONYMIZER.bad_row(badrows.enrichment_failures(raw, enriched, [
         {"enrichment": None, "message": {"field": "page_url", "value": "https://x.io/jane", "expectation": "a valid URI"}}
     ])).row
@@ -640,9 +427,10 @@ def test_bad_row_of_an_unexpected_shape_has_every_leaf_hashed():
     # as its pseudonym, in a generic_error that does validate
     out = PSEUDONYMIZER.bad_row(parse_collector_bad_row(line)).row
     assert out["schema"].endswith("/generic_error/jsonschema/1-0-0")
-    assert out["data"]["payload"] == unchecked._hash.opaque(json.dumps(
+    hashed_row = json.dumps(
         {"schema": line and json.loads(line)["schema"], "data": {"failure": {"timestamp": "2025-11-28T09:00:00Z"},
-                                                                 "who": hmac_hex("jane")}}, separators=(",", ":")))
+                                                                 "who": hmac_hex("jane")}}, separators=(",", ":"))
+    assert out["data"]["payload"] == f"hmac-sha256:{hmac_hex(hashed_row)};length={len(hashed_row)}"
     assert badrow_errors(out) == []
 
 
@@ -664,41 +452,45 @@ def bad_rows_of_every_type() -> dict[str, list[BadRow]]:
                                                     "Content-Type: application/json"])
     add(run_steps("not base64 " + LONG)[1])  # collector_payload_format_violation {error}
     add(run_steps(base64.b64encode(b"\x0b\x7a\x69" + LONG.encode()).decode())[1])
-    add(run_steps(record(payload(schema="iglu:com.acme/" + LONG)))[1])  # {payloadField, value, expectation}
-    add(run_steps(record(payload(path="/" + LONG.replace("/", "_"))))[1])
-    add(run_steps(record(payload(path="/" + "v" * 70 + "/" + "x" * 20, querystring=urlencode({"uid": LONG, LONG: "1"}),
+    add(run_steps(record(sample_payload(schema="iglu:com.acme/" + LONG)))[1])  # {payloadField, value, expectation}
+    add(run_steps(record(sample_payload(path="/" + LONG.replace("/", "_"))))[1])
+    add(run_steps(record(sample_payload(path="/" + "v" * 70 + "/" + "x" * 20, querystring=urlencode({"uid": LONG,
+                                                                                                     LONG: "1"}),
                                  **long_fields)))[1])  # adapter_failures
-    add(run_steps(record(payload(path="/com.snowplowanalytics.iglu/v1", querystring="schema=" + LONG)))[1])
-    add(run_steps(record(payload(path="/com.snowplowanalytics.snowplow/tp2", body="{" + LONG,
+    add(run_steps(record(sample_payload(path="/com.snowplowanalytics.iglu/v1", querystring="schema=" + LONG)))[1])
+    add(run_steps(record(sample_payload(path="/com.snowplowanalytics.snowplow/tp2", body="{" + LONG,
                                  content_type="application/json", **long_fields)))[1])  # tracker_protocol_violations
-    add(run_steps(record(payload(path="/com.snowplowanalytics.snowplow/tp2", body=json.dumps(
+    add(run_steps(record(sample_payload(path="/com.snowplowanalytics.snowplow/tp2", body=json.dumps(
         {"schema": f"{SP}/payload_data/jsonschema/1-0-4", "data": [{"e": "pv", "uid": LONG, "k" * 600: LONG}]}),
         content_type="application/json; charset=utf-8")))[1])
-    add(run_steps(record(payload(path="/com.snowplowanalytics.snowplow/tp2", body=LONG, content_type="text/plain")))[1])
+    add(run_steps(record(sample_payload(path="/com.snowplowanalytics.snowplow/tp2", body=LONG,
+                                        content_type="text/plain")))[1])
     contexts = {"schema": CONTEXTS, "data": [sdj(GITLAB_STANDARD, {"environment": "production" * 9, "user_id": LONG}),
                                              sdj("iglu:com.acme/unknown/jsonschema/1-0-0", {"k": LONG})]}
-    add(run_steps(record(payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js", "uid": LONG,
+    add(run_steps(record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js", "uid": LONG,
                                                         "sid": LONG, "dtm": "yesterday", "cx": b64(contexts)}),
                                  **long_fields)))[1])  # schema_violations (atomic + NotJSON)
-    add(run_steps(record(payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js", "uid": LONG,
+    add(run_steps(record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js", "uid": LONG,
                                                         "cx": b64(contexts)}), **long_fields)))[1])  # Iglu
-    add(run_steps(record(payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js", "co": json.dumps(
+    add(run_steps(record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js", "co": json.dumps(
         {"schema": CONTEXTS, "data": [{"schema": LONG, "data": {}}]})}))))[1])  # NotIglu
-    add(run_steps(record(payload(querystring=urlencode({"e": "ue", "p": "web", "tv": "js", "ue_pr": json.dumps(
+    add(run_steps(record(sample_payload(querystring=urlencode({"e": "ue", "p": "web", "tv": "js", "ue_pr": json.dumps(
         {"schema": "iglu:com.acme/x/jsonschema/1-0-0", "data": {"k": LONG}})}))))[1])  # CriterionMismatch
-    add(run_steps(record(payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js", "uid": "x" * 300,
+    add(run_steps(record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js", "uid": "x" * 300,
                                                         "page": LONG * 2}))))[1])  # atomic maxLength
-    add(run_steps(record(payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js", "url": "http://[" + LONG,
+    add(run_steps(record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js",
+                                                               "url": "http://[" + LONG,
                                                         "refr": "http://[jane"}), **long_fields)))[1])  # enrichment
-    src = source(user_agent=LONG, network_user_id=LONG, headers=[LONG])
+    src = sample_source(user_agent=LONG, network_user_id=LONG, headers=[LONG])
     add([badrows.enrichment_failures(RawEvent({"e": "pv", "uid": LONG}, src), {"user_id": LONG},
                                      [{"enrichment": None, "message": {"error": "lookup failed"}}])])
     add([badrows.size_violation(LONG * 100, 1_000_000, 1_250_000, "oversized collector payload: Payload exceeds max size")])
     add([parse_collector_bad_row(collector_badrows.size_violation(
-        artifact="snowplow-beam-collector", version="0.1.0", now_ms=STAMP, maximum=1_000_000, actual=2_000_000,
-        expectation="oversized collector payload: Payload exceeds max size", payload=LONG * 100,
+        artifact="snowplow-beam-collector", version="0.1.0", now_ms=SAMPLE_START_MS, maximum=1_000_000,
+        actual=2_000_000, expectation="oversized collector payload: Payload exceeds max size", payload=LONG * 100,
         truncate_to=100_000).decode())])
-    add([badrows.generic_error(record(payload(querystring="uid=" + LONG)), ["ValueError at enrich.py:1 in f"], STAMP)])
+    add([badrows.generic_error(record(sample_payload(querystring="uid=" + LONG)), ["ValueError at enrich.py:1 in f"],
+                               SAMPLE_START_MS)])
     add([parse_collector_bad_row("jane.doe@example.com is not a bad row")])
     return rows
 

@@ -18,23 +18,25 @@ import pyarrow.parquet as pq
 import pytest
 
 from snowplow_beam.beam_pipeline import recover as recover_module
-from snowplow_beam.beam_pipeline.pipeline import ConfigurationError, run
+from snowplow_beam.beam_pipeline.files import BEAM_FILES
+from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
 from snowplow_beam.beam_pipeline.recover import (
-    bad_row_event_id, existing_event_ids, hours_between, main as recover_main, parse_time, recover,
-    recovered_file_name,
+    bad_row_event_id, main as recover_main, parse_time, recover,
 )
+from snowplow_beam.beam_pipeline.writers import ParquetFormat, TsvFormat, existing_event_ids
+from snowplow_beam.lake.layout import partitions_between, recovered_file_name
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
-from tests.test_privacy import PLANTS, _collector_bad_lines, _output_text, _planted_lines, exposed
-from tests.test_pseudonymize import (  # noqa: F401  (moto_endpoint and secrets are fixtures)
-    POLICY, SALT, SP, STAMP, UNSTRUCT, b64, badrow_errors, moto_endpoint, payload, record, run_steps, secrets,
+from tests.helpers import (
+    PLANTS, POLICY, SALT, SAMPLE_START_MS, SP, UNSTRUCT, b64, badrow_errors, exposed, output_text, pardo_pickles,
+    planted_collector_bad_lines, planted_lines, record, run_steps, sample_payload,
 )
 from snowplow_beam.transforms.config import PipelineConfig
-from snowplow_beam.transforms.pseudonymize import SALT_ENV, Pseudonymizer, SaltSource
+from snowplow_beam.transforms.pseudonymize import Pseudonymizer
 from snowplow_beam.transforms.recovery import (
-    RECOVERY_FIELD, RECOVERY_KEY_ENV, EnvelopeError, Keyring, Original, RecoveryKeySource, RecoveryKeyUnavailable,
-    UnknownKey, generate_key, key_id, parse_keys,
+    RECOVERY_FIELD, EnvelopeError, Keyring, Original, UnknownKey, generate_key, key_id, parse_keys,
 )
+from snowplow_beam.transforms.secrets import RECOVERY_KEY_ENV, SALT_ENV, SecretSource, SecretUnavailable
 from snowplow_beam.transforms.steps import _DecodeFn, _EnrichFn, _ValidateFn
 
 KEY_A = bytes(range(32))
@@ -68,7 +70,7 @@ def fresh_workers():
 def test_key_file_format_hex_base64_comments_and_order():
     text = (f"# recovery keys, newest first\n{KEY_B.hex()}  # current\n\n"
             f"{base64.b64encode(KEY_A).decode()}\n{base64.urlsafe_b64encode(KEY_A).decode().rstrip('=')}x\n")
-    with pytest.raises(RecoveryKeyUnavailable) as caught:
+    with pytest.raises(SecretUnavailable) as caught:
         parse_keys(text)
     assert "recovery key 3" in str(caught.value) and KEY_A.hex() not in str(caught.value)
     assert parse_keys(text.rsplit("\n", 2)[0]) == [KEY_B, KEY_A]
@@ -77,14 +79,14 @@ def test_key_file_format_hex_base64_comments_and_order():
     assert keyring.current_id == key_id(KEY_B) and keyring.key_ids == (key_id(KEY_B), key_id(KEY_A))
     assert len(key_id(KEY_A)) == 8 and KEY_A.hex() not in repr(keyring) and KEY_B.hex() not in repr(keyring)
     assert len(bytes.fromhex(generate_key())) == 32 and generate_key() != generate_key()
-    with pytest.raises(RecoveryKeyUnavailable):
+    with pytest.raises(SecretUnavailable):
         parse_keys("abcd")  # too short
-    with pytest.raises(RecoveryKeyUnavailable, match="twice"):
+    with pytest.raises(SecretUnavailable, match="twice"):
         Keyring([KEY_A, KEY_A])
 
 
 def test_seal_and_open_lines_and_bytes_deterministically():
-    line = record(payload(querystring="e=pv&p=web&tv=js"))
+    line = record(sample_payload(querystring="e=pv&p=web&tv=js"))
     envelope = KEYRING.seal(Original(line))
     assert envelope["keyId"] == key_id(KEY_A) and envelope["format"] == "line" and envelope["alg"] == "AES-256-GCM"
     assert KEYRING.open(envelope).record == line
@@ -118,33 +120,41 @@ def test_rotation_old_rows_stay_readable_with_their_key_id():
     assert rotated.open(old).record == "sealed last year" and rotated.open(new).record == "sealed today"
 
 
+def keyring_from(source: SecretSource):
+    """The recovery keyring a pipeline builds from ``source`` (None without a key)."""
+    return PipelineConfig(files=BEAM_FILES, recovery=source).recovery_keyring()
+
+
 def test_key_sources_file_env_and_missing(tmp_path, monkeypatch):
     monkeypatch.delenv(RECOVERY_KEY_ENV, raising=False)
-    assert not RecoveryKeySource().configured() and RecoveryKeySource().read() is None
+    assert not SecretSource.recovery_key().configured() and keyring_from(SecretSource.recovery_key()) is None
     keys = tmp_path / "recovery.keys"
     keys.write_text(f"# newest first\n{KEY_B.hex()}\n{KEY_A.hex()}\n")
-    keyring = RecoveryKeySource(key_file=str(keys)).read()
+    keyring = keyring_from(SecretSource.recovery_key(file=str(keys)))
     assert keyring.key_ids == (key_id(KEY_B), key_id(KEY_A))
     monkeypatch.setenv(RECOVERY_KEY_ENV, base64.b64encode(KEY_A).decode())
-    assert RecoveryKeySource().configured() and RecoveryKeySource().read().current_id == key_id(KEY_A)
-    with pytest.raises(RecoveryKeyUnavailable, match="cannot read") as caught:
-        RecoveryKeySource(key_file=str(tmp_path / "absent")).read()
+    assert (SecretSource.recovery_key().configured()
+            and keyring_from(SecretSource.recovery_key()).current_id == key_id(KEY_A))
+    with pytest.raises(SecretUnavailable, match="cannot read") as caught:
+        keyring_from(SecretSource.recovery_key(file=str(tmp_path / "absent")))
     (tmp_path / "bad.keys").write_text("Qsecret-not-a-key\n")
-    with pytest.raises(RecoveryKeyUnavailable) as caught:
-        RecoveryKeySource(key_file=str(tmp_path / "bad.keys")).read()
+    with pytest.raises(SecretUnavailable) as caught:
+        keyring_from(SecretSource.recovery_key(file=str(tmp_path / "bad.keys")))
     assert "Qsecret" not in str(caught.value) and "bad.keys" in str(caught.value)
 
 
+@pytest.mark.moto
 def test_key_from_secrets_manager(secrets, caplog):
     secrets.create_secret(Name="pz/recovery-keys", SecretString=f"{KEY_B.hex()}\n{KEY_A.hex()}")
     secrets.create_secret(Name="pz/recovery-binary", SecretBinary=KEY_A)
     caplog.set_level(logging.DEBUG)  # botocore logs response bodies at DEBUG: the keys must not be among them
-    assert RecoveryKeySource(secret_id="pz/recovery-keys", region="eu-west-1").read().key_ids == (
+    assert keyring_from(SecretSource.recovery_key(secret_id="pz/recovery-keys", region="eu-west-1")).key_ids == (
         key_id(KEY_B), key_id(KEY_A))
-    assert RecoveryKeySource(secret_id="pz/recovery-binary", region="eu-west-1").read().current_id == key_id(KEY_A)
+    assert keyring_from(SecretSource.recovery_key(
+        secret_id="pz/recovery-binary", region="eu-west-1")).current_id == key_id(KEY_A)
     assert KEY_A.hex() not in caplog.text and KEY_B.hex() not in caplog.text
-    with pytest.raises(RecoveryKeyUnavailable, match="pz/absent"):
-        RecoveryKeySource(secret_id="pz/absent", region="eu-west-1").read()
+    with pytest.raises(SecretUnavailable, match="pz/absent"):
+        keyring_from(SecretSource.recovery_key(secret_id="pz/absent", region="eu-west-1"))
 
 
 # ---- bad rows carry their record, sealed ---------------------------------------------------------------
@@ -153,12 +163,12 @@ def _every_kind_of_record() -> dict[str, str]:
     link = {"schema": UNSTRUCT, "data": {"schema": ACME, "data": {"order": "o-1"}}}
     return {
         "collector_payload_format_violation": "Qjunk-not-base64!",
-        "adapter_failures": record(payload(path="/com.acme/v1", querystring="e=pv")),
-        "tracker_protocol_violations": record(payload(path="/com.snowplowanalytics.snowplow/tp2", body="{oops",
+        "adapter_failures": record(sample_payload(path="/com.acme/v1", querystring="e=pv")),
+        "tracker_protocol_violations": record(sample_payload(path="/com.snowplowanalytics.snowplow/tp2", body="{oops",
                                                       content_type="application/json")),
-        "schema_violations": record(payload(querystring=urlencode(
+        "schema_violations": record(sample_payload(querystring=urlencode(
             {"e": "ue", "p": "web", "tv": "js", "ue_px": b64(link)}))),
-        "enrichment_failures": record(payload(querystring=urlencode(
+        "enrichment_failures": record(sample_payload(querystring=urlencode(
             {"e": "pv", "p": "web", "tv": "js", "url": "http://[broken"}))),
     }
 
@@ -168,7 +178,7 @@ def test_every_bad_row_from_a_raw_record_carries_it_sealed_and_still_validates(k
     line = _every_kind_of_record()[kind]
     good, bad = run_steps(line)
     assert good == [] and [b.type_name for b in bad] == [kind]
-    assert isinstance(bad[0].row[RECOVERY_FIELD], Original) and bad[0].row[RECOVERY_FIELD].record == line
+    assert isinstance(bad[0].original, Original) and bad[0].original.record == line
     sealed = SEALING.bad_row(bad[0]).row
     assert list(sealed) == ["schema", "data", RECOVERY_FIELD]
     assert badrow_errors(sealed) == []  # the SDJ is untouched: still valid against its Iglu Central schema
@@ -205,11 +215,12 @@ def test_validate_keeps_the_record_of_each_failing_event_of_a_post():
         {"e": "pv", "p": "web", "tv": "js", "eid": "11111111-1111-4111-8111-111111111111"},
         {"e": "ue", "p": "web", "tv": "js", "eid": "22222222-2222-4222-8222-222222222222",
          "ue_pr": json.dumps({"schema": UNSTRUCT, "data": {"schema": ACME, "data": {"order": "o"}}})}]})
-    line = record(payload(path="/com.snowplowanalytics.snowplow/tp2", body=body, content_type="application/json"))
+    line = record(sample_payload(path="/com.snowplowanalytics.snowplow/tp2", body=body,
+                                 content_type="application/json"))
     good, bad = run_steps(line)
     assert [e["event_id"] for e in good] == ["11111111-1111-4111-8111-111111111111"]
     assert [bad_row_event_id(b.row) for b in bad] == ["22222222-2222-4222-8222-222222222222"]
-    assert bad[0].row[RECOVERY_FIELD].record == line  # the whole record: recovery re-runs it whole
+    assert bad[0].original.record == line  # the whole record: recovery re-runs it whole
 
 
 # ---- helpers of the recovery ---------------------------------------------------------------------------
@@ -220,9 +231,9 @@ def test_time_range_and_names():
     assert parse_time("2025-11-28").hour == 0
     with pytest.raises(ConfigurationError):
         parse_time("yesterday")
-    assert hours_between(parse_time("2025-11-28T09:30"), parse_time("2025-11-28T11")) == [
+    assert partitions_between(parse_time("2025-11-28T09:30"), parse_time("2025-11-28T11")) == [
         "date=2025-11-28/hour=09", "date=2025-11-28/hour=10"]
-    assert hours_between(parse_time("2025-11-28T23"), parse_time("2025-11-29T00:01")) == [
+    assert partitions_between(parse_time("2025-11-28T23"), parse_time("2025-11-29T00:01")) == [
         "date=2025-11-28/hour=23", "date=2025-11-29/hour=00"]
     name = recovered_file_name("date=2025-11-28/hour=09", ["b", "a"], ".parquet")
     assert name == recovered_file_name("date=2025-11-28/hour=09", ["a", "b"], ".parquet")
@@ -243,19 +254,20 @@ def _acme_event(index: int, eid: bool = True) -> dict:
 
 def _acme_lines() -> list[str]:
     """Records whose events use com.acme/checkout: GETs (with and without eid) and a POST mixing good and bad."""
-    lines = [record(payload(querystring=urlencode(_acme_event(i, eid=i % 2 == 0)), timestamp=STAMP + i * 600_000))
+    lines = [record(sample_payload(querystring=urlencode(_acme_event(i, eid=i % 2 == 0)),
+                                   timestamp=SAMPLE_START_MS + i * 600_000))
              for i in range(6)]  # 09:00 .. 09:50; odd ones get a derived event id
     checkout = {key: value for key, value in _acme_event(100).items() if key != "ue_px"}
     checkout["ue_pr"] = json.dumps({"schema": UNSTRUCT, "data": {"schema": ACME, "data": {"order": "o-100"}}})
     post = {"schema": f"{SP}/payload_data/jsonschema/1-0-4", "data": [
         {"e": "pv", "p": "web", "tv": "js", "eid": "bbbbbbbb-0000-4000-8000-000000000001"}, checkout]}
-    lines.append(record(payload(path="/com.snowplowanalytics.snowplow/tp2", body=json.dumps(post),
-                                content_type="application/json", timestamp=STAMP + 3_700_000)))  # 10:01
+    lines.append(record(sample_payload(path="/com.snowplowanalytics.snowplow/tp2", body=json.dumps(post),
+                                content_type="application/json", timestamp=SAMPLE_START_MS + 3_700_000)))  # 10:01
     # the same record twice (a collector retry): two bad rows, one record, recovered once
     lines.append(lines[0])
     # an event that breaks the schema: it fails before and after the schema is added
     invalid = {**_acme_event(200), "ue_px": b64({"schema": UNSTRUCT, "data": {"schema": ACME, "data": {"total": 1}}})}
-    lines.append(record(payload(querystring=urlencode(invalid), timestamp=STAMP + 3_300_000)))
+    lines.append(record(sample_payload(querystring=urlencode(invalid), timestamp=SAMPLE_START_MS + 3_300_000)))
     return lines
 
 
@@ -275,8 +287,8 @@ def acme_lake(tmp_path, monkeypatch, fresh_workers):
     (tmp_path / "salt").write_text("recover-test-salt-0123\n")
     (tmp_path / "recovery.keys").write_text(f"# newest first\n{KEY_A.hex()}\n")
     raw = tmp_path / "raw.txt"
-    raw.write_text("\n".join(generate_lines(60, STAMP, span_ms=3_600_000) + _acme_lines()) + "\n")
-    (tmp_path / "collector-bad.json").write_text("\n".join(_collector_bad_lines()) + "\n")
+    raw.write_text("\n".join(generate_lines(60, SAMPLE_START_MS, span_ms=3_600_000) + _acme_lines()) + "\n")
+    (tmp_path / "collector-bad.json").write_text("\n".join(planted_collector_bad_lines()) + "\n")
     lake = tmp_path / "lake"
     options = ["--salt_file", str(tmp_path / "salt"), "--recovery_key_file", str(tmp_path / "recovery.keys"),
                "--iglu_resolver", str(resolver)]
@@ -368,15 +380,13 @@ def test_recover_turns_schema_violations_into_good_events_exactly_once(acme_lake
 
 
 def test_existing_event_ids_reads_parquet_and_tsv(tmp_path):
-    from snowplow_beam.beam_pipeline.sinks import ParquetFormat, TsvFormat
-
     partition = "date=2025-11-28/hour=09"
     directory = tmp_path / "good" / partition
     directory.mkdir(parents=True)
     with open(directory / "part-a-000.parquet", "wb") as handle:
-        ParquetFormat.write_events(handle, [{"event_id": "e1", "collector_tstamp": STAMP}])
+        ParquetFormat.write(handle, [{"event_id": "e1", "collector_tstamp": SAMPLE_START_MS}])
     with open(directory / "part-b-000.tsv", "wb") as handle:
-        TsvFormat.write_events(handle, [{"event_id": "e2", "collector_tstamp": STAMP}])
+        TsvFormat.write(handle, [{"event_id": "e2", "collector_tstamp": SAMPLE_START_MS}])
     assert existing_event_ids(str(tmp_path), partition, {"e1", "e2", "e3"}) == {"e1", "e2"}
     assert existing_event_ids(str(tmp_path), "date=2025-11-28/hour=10", {"e1"}) == set()
 
@@ -408,10 +418,10 @@ def test_end_to_end_with_a_recovery_key_nothing_planted_reaches_outputs_or_logs(
     caplog.set_level(logging.DEBUG)
     key = bytes(range(7, 39))
     monkeypatch.setenv(RECOVERY_KEY_ENV, key.hex())
-    planted = _planted_lines()
+    planted = planted_lines()
     raw = tmp_path / "raw.txt"
-    raw.write_text("\n".join(generate_lines(50, STAMP) + planted) + "\n")
-    (tmp_path / "collector-bad.json").write_text("\n".join(_collector_bad_lines()) + "\n")
+    raw.write_text("\n".join(generate_lines(50, SAMPLE_START_MS) + planted) + "\n")
+    (tmp_path / "collector-bad.json").write_text("\n".join(planted_collector_bad_lines()) + "\n")
     (tmp_path / "salt").write_bytes(b"e2e-recovery-salt-0123\n")
     out = tmp_path / "lake"
     summary = run(["--input", str(raw), "--raw_bad_input", str(tmp_path / "collector-bad.json"),
@@ -419,7 +429,7 @@ def test_end_to_end_with_a_recovery_key_nothing_planted_reaches_outputs_or_logs(
     assert summary.records_accounted and summary.outputs_accounted, summary.report()
     assert summary.get("bad_rows_sealed") == summary.get("enriched_bad") + summary.get("raw_bad") - 1  # collector's
 
-    text, _ = _output_text(out)
+    text, _ = output_text(out)
     captured = capsys.readouterr()
     logs = caplog.text + captured.out + captured.err
     for name, value in PLANTS.items():
@@ -438,9 +448,8 @@ def test_the_recovery_key_is_never_in_options_display_data_or_the_pipeline(tmp_p
     from apache_beam.options.pipeline_options import PipelineOptions
 
     from snowplow_beam.beam_pipeline.options import SnowplowOptions
-    from snowplow_beam.beam_pipeline.pipeline import build, check_startup, config_from_options
-    from snowplow_beam.runners.direct import local_args
-    from tests.test_privacy import _pardo_pickles
+    from snowplow_beam.beam_pipeline.launcher import BATCH, build, check_startup, config_from_options
+    from snowplow_beam.runners import prepare_runner
 
     caplog.set_level(logging.DEBUG)
     monkeypatch.setenv(SALT_ENV, "salt-of-sixteen-bytes")
@@ -448,23 +457,23 @@ def test_the_recovery_key_is_never_in_options_display_data_or_the_pipeline(tmp_p
     (tmp_path / "keys").write_text(key.hex() + "\n")
     monkeypatch.setenv(RECOVERY_KEY_ENV, base64.b64encode(KEY_B).decode())  # a file wins over the environment
     raw = tmp_path / "raw.txt"
-    raw.write_text("\n".join(generate_lines(5, STAMP)) + "\n")
-    options = PipelineOptions(local_args(["--input", str(raw), "--output", str(tmp_path / "lake"),
-                                          "--recovery_key_file", str(tmp_path / "keys")]))
+    raw.write_text("\n".join(generate_lines(5, SAMPLE_START_MS)) + "\n")
+    options = prepare_runner(PipelineOptions(["--input", str(raw), "--output", str(tmp_path / "lake"),
+                                              "--recovery_key_file", str(tmp_path / "keys")]), unbounded=False)
     snowplow = options.view_as(SnowplowOptions)
     config = config_from_options(snowplow)
-    check_startup(snowplow, config)
+    check_startup(snowplow, config, BATCH)
     pipeline = beam.Pipeline(options=options)
     build(pipeline, snowplow, config, "run0")
     proto = pipeline.to_runner_api()
     for secret in (key, key.hex().encode(), KEY_B, base64.b64encode(KEY_B)):
         assert secret not in proto.SerializeToString()
-        assert not [p for p in _pardo_pickles(proto) if secret in p]
+        assert not [p for p in pardo_pickles(proto) if secret in p]
         assert secret.decode("latin-1") not in repr(config) + caplog.text
     assert config.pseudonymizer()._recovery.current_id == key_id(key)  # the workers do read it
     snowplow.recovery_key_file = str(tmp_path / "absent")
     with pytest.raises(ConfigurationError, match="recovery key file"):
-        check_startup(snowplow, config_from_options(snowplow))
+        check_startup(snowplow, config_from_options(snowplow), BATCH)
 
 
 def test_lake_readers_ignore_the_recovery_field(acme_lake):
@@ -485,7 +494,7 @@ def test_a_malformed_key_file_stops_the_run_without_quoting_it(tmp_path, monkeyp
     monkeypatch.setenv(SALT_ENV, "salt-of-sixteen-bytes")
     (tmp_path / "keys").write_text("QnotAkeyButASecret\n")
     raw = tmp_path / "raw.txt"
-    raw.write_text("\n".join(generate_lines(20, STAMP)) + "\n")
+    raw.write_text("\n".join(generate_lines(20, SAMPLE_START_MS)) + "\n")
     with pytest.raises(Exception, match="recovery key") as caught:
         run(["--input", str(raw), "--output", str(tmp_path / "lake"), "--recovery_key_file", str(tmp_path / "keys")])
     assert "QnotAkeyButASecret" not in str(caught.value)

@@ -3,10 +3,10 @@ contract, and the whole pipeline end to end: collector -> kinesalite -> pipeline
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import apache_beam as beam
-import orjson
 import pyarrow.parquet as pq
 import pytest
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
@@ -15,14 +15,13 @@ from apache_beam.transforms.window import TimestampedValue
 
 from snowplow_beam.beam_pipeline.options import KinesisOptions
 from snowplow_beam.beam_pipeline.launcher import ConfigurationError, kinesis_settings, run
-from snowplow_beam.beam_pipeline.windowed_sinks import (CHUNK_ROWS, WriteWindowedBadRows, WriteWindowedGoodEvents,
-                                          window_file_name, write_records)
-from snowplow_beam.beam_pipeline.sinks import ParquetFormat
-from tests.collector.conftest import start_collector  # noqa: F401  (fixture)
-from tests.collector.test_server import request
-from tests.conftest import SAMPLE_START_MS
-from tests.fixtures_aws import aws_env, kinesalite, node_tools, put_records, s3  # noqa: F401  (fixtures)
-from snowplow_beam.transforms.badrows import ENRICHED_BAD, RAW_BAD, BadRow
+from snowplow_beam.beam_pipeline.summary import summarize
+from snowplow_beam.beam_pipeline.writers import CHUNK_ROWS, ParquetFormat, WriteWindowedBadRows, WriteWindowedGoodEvents
+from snowplow_beam.runners.prism import PRISM_BINARY, prism_args
+from tests.helpers import SAMPLE_START_MS, require
+from tests.servers import DUMMY_AWS, put_records, request
+from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD, stream_file_name
+from snowplow_beam.transforms.badrows import BadRow
 
 H9 = SAMPLE_START_MS / 1000            # 2025-11-28 09:00:00 UTC, in seconds
 DAY = "date=2025-11-28"
@@ -37,13 +36,14 @@ def bad(output: str, name: str, collector_s: float) -> BadRow:
                                                               "generic_error/jsonschema/1-0-0", "data": {"n": name}})
 
 
-def _streaming_options():
-    options = PipelineOptions(["--runner=BundleBasedDirectRunner"])
+def _streaming_options(runner_args=("--runner=BundleBasedDirectRunner",)):
+    options = PipelineOptions(list(runner_args))
     options.view_as(StandardOptions).streaming = True
     return options
 
 
-def _run_windows(root: Path) -> None:
+def _run_windows(root: Path, options=None):
+    """Write the windows of a TestStream; returns the run's summary (its counters)."""
     stream = (test_stream.TestStream()
               .advance_watermark_to(H9)
               .add_elements([TimestampedValue(("g", event("e1", H9 + 5)), H9 + 10),
@@ -57,12 +57,15 @@ def _run_windows(root: Path) -> None:
               .advance_watermark_to(H9 + 180)
               .add_elements([TimestampedValue(("g", event("e5", H9 + 150)), H9 + 150)])  # late for 09:02
               .advance_watermark_to_infinity())
-    with beam.Pipeline(options=_streaming_options()) as p:
-        items = p | stream
-        good = items | "Good" >> beam.FlatMap(lambda kv: [kv[1]] if kv[0] == "g" else [])
-        bads = items | "Bad" >> beam.FlatMap(lambda kv: [kv[1]] if kv[0] == "b" else [])
-        good | WriteWindowedGoodEvents(str(root), window_seconds=60)
-        bads | WriteWindowedBadRows(str(root), window_seconds=60)
+    p = beam.Pipeline(options=options or _streaming_options())
+    items = p | stream
+    good = items | "Good" >> beam.FlatMap(lambda kv: [kv[1]] if kv[0] == "g" else [])
+    bads = items | "Bad" >> beam.FlatMap(lambda kv: [kv[1]] if kv[0] == "b" else [])
+    good | WriteWindowedGoodEvents(str(root), window_seconds=60)
+    bads | WriteWindowedBadRows(str(root), window_seconds=60)
+    result = p.run()
+    result.wait_until_finish()
+    return summarize(result)
 
 
 def _files(root: Path) -> dict[str, list]:
@@ -91,6 +94,21 @@ def test_windows_partition_by_collector_hour_and_late_data_gets_its_own_pane(tmp
     assert not list((tmp_path / "_temporary").rglob("*.*"))  # every temporary file was renamed
 
 
+@pytest.mark.prism
+def test_windowed_writers_count_as_the_batch_writers(tmp_path):
+    """On Prism: the DirectRunner reports no metrics of the panes that fire after the watermark's first jump."""
+    require(PRISM_BINARY.is_file(), f"no Prism at {PRISM_BINARY}: run runners/install-prism.sh (make tools)")
+    before = time.time_ns() // 1_000_000
+    summary = _run_windows(tmp_path, _streaming_options(prism_args()))
+    after = time.time_ns() // 1_000_000
+    assert len(_files(tmp_path)) == 7
+    assert summary.get("files_written") == 7 and summary.get("late_files_written") == 1
+    assert summary.get("rows_written") == 7  # five good events, two bad rows
+    count, _, low, high = summary.distributions["e2e_latency_ms"]  # good events only: e1..e5
+    assert count == 5
+    assert before - int((H9 + 150) * 1000) <= low and high <= after - int((H9 - 2) * 1000)
+
+
 def test_a_replay_rewrites_the_same_files_instead_of_adding(tmp_path):
     _run_windows(tmp_path)
     first = _files(tmp_path)
@@ -99,11 +117,11 @@ def test_a_replay_rewrites_the_same_files_instead_of_adding(tmp_path):
 
 
 def test_file_names_and_chunked_parquet(tmp_path):
-    assert window_file_name(H9 + 60, 60, 2, 7, ".json") == "stream-20251128T090100Z-60s-p2-007.json"
+    assert stream_file_name(H9 + 60, 60, 2, 7, ".json") == "stream-20251128T090100Z-60s-p2-007.json"
     path = tmp_path / "big.parquet"
-    events = (orjson.dumps(event(f"id{i}", H9 + i / 1000)) for i in range(CHUNK_ROWS + 5))
+    events = (event(f"id{i}", H9 + i / 1000) for i in range(CHUNK_ROWS + 5))
     with open(path, "wb") as handle:
-        assert write_records(handle, ParquetFormat, events) == CHUNK_ROWS + 5
+        assert ParquetFormat.write(handle, events) == CHUNK_ROWS + 5
     parquet = pq.ParquetFile(path)
     assert parquet.metadata.num_rows == CHUNK_ROWS + 5 and parquet.metadata.num_row_groups == 2
 
@@ -142,13 +160,15 @@ def test_startup_refuses_what_cannot_work(tmp_path, salt_file):
 
 # ---------------------------------------------------------------------------- end to end
 @pytest.mark.slow
-def test_collector_to_kinesalite_to_pipeline_to_s3(kinesalite, s3, start_collector, salt_file):  # noqa: F811
+@pytest.mark.node
+@pytest.mark.moto
+def test_collector_to_kinesalite_to_pipeline_to_s3(kinesalite, s3, start_collector, salt_file):
     kinesalite.create_stream("raw-good", shards=2)
     kinesalite.create_stream("raw-bad", shards=1)
     collector = start_collector(
         "--sink", "kinesis", "--good_stream", "raw-good", "--bad_stream", "raw-bad",
         "--kinesis_endpoint_url", kinesalite.endpoint, "--region", "us-east-1", "--time_limit_ms", "100",
-        sink="kinesis", env=dict(aws_env_vars()))
+        sink="kinesis", env=dict(DUMMY_AWS))
     for index in range(25):
         assert request(collector, "GET", f"/i?e=pv&p=web&tv=js-3.0.0&aid=e2e&url=https%3A%2F%2Fa.example%2F{index}"
                                          f"&uid=user{index}%40example.com")[0] == 200
@@ -180,9 +200,3 @@ def test_collector_to_kinesalite_to_pipeline_to_s3(kinesalite, s3, start_collect
     assert enriched_bad["schema"].split("/")[1] == "adapter_failures"
     hour = {k.split("/")[3] for k in keys if "/good/" in k}
     assert len(hour) == 1 and hour.pop().startswith("hour=")
-
-
-def aws_env_vars():
-    from tests.fixtures_aws import DUMMY_AWS
-
-    return DUMMY_AWS

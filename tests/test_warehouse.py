@@ -20,7 +20,7 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from tests.conftest import SAMPLE_START_MS, require
+from tests.helpers import SAMPLE_START_MS, require
 from snowplow_beam.transforms.atomic import ARROW_SCHEMA, BOOL, DECIMAL, FIELD_NAMES, FIELDS, FLOAT, JSON, TIMESTAMP, to_tsv
 from snowplow_beam.warehouse.__main__ import main
 from snowplow_beam.warehouse.loader import (
@@ -317,6 +317,7 @@ def lake_bad_rows(root: Path) -> list[dict]:
 
 
 @pytest.mark.slow
+@pytest.mark.fakesnow
 def test_load_into_fakesnow_matches_the_pipeline_counters(lake, fakesnow_session, capsys):
     root, summary = lake
     assert main(["load", "--lake", str(root), "--no-pattern"]) == 0
@@ -408,6 +409,7 @@ def _same_legacy_value(kind: str, legacy: str | None, tsv: str) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.fakesnow
 def test_legacy_views_present_the_tsv_layout_and_legacy_bad_rows(lake, fakesnow_session):
     root, summary = lake
     conn = fakesnow_session()
@@ -468,6 +470,7 @@ def _same_messages(errors: list[dict], failure: dict) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.fakesnow
 def test_a_table_with_another_layout_is_refused(lake, fakesnow_session, capsys):
     root, _ = lake
     conn = fakesnow_session()

@@ -24,7 +24,7 @@ import orjson
 from snowplow_beam.transforms import badrows, bounded_json
 from snowplow_beam.transforms.timestamps import format_iso_timestamp
 from snowplow_beam.transforms.badrows import BadRow
-from snowplow_beam.transforms.iglu import InvalidSchemaKey, SchemaKey
+from snowplow_beam.transforms.iglu.keys import InvalidSchemaKey, SchemaKey
 from snowplow_beam.transforms.querystring import parse_querystring
 
 SNOWPLOW = "com.snowplowanalytics.snowplow"

@@ -20,8 +20,11 @@ from urllib.parse import urlsplit
 
 from snowplow_beam.transforms import ARTIFACT, __version__, badrows, bounded_json
 from snowplow_beam.transforms.adapters import RawEvent, decode_base64url
-from snowplow_beam.transforms.atomic import DECIMAL_DIGITS, FIELD_NAMES, MAX_LENGTHS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS
+from snowplow_beam.transforms.atomic import (
+    DECIMAL_DIGITS, FIELD_NAMES, MAX_LENGTHS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, fix_tabs_newlines,
+)
 from snowplow_beam.transforms.badrows import BadRow
+from snowplow_beam.transforms.iglu.keys import schema_key_of
 
 ATOMIC_SCHEMA = "iglu:com.snowplowanalytics.snowplow/atomic/jsonschema/1-0-0"
 V_ETL = f"{ARTIFACT}-{__version__}"
@@ -41,7 +44,6 @@ ATOMIC_EVENT_SCHEMAS = {
     "ad_impression": ("com.snowplowanalytics.snowplow", "ad_impression", "jsonschema", "1-0-0"),
 }
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_SCHEMA_URI = re.compile(r"^iglu:([a-zA-Z0-9\-_.]+)/([a-zA-Z0-9\-_]+)/([a-zA-Z0-9\-_]+)/([0-9]+-[0-9]+-[0-9]+)$")
 # Snowplow's integer fields are JVM Ints (and INTEGER columns downstream); its parsers take no
 # spaces or digit separators, which Python's int() and float() would.
 _INT_MIN, _INT_MAX = -(2 ** 31), 2 ** 31 - 1
@@ -445,7 +447,7 @@ class EventEnricher:
                 field, parse = _SCALAR_PARAMETERS[key]
                 event[field] = parse(params[key])
         if "useragent" in event:
-            event["useragent"] = event["useragent"].replace("\t", "    ").replace("\n", "").replace("\r", "")
+            event["useragent"] = fix_tabs_newlines(event["useragent"])
 
         json_errors: list[dict] = []
         for plain, encoded, field in _JSON_PARAMETERS:
@@ -516,10 +518,10 @@ class EventEnricher:
 
 def _unstruct_schema(envelope) -> tuple[str, str, str, str] | None:
     try:
-        match = _SCHEMA_URI.match(envelope["data"]["schema"])
+        key = schema_key_of(envelope["data"]["schema"])
     except (TypeError, KeyError):
         return None
-    return match.groups() if match else None
+    return None if key is None else (key.vendor, key.name, key.format, key.version)
 
 
 def _failure(field: str, value, expectation: str) -> dict:

@@ -1,7 +1,8 @@
 """Iglu validation of what an event carries: the tp2 body, the unstruct event, contexts, derived contexts."""
 from __future__ import annotations
 
-from snowplow_beam.transforms.iglu import SchemaCriterion, Validator
+from snowplow_beam.transforms.iglu.keys import SchemaCriterion
+from snowplow_beam.transforms.iglu.validator import Validator
 
 _SNOWPLOW = "iglu:com.snowplowanalytics.snowplow"
 PAYLOAD_DATA = SchemaCriterion.parse(f"{_SNOWPLOW}/payload_data/jsonschema/1-*-*")

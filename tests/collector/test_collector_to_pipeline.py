@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from snowplow_beam.beam_pipeline.launcher import run
-from tests.collector.test_server import CONTEXT_SCHEMA, LINK_CLICK, NODE_SCRIPT
+from tests.helpers import GITLAB_STANDARD, LINK_CLICK, NODE_TRACKER_SCRIPT
 
 SALT = b"collector-e2e-salt"
 
@@ -21,6 +21,7 @@ def pseudonym(value: str) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.node
 def test_trackers_through_the_collector_and_the_pipeline(start_collector, node_tools, tmp_path):
     import snowplow_tracker as sp
 
@@ -29,14 +30,14 @@ def test_trackers_through_the_collector_and_the_pipeline(start_collector, node_t
         emitter = sp.Emitter("127.0.0.1", protocol="http", port=collector.port, method=method, batch_size=batch)
         tracker = sp.Tracker(namespace=f"py-{method}", emitters=emitter, app_id="e2e-py",
                              subject=sp.Subject().set_platform("srv").set_user_id("py-user"))
-        context = sp.SelfDescribingJson(CONTEXT_SCHEMA, {"environment": "test", "plan": "free", "namespace_id": 42})
+        context = sp.SelfDescribingJson(GITLAB_STANDARD, {"environment": "test", "plan": "free", "namespace_id": 42})
         tracker.track(sp.PageView(page_url="https://example.com/a?b=c", page_title="A page"))
         tracker.track(sp.SelfDescribing(event_json=sp.SelfDescribingJson(
             LINK_CLICK, {"targetUrl": "https://example.com/docs"}), context=[context]))
         tracker.track(sp.StructuredEvent(category="cat", action="act", value=1.5, context=[context]))
         emitter.flush()
     script = tmp_path / "track.js"
-    script.write_text(NODE_SCRIPT)
+    script.write_text(NODE_TRACKER_SCRIPT)
     for method in ("get", "post"):
         result = subprocess.run(
             ["node", str(script), str(collector.port), method, "true", f"node-{method}"], capture_output=True,

@@ -16,7 +16,7 @@ from snowplow_beam.collector.core import (
     PIXEL, Handler, Request, RequestError, canonical_header_name, client_ip, cookie_value, decode_body,
     filter_cookie_header, query_param, query_values, valid_nuid,
 )
-from tests.collector.thrift_reader import read_collector_payload
+from tests.helpers import read_collector_payload
 from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, decode_payload
 
 SIZE_VIOLATION = json.loads((Path(__file__).parent / "data" / "size_violation-1-0-0.json").read_text())

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require
+from tests.helpers import require
 from snowplow_beam.transforms.thrift_model import decode_base64_record
 
 PAD = "p" * 600  # ~1.1 KB per stored line
@@ -86,6 +86,7 @@ def immutable(path: Path):
 
 
 # ---------------------------------------------------------------------------- failed renames
+@pytest.mark.root
 def test_failed_rename_answers_503_is_counted_and_nothing_answered_200_is_lost(start_collector, tmp_path):
     folder = tmp_path / "rename"
     collector = start_collector("--max_retries", "2", "--backoff_min_ms", "50", "--backoff_max_ms", "100",
@@ -262,6 +263,7 @@ def fill(path: Path, leave: int) -> None:
         handle.write(b"\0" * max(0, free - leave))
 
 
+@pytest.mark.root
 def test_full_disk_answers_503_from_the_first_failed_write_and_loses_nothing(start_collector, small_disk):
     args = ("--max_retries", "3", "--backoff_min_ms", "50", "--backoff_max_ms", "100")
     collector = start_collector(*args, folder=small_disk)

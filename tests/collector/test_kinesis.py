@@ -6,10 +6,11 @@ import time
 
 import pytest
 
-from tests.collector.conftest import DUMMY_AWS, Kinesalite
-from tests.collector.test_server import TP2, request
-from tests.collector.thrift_reader import read_collector_payload
 from snowplow_beam.transforms.thrift_model import decode_payload
+from tests.helpers import TP2, read_collector_payload
+from tests.servers import DUMMY_AWS, Kinesalite, request
+
+pytestmark = pytest.mark.node  # kinesalite
 
 
 def kinesis_args(server, **extra):

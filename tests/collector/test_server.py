@@ -16,22 +16,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from tests.collector.conftest import read_good
-from tests.collector.thrift_reader import read_collector_payload
-
-TP2 = "/com.snowplowanalytics.snowplow/tp2"
-CONTEXT_SCHEMA = "iglu:com.gitlab/gitlab_standard/jsonschema/1-0-9"
-LINK_CLICK = "iglu:com.snowplowanalytics.snowplow/link_click/jsonschema/1-0-1"
-
-
-def request(collector, method, path, body=None, headers=None, timeout=10):
-    conn = http.client.HTTPConnection("127.0.0.1", collector.port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
+from tests.helpers import GITLAB_STANDARD, LINK_CLICK, NODE_TRACKER_SCRIPT, TP2, read_collector_payload
+from tests.servers import read_good, request
 
 
 def raw_exchange(port, data: bytes, timeout=10.0, pause_after: float = 0) -> bytes:
@@ -80,7 +66,7 @@ def test_python_tracker(shared_collector, method, base64_encode):
                       batch_size=1 if method == "get" else 3)
     tracker = Tracker(namespace=marker, emitters=emitter, app_id="collector-test", encode_base64=base64_encode,
                       subject=Subject().set_platform("srv").set_user_id("user-123"))
-    context = SelfDescribingJson(CONTEXT_SCHEMA, {"environment": "test", "plan": "free", "namespace_id": 42})
+    context = SelfDescribingJson(GITLAB_STANDARD, {"environment": "test", "plan": "free", "namespace_id": 42})
     tracker.track(PageView(page_url="https://example.com/a?b=c", page_title="A page", referrer="https://ref.example/"))
     tracker.track(SelfDescribing(event_json=SelfDescribingJson(LINK_CLICK, {"targetUrl": "https://example.com/docs"}),
                                  context=[context]))
@@ -125,28 +111,14 @@ def check_tracked_events(events, base64_encode, app_id, user_id):
     for event in (ue, se):
         contexts = decode_b64_json(event["cx"]) if base64_encode else json.loads(event["co"])
         assert contexts["schema"].startswith("iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-")
-        assert contexts["data"][0]["schema"] == CONTEXT_SCHEMA and contexts["data"][0]["data"]["plan"] == "free"
-
-
-NODE_SCRIPT = """
-const { newTracker, buildPageView, buildSelfDescribingEvent, buildStructEvent } = require('@snowplow/node-tracker');
-const [port, method, encode, ns] = process.argv.slice(2);
-const t = newTracker({ namespace: ns, appId: 'node-test', encodeBase64: encode === 'true' },
-  { endpoint: 'http://127.0.0.1:' + port, eventMethod: method, bufferSize: method === 'post' ? 3 : 1,
-    onRequestFailure: (f) => { console.error('failure', JSON.stringify(f)); process.exitCode = 3; } });
-t.setUserId('node-user');
-const ctx = [{ schema: '%s', data: { environment: 'test', plan: 'free', namespace_id: 42 } }];
-t.track(buildPageView({ pageUrl: 'https://example.com/a?b=c', pageTitle: 'A page', referrer: 'https://ref.example/' }));
-t.track(buildSelfDescribingEvent({ event: { schema: '%s', data: { targetUrl: 'https://example.com/docs' } } }), ctx);
-t.track(buildStructEvent({ category: 'cat', action: 'act', label: 'lab', property: 'prop', value: 1.5 }), ctx);
-t.flush().then(() => console.log('flushed'));
-""" % (CONTEXT_SCHEMA, LINK_CLICK)
+        assert contexts["data"][0]["schema"] == GITLAB_STANDARD and contexts["data"][0]["data"]["plan"] == "free"
 
 
 @pytest.mark.parametrize("method,base64_encode", [("get", True), ("post", True), ("post", False)])
+@pytest.mark.node
 def test_node_tracker(shared_collector, node_tools, tmp_path, method, base64_encode):
     script = tmp_path / "track.js"
-    script.write_text(NODE_SCRIPT)
+    script.write_text(NODE_TRACKER_SCRIPT)
     marker = f"node-{method}-{int(base64_encode)}"
     result = subprocess.run(
         ["node", str(script), str(shared_collector.port), method, str(base64_encode).lower(), marker],

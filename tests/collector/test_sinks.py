@@ -5,6 +5,8 @@ import base64
 import shutil
 import time
 
+import pytest
+
 from snowplow_beam.collector.config import Settings
 from snowplow_beam.collector.sinks import FileSink, KinesisSink
 
@@ -157,7 +159,7 @@ def immutable(path):
     """``chattr +i path`` (as root, renames into it then fail with EPERM); a missing tool fails in CI."""
     import subprocess
 
-    from tests.conftest import require
+    from tests.helpers import require
 
     chattr = shutil.which("chattr")
     require(chattr, "chattr (e2fsprogs) is needed to make a folder immutable")
@@ -204,6 +206,7 @@ def test_a_failed_write_refuses_the_waiting_records_and_does_not_retry_them(tmp_
     assert [base64.b64decode(line) for line in lines(folder)] == [b"stored"]  # the refused one was never written
 
 
+@pytest.mark.root
 def test_failed_rename_is_retried_counted_and_makes_the_sink_unhealthy(tmp_path):
     folder = tmp_path / "good"
     sink = FileSink(folder, role="good", settings=make_settings(tmp_path, file_rotate_seconds=0.1))
@@ -224,6 +227,7 @@ def test_failed_rename_is_retried_counted_and_makes_the_sink_unhealthy(tmp_path)
     assert list((folder / ".tmp").iterdir()) == []
 
 
+@pytest.mark.root
 def test_files_that_cannot_be_renamed_at_shutdown_are_recovered_by_the_next_start(tmp_path):
     folder = tmp_path / "good"
     settings = make_settings(tmp_path, file_rotate_seconds=600)
