@@ -27,6 +27,7 @@ from snowplow_beam.beam_pipeline.kinesis.source import ReadFromKinesis
 from snowplow_beam.beam_pipeline.options import KinesisOptions, SnowplowOptions
 from snowplow_beam.beam_pipeline.sources import (ReadCollectorBadRows, ReadLines, ReadRawBadStream, input_files,
                                                  input_fingerprint)
+from snowplow_beam.beam_pipeline.steps import RAW_PROGRESS, ProcessRecords
 from snowplow_beam.beam_pipeline.summary import RunSummary, summarize
 from snowplow_beam.beam_pipeline.writers import (WriteBadRows, WriteGoodEvents, WriteWindowedBadRows,
                                                  WriteWindowedGoodEvents)
@@ -35,13 +36,11 @@ from snowplow_beam.runners import UnsuitableRunner, prepare_runner
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.progress import reset_meter
 from snowplow_beam.transforms.secrets import SecretSource, SecretUnavailable
-from snowplow_beam.transforms.steps import BAD, MAIN, Decode, Enrich, Pseudonymize, Validate
 from snowplow_beam.transforms.timestamps import parse_time
 
 _LOG = logging.getLogger(__name__)
 LAYOUT_FIELDS = ("collector_tstamp",)  # the fields the lake's layout is built from: never pseudonymized
 BATCH, STREAMING, RECOVER = "batch", "streaming", "recover"
-RAW_PROGRESS = "raw records"  # what the Decode step's progress lines call the records
 
 
 class ConfigurationError(ValueError):
@@ -115,42 +114,6 @@ def _check_config(config: PipelineConfig) -> None:
         raise ConfigurationError(
             f"the pseudonymization policy must keep {', '.join(hidden)} in clear (atomic_allowlist): the lake is "
             "partitioned by it, and a pseudonymized timestamp is removed from the event")
-
-
-class ProcessRecords(beam.PTransform):
-    """Raw records -> ``{"good": events, "bad": bad rows}``, both pseudonymized: the one wiring of the steps.
-
-    The input is a dict of PCollections, any of: ``"lines"`` (base64 Thrift lines, as files hold them),
-    ``"thrift"`` (raw Thrift bytes, as Kinesis holds them), ``"bad_rows"`` (BadRows from elsewhere: the
-    collector's). ``good`` is None when no raw records are given.
-    """
-
-    def __init__(self, config: PipelineConfig, progress: str | None = RAW_PROGRESS, label: str | None = None):
-        super().__init__(label)
-        self._config = config
-        self._progress = progress
-
-    def expand(self, inputs):
-        config = self._config
-        decoded, bad = [], []
-        for name, base64_lines in (("lines", True), ("thrift", False)):
-            if name in inputs:
-                result = inputs[name] | f"Decode{name.title()}" >> Decode(base64_lines, progress=self._progress)
-                decoded.append(result[MAIN])
-                bad.append(result[BAD])
-        good = None
-        if decoded:
-            payloads = decoded[0] if len(decoded) == 1 else decoded | "Decoded" >> beam.Flatten()
-            enriched = payloads | "Enrich" >> Enrich(config)
-            validated = enriched[MAIN] | "Validate" >> Validate(config)
-            good = validated[MAIN] | "Pseudonymize" >> Pseudonymize(config)
-            bad += [enriched[BAD], validated[BAD]]
-        if "bad_rows" in inputs:
-            bad.append(inputs["bad_rows"])
-        bad_rows = (bad
-                    | "CollectBadRows" >> beam.Flatten()
-                    | "PseudonymizeBadRows" >> Pseudonymize(config, bad_rows=True))
-        return {"good": good, "bad": bad_rows}
 
 
 def kinesis_settings(options: KinesisOptions, stream: str) -> KinesisSettings:

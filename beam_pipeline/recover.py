@@ -46,7 +46,7 @@ from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.progress import process_meter, reset_meter
 from snowplow_beam.transforms.recovery import RECOVERY_FIELD, EnvelopeError, UnknownKey, generate_key
 from snowplow_beam.transforms.secrets import SecretUnavailable
-from snowplow_beam.transforms.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
+from snowplow_beam.beam_pipeline.steps import BAD, MAIN, NAMESPACE, Decode, Enrich, Pseudonymize, Validate
 
 _LOG = logging.getLogger(__name__)
 FAILING = "failing"

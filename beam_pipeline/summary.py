@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from apache_beam.metrics.metric import MetricsFilter
 
 from snowplow_beam.beam_pipeline.sources import DAMAGED_FILES_NAMESPACE
-from snowplow_beam.transforms.steps import NAMESPACE
+from snowplow_beam.beam_pipeline.steps import NAMESPACE
 
 
 @dataclass

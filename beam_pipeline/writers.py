@@ -43,7 +43,7 @@ from apache_beam.utils.timestamp import Duration
 
 from snowplow_beam.lake import layout
 from snowplow_beam.transforms.atomic import ARROW_SCHEMA, FIELD_NAMES, to_arrow_table, to_tsv
-from snowplow_beam.transforms.steps import NAMESPACE
+from snowplow_beam.beam_pipeline.steps import NAMESPACE
 from snowplow_beam.transforms.timestamps import now_ms
 
 CHUNK_ROWS = 20_000

@@ -1,7 +1,7 @@
 """Throughput of ``EventEnricher.enrich`` alone, without and with the default enrichments.
 
 Run: ``python -m tests.enrichments_bench [records]``. The raw events are decoded and adapted once,
-outside the timed loop, as ``transforms.steps`` does; only enriching is timed (CPU time, best of 5
+outside the timed loop, as ``beam_pipeline.steps`` does; only enriching is timed (CPU time, best of 5
 passes, the two enrichers interleaved).
 """
 from __future__ import annotations

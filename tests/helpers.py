@@ -272,7 +272,7 @@ def run_steps(line: str) -> tuple[list[dict], list[BadRow]]:
     the good events and the bad rows, before pseudonymization."""
     if not _STEPS:
         from snowplow_beam.transforms.config import PipelineConfig
-        from snowplow_beam.transforms.steps import _DecodeFn, _EnrichFn, _ValidateFn
+        from snowplow_beam.beam_pipeline.steps import _DecodeFn, _EnrichFn, _ValidateFn
 
         config = PipelineConfig()
         _STEPS["decode"] = _DecodeFn(True)

@@ -17,7 +17,7 @@ from snowplow_beam.runners import prepare_runner
 from tests.helpers import SAMPLE_START_MS
 from snowplow_beam.transforms import progress as progress_module
 from snowplow_beam.transforms.progress import PROGRESS_ENV, Progress, process_meter, reset_meter
-from snowplow_beam.transforms.steps import SAMPLE_EVERY, _DecodeFn
+from snowplow_beam.beam_pipeline.steps import SAMPLE_EVERY, _DecodeFn
 
 
 class FakeClock:
@@ -86,7 +86,7 @@ def test_decode_counts_progress_in_batches_not_per_record(monkeypatch):
     meter = Progress("raw records", interval=1e9)
     original_add = meter.add
     monkeypatch.setattr(meter, "add", lambda n: (calls.append(n), original_add(n)))
-    monkeypatch.setattr("snowplow_beam.transforms.steps.process_meter", lambda what: meter)
+    monkeypatch.setattr("snowplow_beam.beam_pipeline.steps.process_meter", lambda what: meter)
     decode = _DecodeFn(True)
     decode.setup()
     lines = generate_lines(10, SAMPLE_START_MS, broken=False)

@@ -26,7 +26,7 @@ from snowplow_beam.runners import prepare_runner
 from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.secrets import SecretSource
-from snowplow_beam.transforms.steps import BAD, MAIN, Decode, Enrich, Pseudonymize, Validate
+from snowplow_beam.beam_pipeline.steps import BAD, MAIN, Decode, Enrich, Pseudonymize, Validate
 from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 
 REGISTRY = Path(__file__).resolve().parents[1] / "transforms" / "iglu_registry" / "schemas"

@@ -37,7 +37,7 @@ from snowplow_beam.transforms.recovery import (
     RECOVERY_FIELD, EnvelopeError, Keyring, Original, UnknownKey, generate_key, key_id, parse_keys,
 )
 from snowplow_beam.transforms.secrets import RECOVERY_KEY_ENV, SALT_ENV, SecretSource, SecretUnavailable
-from snowplow_beam.transforms.steps import _DecodeFn, _EnrichFn, _ValidateFn
+from snowplow_beam.beam_pipeline.steps import _DecodeFn, _EnrichFn, _ValidateFn
 
 KEY_A = bytes(range(32))
 KEY_B = bytes(range(100, 132))

@@ -149,3 +149,26 @@ def reset_meter(what: str) -> Progress:
     with _METERS_LOCK:
         meter = _METERS[key] = Progress(what, label=f" [pid {os.getpid()}]")
         return meter
+
+
+class BatchedCount:
+    """Counts into a process meter a batch at a time: per-record work never touches the meter's lock and clock.
+
+    ``one()`` per item; ``flush()`` at the end of a bundle. With no meter (``None``), counting costs nothing.
+    """
+
+    def __init__(self, meter: Progress | None, batch: int):
+        self._meter = meter
+        self._batch = batch
+        self._pending = 0
+
+    def one(self) -> None:
+        if self._meter is not None:
+            self._pending += 1
+            if self._pending >= self._batch:
+                self.flush()
+
+    def flush(self) -> None:
+        if self._meter is not None and self._pending:
+            self._meter.add(self._pending)
+            self._pending = 0

@@ -1,6 +1,7 @@
-"""The pipeline's steps as Beam composites: Decode, Enrich, Validate, Pseudonymize.
+"""The pipeline's steps as Beam composites: Decode, Enrich, Validate, Pseudonymize, and their one wiring,
+:class:`ProcessRecords`, which batch, streaming and recover all use.
 
-Each step wraps the plain event logic of this package in a DoFn that builds its resources once
+Each step wraps the plain event logic of ``transforms/`` in a DoFn that builds its resources once
 per worker (``setup``) and returns its main output and its dead letters: ``result[MAIN]`` and
 ``result[BAD]`` (a PCollection of :class:`transforms.badrows.BadRow`).
 
@@ -13,7 +14,7 @@ Metrics (namespace ``snowplow``): counters ``raw_records``, ``records_unreadable
 ``enriched_bad_schema_violations``...), ``bad_rows_sealed`` (bad rows carrying a recovery copy);
 distributions ``enrich_micros`` (time to enrich one event) and ``pseudonymized_fields`` (fields of a
 good event replaced by pseudonyms), both sampled on one event in :data:`SAMPLE_EVERY` so that the
-clock is not read for every event. The sinks add ``files_written``, ``rows_written`` and
+clock is not read for every event. The writers add ``files_written``, ``rows_written`` and
 ``e2e_latency_ms``.
 """
 from __future__ import annotations
@@ -35,7 +36,7 @@ from snowplow_beam.transforms.badrows import BadRow, Unreadable
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
 from snowplow_beam.transforms.iglu.errors import IgluSystemError
-from snowplow_beam.transforms.progress import process_meter
+from snowplow_beam.transforms.progress import BatchedCount, process_meter
 from snowplow_beam.transforms.recovery import RECOVERY_FIELD, Original
 from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record, decode_payload, encode_payload
 
@@ -45,6 +46,7 @@ NAMESPACE = "snowplow"
 _LOG = logging.getLogger(__name__)
 _MAX_ERROR_LENGTH = 512
 SAMPLE_EVERY = 16  # distributions measured on one event in 16 (the first of a DoFn instance included)
+RAW_PROGRESS = "raw records"  # what the Decode step's progress lines call the records
 _PROGRESS_BATCH = 1024  # records counted between two looks at the progress meter's clock
 
 
@@ -54,35 +56,29 @@ def keep_original(bad: BadRow, record) -> BadRow:
 
 
 class _DecodeFn(beam.DoFn):
-    def __init__(self, base64_lines: bool, progress: str | None = "raw records"):
+    def __init__(self, base64_lines: bool, progress: str | None = RAW_PROGRESS):
         self._base64_lines = base64_lines
         self._progress_name = progress
-        self._progress = None
-        self._seen = self._reported = 0
+        self._progress = BatchedCount(None, _PROGRESS_BATCH)
         self._raw = Metrics.counter(NAMESPACE, "raw_records")
         self._unreadable = Metrics.counter(NAMESPACE, "records_unreadable")
 
     def setup(self):
-        self._progress = process_meter(self._progress_name) if self._progress_name else None
-        self._seen = self._reported = 0
+        meter = process_meter(self._progress_name) if self._progress_name else None
+        self._progress = BatchedCount(meter, _PROGRESS_BATCH)
 
     def finish_bundle(self):
-        if self._progress is not None and self._seen > self._reported:
-            self._progress.add(self._seen - self._reported)
-            self._reported = self._seen
+        self._progress.flush()
 
     def process(self, record):
         self._raw.inc()
-        self._seen += 1
+        self._progress.one()
         if isinstance(record, Unreadable):  # a line too long to read, or the damaged rest of a file
             self._unreadable.inc()
             yield TaggedOutput(BAD, badrows.unreadable_record(record))
             return
         if self._base64_lines and type(record) is bytes:
             record = record.decode("latin-1")  # one character per byte: any line, exactly; base64 is ASCII
-        if not self._seen % _PROGRESS_BATCH and self._progress is not None:
-            self._progress.add(self._seen - self._reported)
-            self._reported = self._seen
         try:
             payload = decode_base64_record(record) if self._base64_lines else decode_payload(record)
         except PayloadFormatError as exc:
@@ -106,7 +102,7 @@ class Decode(beam.PTransform):
     ``progress``: what a progress line calls the records (:mod:`transforms.progress`); None: no lines.
     """
 
-    def __init__(self, base64_lines: bool = True, label: str | None = None, progress: str | None = "raw records"):
+    def __init__(self, base64_lines: bool = True, label: str | None = None, progress: str | None = RAW_PROGRESS):
         super().__init__(label)
         self._base64_lines = base64_lines
         self._progress = progress
@@ -282,3 +278,39 @@ class Pseudonymize(beam.PTransform):
 
     def expand(self, elements):
         return elements | "HashValues" >> beam.ParDo(_PseudonymizeFn(self._config, self._bad_rows))
+
+
+class ProcessRecords(beam.PTransform):
+    """Raw records -> ``{"good": events, "bad": bad rows}``, both pseudonymized: the one wiring of the steps.
+
+    The input is a dict of PCollections, any of: ``"lines"`` (base64 Thrift lines, as files hold them),
+    ``"thrift"`` (raw Thrift bytes, as Kinesis holds them), ``"bad_rows"`` (BadRows from elsewhere: the
+    collector's). ``good`` is None when no raw records are given.
+    """
+
+    def __init__(self, config: PipelineConfig, progress: str | None = RAW_PROGRESS, label: str | None = None):
+        super().__init__(label)
+        self._config = config
+        self._progress = progress
+
+    def expand(self, inputs):
+        config = self._config
+        decoded, bad = [], []
+        for name, base64_lines in (("lines", True), ("thrift", False)):
+            if name in inputs:
+                result = inputs[name] | f"Decode{name.title()}" >> Decode(base64_lines, progress=self._progress)
+                decoded.append(result[MAIN])
+                bad.append(result[BAD])
+        good = None
+        if decoded:
+            payloads = decoded[0] if len(decoded) == 1 else decoded | "Decoded" >> beam.Flatten()
+            enriched = payloads | "Enrich" >> Enrich(config)
+            validated = enriched[MAIN] | "Validate" >> Validate(config)
+            good = validated[MAIN] | "Pseudonymize" >> Pseudonymize(config)
+            bad += [enriched[BAD], validated[BAD]]
+        if "bad_rows" in inputs:
+            bad.append(inputs["bad_rows"])
+        bad_rows = (bad
+                    | "CollectBadRows" >> beam.Flatten()
+                    | "PseudonymizeBadRows" >> Pseudonymize(config, bad_rows=True))
+        return {"good": good, "bad": bad_rows}
