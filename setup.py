@@ -63,7 +63,7 @@ setup(
             f"snowplow-collector={NAMESPACE}.collector.__main__:main",
             f"snowplow-warehouse={NAMESPACE}.warehouse.__main__:main",
             f"snowplow-report={NAMESPACE}.report.__main__:main",
-            f"snowplow-recover={NAMESPACE}.beam_pipeline.recover:main",
+            f"snowplow-recover={NAMESPACE}.recover.__main__:main",
         ],
     },
 )

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from snowplow_beam.lake.layout import GOOD
+from snowplow_beam.transforms.badrows import bad_row_type
 
 # A fixed salt so the demo's pseudonyms are reproducible. Never use a known salt in production.
 DEMO_SALT = "demo-salt-do-not-use-in-production\n"
@@ -43,7 +44,7 @@ def _show_samples(output: Path) -> None:
     for path in sorted(output.rglob("*.json")):
         for line in path.read_text().splitlines():
             row = json.loads(line)
-            kind = row["schema"].split("/")[1]
+            kind = bad_row_type(row)
             if kind not in seen:
                 seen.add(kind)
                 failure = json.dumps(row["data"]["failure"])[:220]

@@ -28,34 +28,48 @@ class SnowplowOptions(PipelineOptions):
 
     @classmethod
     def _add_argparse_args(cls, parser):
-        inputs = parser.add_argument_group("input")
-        inputs.add_argument("--input", help="Glob of raw files: one base64 Thrift CollectorPayload per line "
-                                            "(plain, .gz or .bz2, local or s3://).")
-        inputs.add_argument("--raw_bad_input", help="Glob of the collector's raw-bad files (JSON lines); "
-                                                    "pseudonymized into ROOT/raw_bad/.")
-        outputs = parser.add_argument_group("output")
-        outputs.add_argument("--output", help="Root of the lake (local or s3://): good/, raw_bad/, enriched_bad/.")
-        outputs.add_argument("--good_format", choices=("parquet", "tsv"), default="parquet",
-                             help="Format of ROOT/good/: typed Parquet or Snowplow's enriched TSV.")
-        outputs.add_argument("--good_shards", type=int, default=1, help="Files per hourly partition of good events.")
-        privacy = parser.add_argument_group("privacy")
-        privacy.add_argument("--salt_file", help="File holding the pseudonymization salt (read on the workers; "
-                                                 "else the workers' PSEUDONYMIZATION_SALT environment variable).")
-        privacy.add_argument("--salt_secret_id", help="AWS Secrets Manager secret holding the salt.")
-        privacy.add_argument("--salt_secret_region", help="Region of --salt_secret_id (default: the AWS chain).")
-        privacy.add_argument("--recovery_key_file",
-                             help="File of recovery keys (read on the workers): bad rows then carry their raw record "
-                                  "encrypted, for snowplow-recover. Else the workers' RECOVERY_KEY environment "
-                                  "variable; without either, bad rows carry no copy.")
-        privacy.add_argument("--recovery_key_secret_id", help="AWS Secrets Manager secret holding the recovery keys.")
-        privacy.add_argument("--recovery_key_secret_region",
-                             help="Region of --recovery_key_secret_id (default: the AWS chain).")
-        privacy.add_argument("--pseudonymization_config",
-                             help="Pseudonymization policy JSON: what stays in clear (default: the shipped policy).")
-        validation = parser.add_argument_group("validation and enrichments")
-        validation.add_argument("--iglu_resolver", help="Iglu resolver config JSON (default: the embedded registry).")
-        validation.add_argument("--enrichments", help="Directory of Snowplow enrichment config JSON files "
-                                                      "(default: the documented default set).")
+        for add in (add_input_options, add_output_options, add_privacy_options, add_validation_options):
+            add(parser)
+
+
+def add_input_options(parser) -> None:
+    inputs = parser.add_argument_group("input")
+    inputs.add_argument("--input", help="Glob of raw files: one base64 Thrift CollectorPayload per line "
+                                        "(plain, .gz or .bz2, local or s3://).")
+    inputs.add_argument("--raw_bad_input", help="Glob of the collector's raw-bad files (JSON lines); "
+                                                "pseudonymized into ROOT/raw_bad/.")
+
+
+def add_output_options(parser) -> None:
+    outputs = parser.add_argument_group("output")
+    outputs.add_argument("--output", help="Root of the lake (local or s3://): good/, raw_bad/, enriched_bad/.")
+    outputs.add_argument("--good_format", choices=("parquet", "tsv"), default="parquet",
+                         help="Format of ROOT/good/: typed Parquet or Snowplow's enriched TSV.")
+    outputs.add_argument("--good_shards", type=int, default=1, help="Files per hourly partition of good events.")
+
+
+def add_privacy_options(parser) -> None:
+    privacy = parser.add_argument_group("privacy")
+    privacy.add_argument("--salt_file", help="File holding the pseudonymization salt (read on the workers; "
+                                             "else the workers' PSEUDONYMIZATION_SALT environment variable).")
+    privacy.add_argument("--salt_secret_id", help="AWS Secrets Manager secret holding the salt.")
+    privacy.add_argument("--salt_secret_region", help="Region of --salt_secret_id (default: the AWS chain).")
+    privacy.add_argument("--recovery_key_file",
+                         help="File of recovery keys (read on the workers): bad rows then carry their raw record "
+                              "encrypted, for snowplow-recover. Else the workers' RECOVERY_KEY environment "
+                              "variable; without either, bad rows carry no copy.")
+    privacy.add_argument("--recovery_key_secret_id", help="AWS Secrets Manager secret holding the recovery keys.")
+    privacy.add_argument("--recovery_key_secret_region",
+                         help="Region of --recovery_key_secret_id (default: the AWS chain).")
+    privacy.add_argument("--pseudonymization_config",
+                         help="Pseudonymization policy JSON: what stays in clear (default: the shipped policy).")
+
+
+def add_validation_options(parser) -> None:
+    validation = parser.add_argument_group("validation and enrichments")
+    validation.add_argument("--iglu_resolver", help="Iglu resolver config JSON (default: the embedded registry).")
+    validation.add_argument("--enrichments", help="Directory of Snowplow enrichment config JSON files "
+                                                  "(default: the documented default set).")
 
 
 class KinesisOptions(PipelineOptions):
@@ -99,10 +113,15 @@ class HelpFormatter(argparse.HelpFormatter):
         return text
 
 
-def describe_options(parser) -> None:
-    """Add the pipeline's options to an argparse ``parser`` for ``--help``: ours, grouped, and the runner's."""
-    for options in (SnowplowOptions, KinesisOptions):
-        options._add_argparse_args(parser)
+def describe_options(parser, groups=None) -> None:
+    """Add the pipeline's options to an argparse ``parser`` for ``--help``, grouped, and the runner's.
+
+    ``groups``: the ``add_*_options`` functions to show (default: all, streaming included).
+    """
+    groups = groups or (add_input_options, add_output_options, add_privacy_options, add_validation_options,
+                        KinesisOptions._add_argparse_args)
+    for add in groups:
+        add(parser)
     runner = parser.add_argument_group("runner (Beam's options; presets in runners/)")
     for flag, meaning in RUNNER_OPTIONS:
         runner.add_argument(flag, help=meaning)

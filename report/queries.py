@@ -12,7 +12,6 @@ progress line can report counts and rate.
 """
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from datetime import datetime, timezone
@@ -22,6 +21,7 @@ from typing import Iterable
 from snowplow_beam.lake.layout import GOOD, PARQUET, TSV
 from snowplow_beam.report.data import HISTOGRAM_BUCKETS_PER_DECADE, HourStats, ReportData
 from snowplow_beam.report.storage import Partition, list_partitions, open_lake
+from snowplow_beam.transforms.progress import ProgressLine
 
 
 def _sql_list(paths: Iterable[str]) -> str:
@@ -101,36 +101,19 @@ FROM read_json({{files}}, format = 'newline_delimited', columns = {{{{'schema': 
 GROUP BY ALL"""
 
 
-class Progress:
-    """One progress line with counts and rate: rewritten in place on a terminal, a line every ``interval`` s
-    elsewhere (CI logs), and always a last line."""
+class Progress(ProgressLine):
+    """The report's line: partitions, rows and bytes read and their rates; in place on a terminal, a line every
+    ``interval`` s elsewhere (CI logs), and always a last line."""
 
     def __init__(self, stream=None, interval: float = 5.0, enabled: bool = True):
-        self.stream = stream if stream is not None else sys.stderr
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.interval = 0.2 if self.tty else interval
-        self.enabled = enabled
-        self.started = time.monotonic()
-        self._last = 0.0
-
-    def line(self, done: int, total: int, rows: int, size: int) -> str:
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        return (f"report: {done:,}/{total:,} partitions, {rows:,} rows, {size / 1e6:,.1f} MB read, "
-                f"{rows / elapsed:,.0f} rows/s, {size / 1e6 / elapsed:,.1f} MB/s, {elapsed:,.1f} s")
+        super().__init__(interval if enabled else 0, stream, at_start=True, in_place_every=0.2)
 
     def update(self, done: int, total: int, rows: int, size: int, final: bool = False) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if not final and now - self._last < self.interval:
-            return
-        self._last = now
-        text = self.line(done, total, rows, size)
-        if self.tty:
-            self.stream.write("\r" + text + ("\n" if final else ""))
-        else:
-            self.stream.write(text + "\n")
-        self.stream.flush()
+        now = self.due(final)
+        if now is not None:
+            elapsed = self.elapsed(now)
+            self.write(f"report: {done:,}/{total:,} partitions, {rows:,} rows, {size / 1e6:,.1f} MB read, "
+                       f"{rows / elapsed:,.0f} rows/s, {size / 1e6 / elapsed:,.1f} MB/s, {elapsed:,.1f} s", final)
 
 
 def _connect():

@@ -17,12 +17,10 @@ import orjson
 import pyarrow.parquet as pq
 import pytest
 
-from snowplow_beam.beam_pipeline import recover as recover_module
 from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
-from snowplow_beam.beam_pipeline.recover import (
-    bad_row_event_id, main as recover_main, parse_time, recover,
-)
+from snowplow_beam.recover.__main__ import main as recover_main, recover
+from snowplow_beam.recover.graph import bad_row_event_id
 from snowplow_beam.beam_pipeline.writers import ParquetFormat, TsvFormat, existing_event_ids
 from snowplow_beam.lake.layout import partitions_between, recovered_file_name
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
@@ -36,6 +34,7 @@ from snowplow_beam.transforms.pseudonymize import Pseudonymizer
 from snowplow_beam.transforms.recovery import (
     RECOVERY_FIELD, EnvelopeError, Keyring, Original, UnknownKey, generate_key, key_id, parse_keys,
 )
+from snowplow_beam.transforms.timestamps import parse_time
 from snowplow_beam.transforms.secrets import RECOVERY_KEY_ENV, SALT_ENV, SecretSource, SecretUnavailable
 from snowplow_beam.beam_pipeline.steps import _DecodeFn, _EnrichFn, _ValidateFn
 
@@ -229,8 +228,8 @@ def test_time_range_and_names():
     assert parse_time("2025-11-28T09").isoformat() == "2025-11-28T09:00:00+00:00"
     assert parse_time("2025-11-28T10:30:00+01:00").isoformat() == "2025-11-28T09:30:00+00:00"
     assert parse_time("2025-11-28").hour == 0
-    with pytest.raises(ConfigurationError):
-        parse_time("yesterday")
+    with pytest.raises(ConfigurationError, match="ISO 8601"):
+        recover(["--lake", "lake", "--from", "yesterday", "--to", "2025-11-28"])
     assert partitions_between(parse_time("2025-11-28T09:30"), parse_time("2025-11-28T11")) == [
         "date=2025-11-28/hour=09", "date=2025-11-28/hour=10"]
     assert partitions_between(parse_time("2025-11-28T23"), parse_time("2025-11-29T00:01")) == [

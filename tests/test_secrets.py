@@ -16,7 +16,7 @@ import pytest
 
 from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.launcher import ConfigurationError
-from snowplow_beam.beam_pipeline.recover import recover
+from snowplow_beam.recover.__main__ import recover
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.pseudonymize import Pseudonymizer
 from snowplow_beam.transforms.recovery import key_id

@@ -12,6 +12,7 @@ from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD
 from snowplow_beam.transforms import ARTIFACT, __version__, badrow_json
 from snowplow_beam.transforms.atomic import to_partial_enriched
 from snowplow_beam.transforms.badrow_json import BADROWS
+from snowplow_beam.transforms.iglu.keys import schema_key_of
 from snowplow_beam.transforms.recovery import Original
 from snowplow_beam.transforms.timestamps import format_iso_timestamp, now_ms
 
@@ -52,7 +53,13 @@ class BadRow(NamedTuple):
     @property
     def type_name(self) -> str:
         """The bad row type, e.g. ``schema_violations``."""
-        return self.row["schema"].split("/")[1]
+        return bad_row_type(self.row)
+
+
+def bad_row_type(row) -> str:
+    """The type of a self-describing bad row (its schema's name, e.g. ``schema_violations``), else ``unknown``."""
+    key = schema_key_of(row.get("schema")) if isinstance(row, dict) else None
+    return key.name if key is not None else "unknown"
 
 
 @dataclass(frozen=True)

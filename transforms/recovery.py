@@ -12,7 +12,7 @@ The SDJ itself (``schema`` and ``data``) is unchanged, so it still validates aga
 Central schema; loaders that read ``schema`` and ``data`` ignore the extra key, and Snowflake's
 ``jsontext`` VARIANT keeps it. Nothing of the record is in clear: the plaintext is the record,
 zlib-compressed; ``format`` says how to decode it again (``line``: a base64 text line; ``thrift``:
-raw bytes). ``snowplow-recover`` (:mod:`beam_pipeline.recover`) opens the envelope and runs the
+raw bytes). ``snowplow-recover`` (:mod:`recover`) opens the envelope and runs the
 record through the pipeline again, which derives the same event ids and keeps the collector
 timestamp.
 
