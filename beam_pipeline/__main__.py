@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
 from snowplow_beam.beam_pipeline.options import HelpFormatter, describe_options
-from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
+from snowplow_beam.beam_pipeline.launcher import command, run
 
 
 def usage() -> str:
@@ -25,14 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     if "-h" in argv or "--help" in argv:
         print(usage())
         return 0
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        summary = run(argv)
-    except (ConfigurationError, FileNotFoundError) as exc:  # FileNotFoundError: no input file matches
-        print(f"snowplow-pipeline: {exc}", file=sys.stderr)
-        return 2
-    print(summary.report())
-    return 0 if summary.ok else 1
+    return command("snowplow-pipeline", lambda: run(argv))
 
 
 if __name__ == "__main__":

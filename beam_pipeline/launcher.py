@@ -201,3 +201,16 @@ def run(argv: list[str] | None = None) -> RunSummary:
     result = launch(pipeline)
     remove_temporary(temporary_dir(snowplow.output, run_id))
     return summarize(result, sum(f.size_in_bytes for f in files))
+
+
+def command(prog: str, run_to_end) -> int:
+    """A command-line run: ``run_to_end()`` returns a summary (``report()``, ``ok``); the exit status a user reads:
+    0 accounted for, 1 a mismatch (or a damaged input file), 2 a configuration error, with its message."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        summary = run_to_end()
+    except (ConfigurationError, FileNotFoundError) as exc:  # FileNotFoundError: no input file matches
+        print(f"{prog}: {exc}", file=sys.stderr)
+        return 2
+    print(summary.report())
+    return 0 if summary.ok else 1

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import logging
 import sys
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from snowplow_beam.beam_pipeline.launcher import (RECOVER, ConfigurationError, check_startup, config_from_options,
-                                                  launch, remove_temporary)
+from snowplow_beam.beam_pipeline.launcher import (RECOVER, ConfigurationError, check_startup, command,
+                                                  config_from_options, launch, remove_temporary)
 from snowplow_beam.beam_pipeline.options import (HelpFormatter, SnowplowOptions, add_privacy_options,
                                                  add_validation_options, describe_options)
 from snowplow_beam.beam_pipeline.summary import RunSummary, summarize
@@ -105,7 +104,6 @@ def recover(argv: list[str] | None = None, out=None) -> RecoverSummary:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     argv = sys.argv[1:] if argv is None else argv
     if "-h" in argv or "--help" in argv:
         print(usage())
@@ -114,13 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.generate_key:
         print(generate_key())
         return 0
-    try:
-        summary = recover(argv)
-    except ConfigurationError as exc:
-        print(f"snowplow-recover: {exc}", file=sys.stderr)
-        return 2
-    print(summary.report())
-    return 0 if summary.accounted else 1
+    return command("snowplow-recover", lambda: recover(argv))
 
 
 if __name__ == "__main__":

@@ -38,13 +38,14 @@ class RecoverSummary:
                 == self.get("still_failing") + self.get("failing_already_good"))
 
     @property
-    def accounted(self) -> bool:
+    def ok(self) -> bool:
+        """The recovery may exit 0: every bad row and event accounted for, and the steps' own accounting."""
         return (self.rows_accounted and self.events_accounted
                 and self.run.records_accounted and self.run.outputs_accounted)
 
     def report(self) -> str:
         lines = [self.run.report().rsplit("\n", 1)[0]]
-        verdict = "OK" if self.accounted else "MISMATCH"
+        verdict = "OK" if self.ok else "MISMATCH"
         lines.append(f"{'accounting (every bad row and event in one place)':>45}: {verdict}")
         lines.append("")
         lines.append(f"read {self.get('bad_rows_read'):,} bad rows in {self.partitions:,} partitions; "

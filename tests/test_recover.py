@@ -36,7 +36,7 @@ from snowplow_beam.transforms.recovery import (
 )
 from snowplow_beam.transforms.timestamps import parse_time
 from snowplow_beam.transforms.secrets import RECOVERY_KEY_ENV, SALT_ENV, SecretSource, SecretUnavailable
-from snowplow_beam.beam_pipeline.steps import _DecodeFn, _EnrichFn, _ValidateFn
+from snowplow_beam.beam_pipeline.steps import _DecodeFn, _EnrichFn
 
 KEY_A = bytes(range(32))
 KEY_B = bytes(range(100, 132))
@@ -332,7 +332,7 @@ def test_recover_turns_schema_violations_into_good_events_exactly_once(acme_lake
     # before the schema is added: everything still fails, nothing is written, the missing schema is named
     config._SHARED.clear()
     first = recover(argv)
-    assert first.accounted, first.report()
+    assert first.ok, first.report()
     assert first.get("recovered") == 0 and first.get("still_failing") == 8
     assert first.get(f"still_failing_schema {ACME}") == 8 and first.get("still_failing_schema_violations") == 8
     assert first.get("recovered_already_present") == 1 and first.get("raw_records") == 8  # the retry: once
@@ -342,7 +342,7 @@ def test_recover_turns_schema_violations_into_good_events_exactly_once(acme_lake
     config._SHARED.clear()  # a new process: the registry is read again
     report = lake.parent / "failing.json"
     second = recover([*argv, "--report", str(report)])
-    assert second.accounted, second.report()
+    assert second.ok, second.report()
     assert second.get("recovered") == 7 and second.get("recovered_files") == 2  # hours 09 and 10
     assert second.get("recovered_already_present") == 1  # the POST's page view was good already
     assert second.get("bad_rows_without_copy") == 1  # the collector's size violation: no raw record
@@ -369,7 +369,7 @@ def test_recover_turns_schema_violations_into_good_events_exactly_once(acme_lake
     # run twice: nothing new, nothing duplicated
     config._SHARED.clear()
     third = recover(argv)
-    assert third.accounted, third.report()
+    assert third.ok, third.report()
     assert third.get("recovered") == 0 and third.get("recovered_already_present") == 8
     assert third.get("still_failing") == 1
     assert sorted(str(p.relative_to(lake)) for p in (lake / "good").rglob("part-recovered-*")) == files
@@ -404,7 +404,7 @@ def test_recover_without_bad_rows_in_range(tmp_path, monkeypatch):
     monkeypatch.setenv(SALT_ENV, "salt-of-sixteen-bytes")
     monkeypatch.setenv(RECOVERY_KEY_ENV, KEY_A.hex())
     summary = recover(["--lake", str(tmp_path), "--from", "2025-11-28T09", "--to", "2025-11-28T10"])
-    assert summary.partitions == 1 and summary.get("bad_rows_read") == 0 and summary.accounted
+    assert summary.partitions == 1 and summary.get("bad_rows_read") == 0 and summary.ok
 
 
 # ---- privacy with a recovery key -----------------------------------------------------------------------

@@ -122,7 +122,7 @@ def test_bad_row_copies_load_one_variant_per_line_from_each_bad_prefix():
         assert copy.this.this.name == "GITLAB_BAD_EVENTS" and [c.name for c in copy.this.expressions] == ["jsontext"]
         assert copy.args["files"][0].sql(dialect="snowflake") == f"@RAW.SNOWPLOW.{source.stage}"
         params = {p.this.name: p for p in copy.args["params"]}
-        assert re.fullmatch(params["PATTERN"].expression.name, f"x/date=2025-11-28/hour=09/part-1.json")
+        assert re.fullmatch(params["PATTERN"].expression.name, "x/date=2025-11-28/hour=09/part-1.json")
         assert re.fullmatch(params["PATTERN"].expression.name, "part-1.json.gz")
         assert not re.fullmatch(params["PATTERN"].expression.name, "part-1.parquet")
 

@@ -9,7 +9,6 @@ import shutil
 import socket
 import subprocess
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 from urllib.parse import parse_qs
