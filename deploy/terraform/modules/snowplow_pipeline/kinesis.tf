@@ -1,5 +1,5 @@
 # The collector's two outputs. Records are Thrift CollectorPayloads (raw-good) and JSON bad rows (raw-bad);
-# the pipeline reads both (beam_pipeline/kinesis.py). Retention is how long the pipeline may be down.
+# the pipeline reads both (beam_pipeline/kinesis/). Retention is how long the pipeline may be down.
 
 locals {
   streams = {

@@ -2,7 +2,7 @@
 # the code, the plan or the state: an operator puts it (deploy/README.md, step 3).
 #
 # - the pseudonymization salt: the HMAC-SHA256 key of every pseudonym. The pipeline reads it on its workers
-#   (--salt_secret_id, transforms/pseudonymize.py SaltSource): the secret's whole SecretString (or SecretBinary)
+#   (--salt_secret_id, transforms/secrets.py SecretSource): the secret's whole SecretString (or SecretBinary)
 #   is the salt, so it must hold the bare value, not a JSON document.
 # - the recovery key: reserved for re-identifying bad rows during recovery (GitLab: download enriched_bad,
 #   decode, fix, re-send). Only the pipeline role may read it.
