@@ -1,4 +1,5 @@
-"""``python -m snowplow_beam.beam_pipeline`` / ``snowplow-pipeline``: run the batch pipeline and print its counts."""
+"""``python -m snowplow_beam.beam_pipeline`` / ``snowplow-pipeline``: run the pipeline (batch, or streaming from
+Kinesis) and print its counts."""
 from __future__ import annotations
 
 import argparse

@@ -16,15 +16,21 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.options.value_provider import RuntimeValueProvider
 
 
-def _filesystems():
-    """Beam's ``FileSystems``, usable before a pipeline is built (start-up checks read configs to fail fast).
+_DEFAULTS = {"set": False}
 
-    Beam's S3 filesystem needs pipeline options, which a pipeline sets when it is built and a worker when it
-    starts. Until then default options are set, so that ``s3://`` works with the standard AWS environment.
-    Beam has no getter for the options it holds: its class attribute is read.
-    """
-    if FileSystems._pipeline_options is None and RuntimeValueProvider.runtime_options is None:
-        FileSystems.set_options(PipelineOptions([]))
+
+def use_options(options: PipelineOptions) -> None:
+    """Give Beam's filesystems a run's options before its pipeline exists: the launcher lists the input and the
+    lake (``s3://`` included) and reads configs before building the graph. Workers get them from their harness."""
+    FileSystems.set_options(options)
+    _DEFAULTS["set"] = True
+
+
+def _filesystems():
+    """Beam's ``FileSystems``; outside any run (no options given, not on a worker), with default options once, so
+    that ``s3://`` works with the standard AWS environment (Beam's S3 filesystem needs options)."""
+    if not _DEFAULTS["set"] and RuntimeValueProvider.runtime_options is None:
+        use_options(PipelineOptions([]))
     return FileSystems
 
 

@@ -1,6 +1,7 @@
 """One launcher for every run: batch (files), streaming (Kinesis) and recover (``recover/``).
 
-    options -> PipelineConfig -> check_startup -> graph (sources -> ProcessRecords -> writers) -> run -> RunSummary
+    options -> runner preset -> PipelineConfig -> check_startup -> graph (sources -> ProcessRecords -> writers)
+    -> launch -> RunSummary
 
 - :func:`check_startup` is the one set of start-up checks: what would otherwise fail on every worker fails here,
   before launching, with a message that says what to change.
@@ -21,7 +22,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from snowplow_beam.beam_pipeline.files import BEAM_FILES
+from snowplow_beam.beam_pipeline.files import BEAM_FILES, use_options
 from snowplow_beam.beam_pipeline.kinesis.settings import AT_TIMESTAMP, KinesisSettings
 from snowplow_beam.beam_pipeline.kinesis.source import ReadFromKinesis
 from snowplow_beam.beam_pipeline.options import KinesisOptions, SnowplowOptions
@@ -31,7 +32,7 @@ from snowplow_beam.beam_pipeline.steps import RAW_PROGRESS, ProcessRecords
 from snowplow_beam.beam_pipeline.summary import RunSummary, summarize
 from snowplow_beam.beam_pipeline.writers import (WriteBadRows, WriteGoodEvents, WriteWindowedBadRows,
                                                  WriteWindowedGoodEvents)
-from snowplow_beam.lake.layout import temporary_dir
+from snowplow_beam.lake.layout import PARTITION_FIELD, temporary_dir
 from snowplow_beam.runners import UnsuitableRunner, prepare_runner
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.progress import reset_meter
@@ -39,7 +40,6 @@ from snowplow_beam.transforms.secrets import SecretSource, SecretUnavailable
 from snowplow_beam.transforms.timestamps import parse_time
 
 _LOG = logging.getLogger(__name__)
-LAYOUT_FIELDS = ("collector_tstamp",)  # the fields the lake's layout is built from: never pseudonymized
 BATCH, STREAMING, RECOVER = "batch", "streaming", "recover"
 
 
@@ -109,10 +109,9 @@ def _check_config(config: PipelineConfig) -> None:
         config.enrichments()
     except (ValueError, OSError) as exc:
         raise ConfigurationError(str(exc)) from None
-    hidden = [name for name in LAYOUT_FIELDS if name not in policy.atomic_allowlist]
-    if hidden:
+    if PARTITION_FIELD not in policy.atomic_allowlist:
         raise ConfigurationError(
-            f"the pseudonymization policy must keep {', '.join(hidden)} in clear (atomic_allowlist): the lake is "
+            f"the pseudonymization policy must keep {PARTITION_FIELD} in clear (atomic_allowlist): the lake is "
             "partitioned by it, and a pseudonymized timestamp is removed from the event")
 
 
@@ -188,6 +187,7 @@ def run(argv: list[str] | None = None) -> RunSummary:
         prepare_runner(options, unbounded=mode == STREAMING and not is_bounded(kinesis))
     except UnsuitableRunner as exc:
         raise ConfigurationError(str(exc)) from None
+    use_options(options)
     config = config_from_options(snowplow)
     check_startup(options, config, mode)
     if mode == STREAMING:
@@ -195,7 +195,7 @@ def run(argv: list[str] | None = None) -> RunSummary:
         build(pipeline, options, config)
         return summarize(launch(pipeline, progress=None))
     files = input_files(snowplow.input, snowplow.raw_bad_input)
-    run_id = input_fingerprint(files)
+    run_id = input_fingerprint((f.path, f.size_in_bytes) for f in files)
     pipeline = beam.Pipeline(options=options)
     build(pipeline, options, config, run_id)
     result = launch(pipeline)

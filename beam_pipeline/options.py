@@ -43,9 +43,18 @@ def add_input_options(parser) -> None:
 def add_output_options(parser) -> None:
     outputs = parser.add_argument_group("output")
     outputs.add_argument("--output", help="Root of the lake (local or s3://): good/, raw_bad/, enriched_bad/.")
-    outputs.add_argument("--good_format", choices=("parquet", "tsv"), default="parquet",
-                         help="Format of ROOT/good/: typed Parquet or Snowplow's enriched TSV.")
+    _add_good_format(outputs)
     outputs.add_argument("--good_shards", type=int, default=1, help="Files per hourly partition of good events.")
+
+
+def add_good_format_option(parser) -> None:
+    """The output format alone (for tools that write good events but no run's whole output: recover)."""
+    _add_good_format(parser.add_argument_group("output"))
+
+
+def _add_good_format(group) -> None:
+    group.add_argument("--good_format", choices=("parquet", "tsv"), default="parquet",
+                       help="Format of ROOT/good/: typed Parquet or Snowplow's enriched TSV.")
 
 
 def add_privacy_options(parser) -> None:

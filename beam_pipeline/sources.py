@@ -14,7 +14,6 @@ import bz2
 import gzip
 import hashlib
 import zlib
-from datetime import datetime
 
 import apache_beam as beam
 from apache_beam.io import fileio
@@ -24,14 +23,16 @@ from apache_beam.metrics import Metrics
 
 from snowplow_beam.beam_pipeline.kinesis.settings import KinesisSettings
 from snowplow_beam.beam_pipeline.kinesis.source import ReadFromKinesis
+from snowplow_beam.beam_pipeline.summary import DAMAGED_FILES_NAMESPACE, NAMESPACE
 from snowplow_beam.lake.layout import RAW_BAD
 from snowplow_beam.transforms import badrows, bounded_json
 from snowplow_beam.transforms.atomic import MAX_TIMESTAMP_MS
 from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, BadRow, Unreadable
+from snowplow_beam.transforms.badrow_json import BADROWS
 from snowplow_beam.transforms.iglu.keys import schema_key_of
+from snowplow_beam.transforms.timestamps import now_ms, parse_time
 
-_BADROWS_VENDOR = "com.snowplowanalytics.snowplow.badrows"
-DAMAGED_FILES_NAMESPACE = "snowplow.damaged_files"
+_BADROWS_VENDOR = BADROWS.removeprefix("iglu:")
 # The longest line read as a record: a collector record is at most 1 MiB of Thrift (1.4 MB in base64);
 # longer lines are unreadable records, skipped without holding them in memory.
 MAX_LINE_BYTES = 8 << 20
@@ -67,8 +68,8 @@ def read_lines(path: str, max_line: int = MAX_LINE_BYTES):
 
 class _ReadFilesFn(beam.DoFn):
     def __init__(self):
-        self._read = Metrics.counter("snowplow", "files_read")
-        self._damaged = Metrics.counter("snowplow", "files_damaged")
+        self._read = Metrics.counter(NAMESPACE, "files_read")
+        self._damaged = Metrics.counter(NAMESPACE, "files_damaged")
 
     def process(self, metadata):
         self._read.inc()
@@ -101,12 +102,12 @@ def input_files(*globs: str | None) -> list:
     return files
 
 
-def input_fingerprint(files: list) -> str:
-    """A short digest of the input files (paths and sizes): the run's file-name stem.
+def input_fingerprint(files) -> str:
+    """A short digest of the input files (``(path, size)`` pairs): the run's file-name stem.
 
     The same input gives the same output file names, so a rerun replaces rather than duplicates.
     """
-    lines = sorted(f"{m.path}\t{m.size_in_bytes}" for m in files)
+    lines = sorted(f"{path}\t{size}" for path, size in files)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
@@ -122,7 +123,7 @@ def parse_collector_bad_row(line: str | bytes | Unreadable) -> BadRow:
                 and isinstance(row.get("data"), dict)):
             raise ValueError("not a self-describing bad row of a known type")
         stamp = row["data"].get("failure", {}).get("timestamp")
-        partition_ms = int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)
+        partition_ms = int(parse_time(stamp).timestamp() * 1000)
         if not 0 <= partition_ms < MAX_TIMESTAMP_MS:  # a collector's stamp picks the partition: 1970 on
             raise ValueError("failure timestamp outside 1970..9999")
     except (ValueError, TypeError, AttributeError, OverflowError) as exc:
@@ -133,7 +134,7 @@ def parse_collector_bad_row(line: str | bytes | Unreadable) -> BadRow:
 
 
 def _unreadable_collector_row(payload: str, error: str) -> BadRow:
-    now = badrows.now_ms()
+    now = now_ms()
     return BadRow(RAW_BAD, now, badrows.generic_error(payload, [error], now).row)
 
 
@@ -141,7 +142,7 @@ class _ParseCollectorBadRowFn(beam.DoFn):
     """A line of the collector's raw-bad files, or a record of its raw-bad stream -> BadRow (counted)."""
 
     def __init__(self):
-        self._rows = Metrics.counter("snowplow", "collector_bad_rows")
+        self._rows = Metrics.counter(NAMESPACE, "collector_bad_rows")
 
     def process(self, line):
         self._rows.inc()

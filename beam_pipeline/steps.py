@@ -14,8 +14,8 @@ Metrics (namespace ``snowplow``): counters ``raw_records``, ``records_unreadable
 ``enriched_bad_schema_violations``...), ``bad_rows_sealed`` (bad rows carrying a recovery copy);
 distributions ``enrich_micros`` (time to enrich one event) and ``pseudonymized_fields`` (fields of a
 good event replaced by pseudonyms), both sampled on one event in :data:`SAMPLE_EVERY` so that the
-clock is not read for every event. The writers add ``files_written``, ``rows_written`` and
-``e2e_latency_ms``.
+clock is not read for every event. The writers add ``files_written``, ``rows_written``,
+``late_files_written`` and ``e2e_latency_ms``.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
+from snowplow_beam.beam_pipeline.summary import NAMESPACE
 from snowplow_beam.transforms import badrows
 from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, split_path
 from snowplow_beam.transforms.badrows import BadRow, Unreadable
@@ -42,7 +43,6 @@ from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_bas
 
 MAIN = "main"
 BAD = "bad"
-NAMESPACE = "snowplow"
 _LOG = logging.getLogger(__name__)
 _MAX_ERROR_LENGTH = 512
 SAMPLE_EVERY = 16  # distributions measured on one event in 16 (the first of a DoFn instance included)

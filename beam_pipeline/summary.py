@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from apache_beam.metrics.metric import MetricsFilter
 
-from snowplow_beam.beam_pipeline.sources import DAMAGED_FILES_NAMESPACE
-from snowplow_beam.beam_pipeline.steps import NAMESPACE
+NAMESPACE = "snowplow"  # every counter and distribution of a run
+DAMAGED_FILES_NAMESPACE = "snowplow.damaged_files"  # one counter per damaged input file, named by its path
 
 
 @dataclass

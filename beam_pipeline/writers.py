@@ -41,9 +41,9 @@ from apache_beam.metrics import Metrics
 from apache_beam.transforms import trigger, window
 from apache_beam.utils.timestamp import Duration
 
+from snowplow_beam.beam_pipeline.summary import NAMESPACE
 from snowplow_beam.lake import layout
 from snowplow_beam.transforms.atomic import ARROW_SCHEMA, FIELD_NAMES, to_arrow_table, to_tsv
-from snowplow_beam.beam_pipeline.steps import NAMESPACE
 from snowplow_beam.transforms.timestamps import now_ms
 
 CHUNK_ROWS = 20_000
@@ -148,10 +148,7 @@ def finished_files(root: str, outputs: Iterable[str], partitions: Iterable[str])
     found = []
     for output in outputs:
         for partition in partitions:
-            try:
-                matches = FileSystems.match([f"{root}/{layout.partition_dir(output, partition)}/*"])
-            except Exception:  # no such partition: nothing there
-                continue
+            matches = FileSystems.match([f"{root}/{layout.partition_dir(output, partition)}/*"])  # none: []
             found += [(metadata.path, metadata.size_in_bytes) for match in matches for metadata in match.metadata_list
                       if layout.is_finished_name(metadata.path.rsplit("/", 1)[-1], layout.SUFFIXES[output])]
     return sorted(found)
@@ -212,15 +209,15 @@ class _WriteFilesFn(beam.DoFn):
 
 def _noting_collector_stamps(events: Iterable[dict], stamps: list[int]) -> Iterator[dict]:
     for event in events:
-        stamp = event.get("collector_tstamp")
+        stamp = event.get(layout.PARTITION_FIELD)
         if isinstance(stamp, int):
             stamps.append(stamp)
         yield event
 
 
-def observe_latency(distribution, collector_stamps: Iterable[int], now: int | None = None) -> None:
+def observe_latency(distribution, collector_stamps: Iterable[int]) -> None:
     """``e2e_latency_ms`` of events written now: one clock reading for the whole file."""
-    now = now_ms() if now is None else now
+    now = now_ms()
     update = distribution.update
     for stamp in collector_stamps:
         update(now - stamp)
@@ -261,7 +258,7 @@ def _windows(window_seconds: int, allowed_lateness_seconds: int) -> beam.WindowI
 def place_good_event(event: dict, shards: int) -> tuple[str, int, dict]:
     """``(directory, shard, event)``: the collector-hour partition of ``good/`` and a shard by event id."""
     shard = zlib.crc32(event["event_id"].encode()) % shards if shards > 1 else 0
-    return layout.partition_dir(layout.GOOD, layout.partition_path(event["collector_tstamp"])), shard, event
+    return layout.partition_dir(layout.GOOD, layout.event_partition(event)), shard, event
 
 
 def place_bad_row(bad) -> tuple[str, int, dict]:

@@ -43,6 +43,8 @@ TEMPORARY = "_temporary"
 STREAMING_RUN = "streaming"  # the temporary area of streaming writers: _temporary/streaming/
 
 PARTITION_GLOB = "date=*/hour=*"
+# The event field partitions are cut by (its UTC hour): the pseudonymization policy must keep it in clear.
+PARTITION_FIELD = "collector_tstamp"
 MS_PER_HOUR = 3_600_000
 _PARTITION = re.compile(r"^date=(\d{4}-\d{2}-\d{2})/hour=(\d{1,2})$")
 _RECOVERED_PREFIX = "part-recovered-"
@@ -59,6 +61,11 @@ def _hour_path(hour: int) -> str:
 def partition_path(millis: int) -> str:
     """``date=YYYY-MM-DD/hour=HH`` of a UTC timestamp in milliseconds."""
     return _hour_path(millis // MS_PER_HOUR)
+
+
+def event_partition(event: dict) -> str:
+    """The partition of a good event: the hour of its collector timestamp."""
+    return partition_path(event[PARTITION_FIELD])
 
 
 def partition_dir(output: str, partition: str) -> str:

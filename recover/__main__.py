@@ -22,7 +22,6 @@ match. See ``recover/RECOVERY.md``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 
 import apache_beam as beam
@@ -30,8 +29,10 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from snowplow_beam.beam_pipeline.launcher import (RECOVER, ConfigurationError, check_startup, command,
                                                   config_from_options, launch, remove_temporary)
-from snowplow_beam.beam_pipeline.options import (HelpFormatter, SnowplowOptions, add_privacy_options,
-                                                 add_validation_options, describe_options)
+from snowplow_beam.beam_pipeline.files import use_options
+from snowplow_beam.beam_pipeline.options import (HelpFormatter, SnowplowOptions, add_good_format_option,
+                                                 add_privacy_options, add_validation_options, describe_options)
+from snowplow_beam.beam_pipeline.sources import input_fingerprint
 from snowplow_beam.beam_pipeline.summary import RunSummary, summarize
 from snowplow_beam.beam_pipeline.writers import finished_files
 from snowplow_beam.lake.layout import BAD_OUTPUTS, partitions_between, temporary_dir
@@ -47,8 +48,8 @@ def _parser(add_help: bool = False) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="snowplow-recover", description="Turn bad rows that now pass into good events, without duplicates.", add_help=add_help,
         formatter_class=HelpFormatter,
-        epilog="Use the salt, policy, enrichments and Iglu resolver of the pipeline, so that pseudonyms match; "
-               "--good_format (parquet or tsv) chooses the recovered files' format. Exit status: 0 every bad row "
+        epilog="Use the salt, policy, enrichments and Iglu resolver of the pipeline, so that pseudonyms match. "
+               "Exit status: 0 every bad row "
                "and event accounted for, 1 a mismatch, 2 a configuration error. See recover/RECOVERY.md.")
     recovery = parser.add_argument_group("recovery")
     recovery.add_argument("--lake", help="The lake's ROOT (local or s3://).")
@@ -65,7 +66,7 @@ def _parser(add_help: bool = False) -> argparse.ArgumentParser:
 def usage() -> str:
     """Recover's options and the pipeline's that it takes, grouped, with their defaults."""
     parser = _parser(add_help=True)
-    describe_options(parser, (add_privacy_options, add_validation_options))
+    describe_options(parser, (add_good_format_option, add_privacy_options, add_validation_options))
     return parser.format_help()
 
 
@@ -82,6 +83,7 @@ def recover(argv: list[str] | None = None, out=None) -> RecoverSummary:
     if end <= start:
         raise ConfigurationError("--to must be after --from")
     options = prepare_runner(PipelineOptions(rest), unbounded=False)
+    use_options(options)
     snowplow = options.view_as(SnowplowOptions)
     config = config_from_options(snowplow)
     check_startup(options, config, RECOVER)
@@ -94,7 +96,7 @@ def recover(argv: list[str] | None = None, out=None) -> RecoverSummary:
           f"partitions from {start:%Y-%m-%dT%H:%M}Z to {end:%Y-%m-%dT%H:%M}Z", file=out)
     if not files:
         return RecoverSummary(RunSummary(), len(partitions), args.dry_run)
-    run_id = "recover-" + hashlib.sha256("\n".join(f"{p}\t{s}" for p, s in files).encode()).hexdigest()[:16]
+    run_id = "recover-" + input_fingerprint(files)
     pipeline = beam.Pipeline(options=options)
     build_recovery(pipeline, [path for path, _ in files], config, root, snowplow.good_format, run_id,
                    dry_run=args.dry_run, report=args.report)

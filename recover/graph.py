@@ -14,9 +14,10 @@ import orjson
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
-from snowplow_beam.beam_pipeline.steps import MAIN, NAMESPACE, ProcessRecords
+from snowplow_beam.beam_pipeline.steps import MAIN, ProcessRecords
+from snowplow_beam.beam_pipeline.summary import NAMESPACE
 from snowplow_beam.beam_pipeline.writers import GOOD_FORMATS, existing_event_ids, write_file
-from snowplow_beam.lake.layout import GOOD, partition_dir, partition_path, recovered_file_name
+from snowplow_beam.lake.layout import GOOD, event_partition, partition_dir, partition_path, recovered_file_name
 from snowplow_beam.transforms.badrows import bad_row_type
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.progress import BatchedCount, process_meter
@@ -160,7 +161,7 @@ class _ResolvePartitionFn(beam.DoFn):
 
 
 def _key_good(event: dict):
-    return partition_path(event["collector_tstamp"]), (GOOD, event["event_id"], orjson.dumps(event))
+    return event_partition(event), (GOOD, event["event_id"], orjson.dumps(event))
 
 
 def _key_failing(bad):

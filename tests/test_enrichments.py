@@ -20,7 +20,7 @@ from netaddr import IPSet
 from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
-from tests.helpers import SAMPLE_START_MS, free_port
+from tests.helpers import SAMPLE_START_MS
 from snowplow_beam.transforms.adapters import RawEvent, Source
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
 from snowplow_beam.transforms.enrichments import (AnonIp, CampaignAttribution, CookieExtractor, CrossNavigation,
@@ -696,46 +696,27 @@ def test_assets_from_http(tmp_path, http_assets, maxmind):
             {"internalDomains": [], "database": "nothing.json", "uri": base})))
 
 
-@pytest.fixture
-def s3_server(monkeypatch):
-    """moto's S3 on 127.0.0.1 with a bucket ``assets``; Beam's ``s3://`` paths reach it through the
-    standard AWS environment (dummy credentials, never real ones)."""
-    import boto3
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                        "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL_S3": endpoint}.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
-    client.create_bucket(Bucket="assets")
-    yield client
-    server.stop()
-
-
 @pytest.mark.slow
-def test_assets_and_configs_from_s3(s3_server, maxmind):
+@pytest.mark.moto
+def test_assets_and_configs_from_s3(s3, maxmind):
+    client = s3.client()
+    client.create_bucket(Bucket="assets")
     database = {"social": {"Acme Social": {"domains": ["acme.social"]}}}
-    s3_server.put_object(Bucket="assets", Key="third-party/referer-parser/referers-latest.json",
+    client.put_object(Bucket="assets", Key="third-party/referer-parser/referers-latest.json",
                          Body=json.dumps(database).encode())
-    s3_server.put_object(Bucket="assets", Key="third-party/maxmind/GeoLite2-City.mmdb",
+    client.put_object(Bucket="assets", Key="third-party/maxmind/GeoLite2-City.mmdb",
                          Body=(maxmind / "GeoLite2-City.mmdb").read_bytes())
     for config in (referer_config({"internalDomains": [], "database": "referers-latest.json",
                                    "uri": "s3://assets/third-party/referer-parser/"}),
                    ip_config({"geo": "GeoLite2-City.mmdb"}, "s3://assets/third-party/maxmind")):
-        s3_server.put_object(Bucket="assets", Key=f"enrichments/{config['data']['name']}.json",
+        client.put_object(Bucket="assets", Key=f"enrichments/{config['data']['name']}.json",
                              Body=json.dumps(config).encode())
     enrichments = load_enrichments("s3://assets/enrichments", RESOLVER, BEAM_FILES)
     assert [type(e) for e in enrichments] == [RefererParser, CrossNavigation, IpLookups]
     event = enrich(enrichments, {"url": "https://a.com/", "refr": "https://acme.social/p/1"}, ip=LONDON_IP)
     assert (refr(event), event["geo_country"]) == (("social", "Acme Social", None), "GB")
     with pytest.raises(EnrichmentConfigError, match=r"ip_lookups.*s3://assets/third-party/maxmind/GeoIP2-City\.mmdb"):
-        s3_server.put_object(Bucket="assets", Key="broken/ip_lookups.json", Body=json.dumps(
+        client.put_object(Bucket="assets", Key="broken/ip_lookups.json", Body=json.dumps(
             ip_config({"geo": "GeoIP2-City.mmdb"}, "s3://assets/third-party/maxmind")).encode())
         load_enrichments("s3://assets/broken", RESOLVER, BEAM_FILES)
 

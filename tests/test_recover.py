@@ -53,17 +53,6 @@ ACME_SCHEMA = {
 }
 
 
-@pytest.fixture
-def fresh_workers():
-    """Worker resources are cached per process (transforms.config): drop them so that each run reads its
-    registry, salt and keys again, as a new process would."""
-    from snowplow_beam.transforms import config
-
-    config._SHARED.clear()
-    yield
-    config._SHARED.clear()
-
-
 # ---- keys ----------------------------------------------------------------------------------------------
 
 def test_key_file_format_hex_base64_comments_and_order():

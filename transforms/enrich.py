@@ -25,6 +25,7 @@ from snowplow_beam.transforms.atomic import (
 )
 from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.iglu.keys import schema_key_of
+from snowplow_beam.transforms.timestamps import now_ms
 
 ATOMIC_SCHEMA = "iglu:com.snowplowanalytics.snowplow/atomic/jsonschema/1-0-0"
 V_ETL = f"{ARTIFACT}-{__version__}"
@@ -371,7 +372,7 @@ class EventEnricher:
     ``enrich(event, raw_event) -> list[dict]`` returning enrichment_failures messages.
     """
 
-    def __init__(self, enrichments: Sequence = (), clock: Callable[[], int] = badrows.now_ms):
+    def __init__(self, enrichments: Sequence = (), clock: Callable[[], int] = now_ms):
         self._enrichments = tuple(enrichments)
         self._clock = clock
 

@@ -12,7 +12,7 @@ import os
 from typing import Callable, NamedTuple
 
 from snowplow_beam.transforms.enrichments.anon_ip import AnonIp
-from snowplow_beam.transforms.enrichments.assets import AssetError, reading_assets_with
+from snowplow_beam.transforms.enrichments.assets import reading_assets_with
 from snowplow_beam.transforms.enrichments.campaign import CampaignAttribution
 from snowplow_beam.transforms.enrichments.cross_navigation import CrossNavigation
 from snowplow_beam.transforms.enrichments.extractors import CookieExtractor, HttpHeaderExtractor
@@ -133,9 +133,3 @@ def load_enrichments(directory: str | None, resolver, files: Files | None = None
         found.append((_CROSS_NAVIGATION_POSITION, "", CrossNavigation(extended=False)))
     return [enrichment for _, _, enrichment in sorted(found, key=lambda item: item[:2])]
 
-
-__all__ = [
-    "AnonIp", "AssetError", "CampaignAttribution", "CookieExtractor", "CrossNavigation", "EnrichmentConfigError",
-    "EventFingerprint", "HttpHeaderExtractor", "IpLookups", "RefererParser", "UaParser", "default_enrichments",
-    "load_enrichments", "supported_enrichments",
-]

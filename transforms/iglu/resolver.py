@@ -214,10 +214,6 @@ class Resolver:
         )
         return [self._builtin, *ranked]
 
-    def clear_cache(self) -> None:
-        with self._lock:
-            self._cache.clear()
-
     def _cache_get(self, key: SchemaKey):
         cache = self._cache
         with self._lock:
