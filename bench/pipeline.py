@@ -8,10 +8,16 @@ self-describing events with contexts, GET and POST batches of 1-5 events, 5% bro
 about 1.4 events per record. Figures are events per second (events = good + event-level bad
 rows), measured on whole runs; the machine is shared, so read them with its noise in mind.
 
+0. ``floor``: the naive floor (:mod:`bench.naive_floor`) on the same records, in the same process: every other
+   figure is also given as a ratio to it, so that it does not depend on the machine's noise.
 1. ``logic``: decode, adapt, enrich, validate and pseudonymize in a plain loop, one process.
    Also the cost of validation plus pseudonymization per good event (µs).
 2. ``pipeline``: ``python -m snowplow_beam.beam_pipeline`` in-process on a file of the same records,
-   Parquet output, timed from start to finish (graph construction and writes included).
+   Parquet output, timed from start to finish (graph construction and writes included), in wall seconds and in
+   CPU seconds of this process (the FnApiRunner runs in it).
+3. ``--marginal LARGE``: the marginal cost per event: CPU seconds of a run of ``LARGE`` records minus those of a
+   run of ``--records``, per extra event, for the pipeline and the floor alike; the fixed cost (start-up, imports
+   already paid) is what remains of the small run.
 """
 from __future__ import annotations
 
@@ -22,6 +28,8 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from bench.naive_floor import decodable, floor
 
 from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.launcher import run
@@ -34,6 +42,7 @@ from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_bas
 
 OUT = Path(__file__).resolve().parents[1] / "bench-output"
 START_MS = 1_764_320_400_000
+FLOOR_KEY = b"bench-floor-key-0123456789"
 
 
 def _logic_once(lines: list[str], config: PipelineConfig) -> dict:
@@ -73,14 +82,30 @@ def _logic_once(lines: list[str], config: PipelineConfig) -> dict:
             "validate_pseudonymize_us": per_event_us}
 
 
+def _floor_once(lines: list[str]) -> dict:
+    started, cpu = time.perf_counter(), time.process_time()
+    events = floor(lines, FLOOR_KEY)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"events": events, "seconds": elapsed, "cpu_seconds": cpu, "events_per_s": events / elapsed,
+            "events_per_cpu_s": events / cpu}
+
+
 def _pipeline_once(source: Path, salt: Path, extra: list[str]) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-out-") as out:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         summary = run(["--input", str(source), "--output", out, "--salt_file", str(salt), *extra])
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     events = summary.get("events")
-    return {"events": events, "seconds": elapsed, "events_per_s": events / elapsed,
-            "accounted": summary.ok}
+    return {"events": events, "seconds": elapsed, "cpu_seconds": cpu, "events_per_s": events / elapsed,
+            "events_per_cpu_s": events / cpu, "accounted": summary.ok}
+
+
+def _marginal(small: list[dict], large: list[dict]) -> dict:
+    """Marginal CPU µs per event between two sizes, and the fixed CPU seconds left in the small run (medians)."""
+    cpu_small, cpu_large = _median(small, "cpu_seconds"), _median(large, "cpu_seconds")
+    events_small, events_large = small[0]["events"], large[0]["events"]
+    per_event = (cpu_large - cpu_small) / (events_large - events_small)
+    return {"us_per_event": per_event * 1e6, "fixed_cpu_seconds": cpu_small - per_event * events_small}
 
 
 def _median(runs: list[dict], key: str) -> float:
@@ -92,9 +117,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--enrichments", help="enrichment config directory (default: the default set)")
+    parser.add_argument("--marginal", type=int, metavar="LARGE",
+                        help="also measure the marginal cost per event against a run of LARGE records "
+                             "(e.g. 88000 against --records 29000: about 120,000 and 40,000 events)")
     args = parser.parse_args(argv)
 
     lines = generate_lines(args.records, START_MS)
+    floor_lines = decodable(lines)
     extra = ["--enrichments", args.enrichments] if args.enrichments else []
     with tempfile.TemporaryDirectory(prefix="bench-in-") as tmp:
         salt = Path(tmp) / "salt"
@@ -103,28 +132,56 @@ def main(argv: list[str] | None = None) -> int:
         source.write_text("\n".join(lines) + "\n")
         config = PipelineConfig(files=BEAM_FILES, enrichments_dir=args.enrichments, salt=SecretSource.salt(str(salt)))
         _logic_once(lines[:500], config)  # warm-up: schema compilation, caches
+        _floor_once(floor_lines[:500])
+        naive = [_floor_once(floor_lines) for _ in range(args.repeats)]
         logic = [_logic_once(lines, config) for _ in range(args.repeats)]
         pipeline = [_pipeline_once(source, salt, extra) for _ in range(args.repeats)]
+        marginal = None
+        if args.marginal:
+            large_lines = generate_lines(args.marginal, START_MS)
+            large_source = Path(tmp) / "raw-large.txt"
+            large_source.write_text("\n".join(large_lines) + "\n")
+            large_floor = decodable(large_lines)
+            large = [_pipeline_once(large_source, salt, extra) for _ in range(args.repeats)]
+            large_naive = [_floor_once(large_floor) for _ in range(args.repeats)]
+            marginal = {"pipeline": _marginal(pipeline, large), "floor": _marginal(naive, large_naive),
+                        "events": [pipeline[0]["events"], large[0]["events"]]}
 
+    floor_rate, floor_cpu_rate = _median(naive, "events_per_s"), _median(naive, "events_per_cpu_s")
     result = {
         "records": args.records,
         "events": logic[0]["events"],
+        "floor_events_per_s": floor_rate,
+        "floor_events_per_cpu_s": floor_cpu_rate,
+        "floor_runs_events_per_s": [round(r["events_per_s"]) for r in naive],
         "logic_events_per_s": _median(logic, "events_per_s"),
         "logic_runs_events_per_s": [round(r["events_per_s"]) for r in logic],
         "validate_pseudonymize_us_per_event": _median(logic, "validate_pseudonymize_us"),
         "pipeline_events_per_s": _median(pipeline, "events_per_s"),
         "pipeline_runs_events_per_s": [round(r["events_per_s"]) for r in pipeline],
         "pipeline_runs_seconds": [round(r["seconds"], 2) for r in pipeline],
+        "pipeline_events_per_cpu_s": _median(pipeline, "events_per_cpu_s"),
+        "marginal": marginal,
         "accounted": all(r["accounted"] for r in pipeline),
     }
     OUT.mkdir(exist_ok=True)
     (OUT / "pipeline.json").write_text(json.dumps(result, indent=2) + "\n")
     print(f"records: {args.records:,}  events: {result['events']:,}  repetitions: {args.repeats} (median)")
+    print(f"naive floor, one process:        {floor_rate:>10,.0f} events/s  runs {result['floor_runs_events_per_s']}"
+          f" ({floor_cpu_rate:,.0f} per CPU-second)")
     print(f"event logic, one process:        {result['logic_events_per_s']:>10,.0f} events/s  "
-          f"runs {result['logic_runs_events_per_s']}")
+          f"runs {result['logic_runs_events_per_s']}  = {result['logic_events_per_s'] / floor_rate:.2f}x the floor")
     print(f"validate + pseudonymize:         {result['validate_pseudonymize_us_per_event']:>10.1f} µs per good event")
     print(f"whole DirectRunner batch run:    {result['pipeline_events_per_s']:>10,.0f} events/s  "
           f"runs {result['pipeline_runs_events_per_s']} ({result['pipeline_runs_seconds']} s)")
+    print(f"  per CPU-second of this process: {result['pipeline_events_per_cpu_s']:>9,.0f} events  "
+          f"= {result['pipeline_events_per_cpu_s'] / floor_cpu_rate:.2f}x the floor (start-up included)")
+    if marginal:
+        ours, base = marginal["pipeline"], marginal["floor"]
+        print(f"marginal cost per event ({marginal['events'][0]:,} -> {marginal['events'][1]:,} events): "
+              f"pipeline {ours['us_per_event']:.1f} µs, floor {base['us_per_event']:.1f} µs "
+              f"= {base['us_per_event'] / ours['us_per_event']:.2f}x the floor; fixed cost of a run "
+              f"{ours['fixed_cpu_seconds']:.2f} CPU-s")
     print(f"accounting: {'OK' if result['accounted'] else 'MISMATCH'}")
     return 0 if result["accounted"] else 1
 
