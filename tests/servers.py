@@ -187,7 +187,8 @@ class Kinesalite:
         import boto3
 
         return boto3.client("kinesis", endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id="test", aws_secret_access_key="test")
+                            aws_access_key_id=DUMMY_AWS["AWS_ACCESS_KEY_ID"],
+                            aws_secret_access_key=DUMMY_AWS["AWS_SECRET_ACCESS_KEY"])
 
     def create_stream(self, name: str, shards: int = 2) -> None:
         client = self.client()
@@ -245,7 +246,8 @@ class S3Server:
         import boto3
 
         return boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
-                            aws_access_key_id="test", aws_secret_access_key="test")
+                            aws_access_key_id=DUMMY_AWS["AWS_ACCESS_KEY_ID"],
+                            aws_secret_access_key=DUMMY_AWS["AWS_SECRET_ACCESS_KEY"])
 
     def keys(self, prefix: str = "") -> list[str]:
         client, keys, token = self.client(), [], None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from snowplow_beam.transforms.files import Files
 from snowplow_beam.transforms.pseudonymize import Policy, Pseudonymizer
 from snowplow_beam.transforms.recovery import Keyring
-from snowplow_beam.transforms.secrets import SALT_ENV, SecretSource, SecretUnavailable, read_salt
+from snowplow_beam.transforms.secrets import SecretSource, SecretUnavailable, read_salt
 
 _SHARED: dict = {}
 _SHARED_LOCK = threading.RLock()
@@ -106,14 +106,9 @@ class PipelineConfig:
 
     def check_secrets(self) -> None:
         """The start-up checks of the salt and the recovery key, shared by every launch (batch, streaming,
-        recover): what would otherwise fail on every worker. Raises :class:`SecretUnavailable` with the
-        message for the user. Secrets Manager secrets are not fetched here (the launcher may not hold the
+        recover): what would otherwise fail on every worker, no salt at all included. Raises
+        :class:`SecretUnavailable` with the message for the user. Secrets Manager secrets are not fetched here (the launcher may not hold the
         workers' permissions); files and environment variables are read and checked as the workers will."""
-        if not self.salt.configured():
-            raise SecretUnavailable(
-                f"no pseudonymization salt: give --salt_file, --salt_secret_id or the {SALT_ENV} environment "
-                "variable. The pipeline never writes unpseudonymized output."
-            )
         for source in (self.salt, self.recovery):
             if source.file and not self.files.exists(source.file):
                 raise SecretUnavailable(f"the {source.name} file {source.file} does not exist")
