@@ -57,10 +57,6 @@ class EnrichmentConfigError(ValueError):
     """An enrichment configuration file that cannot be used; the message names the file."""
 
 
-def supported_enrichments() -> dict[str, Supported]:
-    return dict(_ENRICHMENTS)
-
-
 def default_enrichments() -> list:
     """The enrichments that run when no ``--enrichments`` directory is given, in Snowplow's order.
 
