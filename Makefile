@@ -3,16 +3,22 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NATIVE_STAMP := $(VENV)/.native-built
 
-.PHONY: venv tools demo test test-fast bench clean
+.PHONY: venv tools native-check demo test test-fast bench clean
 
-venv: $(STAMP)
+venv: $(NATIVE_STAMP)
 
-$(STAMP): requirements.txt requirements-test.txt setup.py
+$(STAMP): requirements.txt requirements-test.txt setup.py pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c requirements.txt -r requirements-test.txt -e ".[all]"
-	touch $(STAMP)
+	touch $(STAMP) $(NATIVE_STAMP)
+
+# The Rust extension again when only its sources changed (cargo reuses native/target: seconds, not minutes).
+$(NATIVE_STAMP): $(STAMP) native/Cargo.toml native/Cargo.lock $(wildcard native/src/*.rs native/src/*/*.rs)
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(NATIVE_STAMP)
 
 demo: venv
 	$(PY) -m snowplow_beam.beam_pipeline.demo --input-dir demo-input --output demo-output
@@ -21,7 +27,11 @@ tools:
 	bash monitoring/install-tools.sh
 	bash runners/install-prism.sh
 
-test: venv tools
+# The Rust core's own tests and lints (the Python suite tests it through the extension).
+native-check:
+	cd native && cargo test --locked --quiet && cargo clippy --locked --quiet --all-targets --features python -- -D warnings
+
+test: venv tools native-check
 	$(PY) -m pytest -q tests
 
 test-fast: venv

@@ -8,11 +8,15 @@ shadowed, depending on the order of ``sys.path``).
 One extra per use, so that an image or a user installs only what its commands import: ``[pipeline]``
 (``snowplow-pipeline``, ``snowplow-recover``), ``[collector]``, ``[warehouse]``, ``[report]``, and ``[all]``.
 requirements.txt stays the one file of pins: the tag after a pin names its extras; an untagged pin is the core.
+
+The per-event core is Rust (``native/``, a PyO3 extension installed as ``snowplow_beam.transforms.native``), built
+by this install with the machine's cargo (setuptools-rust, release profile; ``pyproject.toml`` pins the build tools).
 """
 import re
 from pathlib import Path
 
 from setuptools import find_packages, setup
+from setuptools_rust import Binding, RustExtension
 
 HERE = Path(__file__).parent
 NAMESPACE = "snowplow_beam"
@@ -55,6 +59,11 @@ setup(
     package_dir={f"{NAMESPACE}.{room}": room for room in ROOMS},
     include_package_data=False,
     package_data={f"{NAMESPACE}.transforms": ["*.thrift", "data/*", "iglu_registry/**/*"]},
+    rust_extensions=[RustExtension(
+        f"{NAMESPACE}.transforms.native", path="native/Cargo.toml", binding=Binding.PyO3,
+        features=["python"], py_limited_api=True, debug=False,
+    )],
+    zip_safe=False,
     install_requires=CORE_PINS,
     extras_require=EXTRA_PINS,
     entry_points={

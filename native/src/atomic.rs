@@ -1,0 +1,1 @@
+//! The 131 fields of the enriched event.

@@ -1,0 +1,12 @@
+//! The per-event core of the pipeline. Pure Rust, tested with `cargo test`; the Python bindings
+//! (feature `python`, built by `setup.py` as `snowplow_beam.transforms.native`) are in [`python`].
+//!
+//! Nothing here panics on event data: every function that reads a record or an event returns a
+//! `Result`, and the bindings turn a panic that escapes anyway into a Python exception.
+
+pub mod atomic;
+pub mod pseudonym;
+pub mod thrift;
+
+#[cfg(feature = "python")]
+mod python;

@@ -1,0 +1,1 @@
+//! Bounded reader of Thrift CollectorPayload records.
