@@ -6,9 +6,9 @@
 - :func:`check_startup` is the one set of start-up checks: what would otherwise fail on every worker fails here,
   before launching, with a message that says what to change.
 - :func:`run` is the one place that chooses batch or streaming (a Kinesis stream given: streaming).
-- :class:`ProcessRecords` is the one wiring of the steps, Decode -> Enrich -> Validate -> Pseudonymize, with the
-  bad rows of every step (and the collector's) pseudonymized like good events; the batch and streaming graphs here
-  and the recovery graph use it.
+- :class:`ProcessRecords` is the one processing step (the record processor behind one DoFn, over batches), with
+  the bad rows of every stage (and the collector's) pseudonymized like good events; the batch and streaming graphs
+  here and the recovery graph use it.
 
 Bounded Kinesis reads (``--kinesis_max_records`` / ``--kinesis_max_read_seconds``) finish their windows and return
 their counters on any runner; unbounded ones run until cancelled on a streaming runner (Prism, Flink).
@@ -26,12 +26,12 @@ from snowplow_beam.beam_pipeline.files import BEAM_FILES, use_options
 from snowplow_beam.beam_pipeline.kinesis.settings import AT_TIMESTAMP, KinesisSettings
 from snowplow_beam.beam_pipeline.kinesis.source import ReadFromKinesis
 from snowplow_beam.beam_pipeline.options import KinesisOptions, SnowplowOptions
-from snowplow_beam.beam_pipeline.sources import (ReadCollectorBadRows, ReadLines, ReadRawBadStream, input_files,
-                                                 input_fingerprint)
-from snowplow_beam.beam_pipeline.steps import RAW_PROGRESS, ProcessRecords
+from snowplow_beam.beam_pipeline.sources import ReadLines, input_files, input_fingerprint
+from snowplow_beam.beam_pipeline.steps import (BAD, BAD_ROWS, BATCH_RECORDS, GOOD, LINES, RAW_PROGRESS, THRIFT,
+                                               BatchRecords, ProcessRecords)
 from snowplow_beam.beam_pipeline.summary import RunSummary, summarize
 from snowplow_beam.beam_pipeline.writers import (WriteBadRows, WriteGoodEvents, WriteWindowedBadRows,
-                                                 WriteWindowedGoodEvents)
+                                                 WriteWindowedGoodEvents, arrival_windows)
 from snowplow_beam.lake.layout import PARTITION_FIELD, temporary_dir
 from snowplow_beam.runners import UnsuitableRunner, prepare_runner
 from snowplow_beam.transforms.config import PipelineConfig
@@ -133,29 +133,29 @@ def build(pipeline: beam.Pipeline, options: PipelineOptions, config: PipelineCon
     snowplow, kinesis = options.view_as(SnowplowOptions), options.view_as(KinesisOptions)
     inputs = {}
     if mode_of(options) == STREAMING:
-        if kinesis.kinesis_stream:
-            inputs["thrift"] = (pipeline
-                                | "ReadRawGood" >> ReadFromKinesis(kinesis_settings(kinesis, kinesis.kinesis_stream))
-                                | "Spread" >> beam.Reshuffle())
-        if kinesis.raw_bad_stream:
-            inputs["bad_rows"] = pipeline | "ReadRawBad" >> ReadRawBadStream(
-                kinesis_settings(kinesis, kinesis.raw_bad_stream))
-        processed = inputs | "Process" >> ProcessRecords(config)
         window, lateness = kinesis.window_seconds, kinesis.allowed_lateness_seconds
-        files = [processed["bad"] | "WriteBadRows" >> WriteWindowedBadRows(snowplow.output, window, lateness)]
-        if processed["good"] is not None:
-            files.append(processed["good"] | "WriteGood" >> WriteWindowedGoodEvents(
-                snowplow.output, window, snowplow.good_format, snowplow.good_shards, lateness))
+        for kind, stream in ((THRIFT, kinesis.kinesis_stream), (BAD_ROWS, kinesis.raw_bad_stream)):
+            if stream:
+                name = "RawGood" if kind == THRIFT else "RawBad"
+                inputs[kind] = (pipeline
+                                | f"Read{name}" >> ReadFromKinesis(kinesis_settings(kinesis, stream))
+                                | f"Spread{name}" >> beam.Reshuffle()
+                                | f"Window{name}" >> arrival_windows(window, lateness)
+                                | f"Batch{name}" >> BatchRecords())
+        processed = inputs | "Process" >> ProcessRecords(config, snowplow.good_format, snowplow.good_shards)
+        files = [processed[BAD] | "WriteBadRows" >> WriteWindowedBadRows(snowplow.output, window)]
+        if processed[GOOD] is not None:
+            files.append(processed[GOOD] | "WriteGood" >> WriteWindowedGoodEvents(
+                snowplow.output, window, snowplow.good_format))
         return {**processed, "files": files}
     if snowplow.input:
-        inputs["lines"] = pipeline | "ReadRaw" >> ReadLines(snowplow.input)
+        inputs[LINES] = pipeline | "ReadRaw" >> ReadLines(snowplow.input, BATCH_RECORDS)
     if snowplow.raw_bad_input:
-        inputs["bad_rows"] = pipeline | "ReadCollectorBad" >> ReadCollectorBadRows(snowplow.raw_bad_input)
-    processed = inputs | "Process" >> ProcessRecords(config)
-    files = [processed["bad"] | "WriteBadRows" >> WriteBadRows(snowplow.output, run_id)]
-    if processed["good"] is not None:
-        files.append(processed["good"] | "WriteGood" >> WriteGoodEvents(
-            snowplow.output, run_id, snowplow.good_format, snowplow.good_shards))
+        inputs[BAD_ROWS] = pipeline | "ReadCollectorBad" >> ReadLines(snowplow.raw_bad_input, BATCH_RECORDS)
+    processed = inputs | "Process" >> ProcessRecords(config, snowplow.good_format, snowplow.good_shards)
+    files = [processed[BAD] | "WriteBadRows" >> WriteBadRows(snowplow.output, run_id)]
+    if processed[GOOD] is not None:
+        files.append(processed[GOOD] | "WriteGood" >> WriteGoodEvents(snowplow.output, run_id, snowplow.good_format))
     return {**processed, "files": files}
 
 

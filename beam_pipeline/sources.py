@@ -1,6 +1,7 @@
-"""Sources of raw records: files of base64 Thrift lines, the collector's raw-bad files and raw-bad Kinesis stream.
+"""Sources of raw records: files of base64 Thrift lines and the collector's raw-bad files, read in batches.
 
-Files are read as bytes, line by line, by :func:`read_lines`: nothing in a file (bytes that are not
+Files are read as bytes, line by line, by :func:`read_lines`, and leave the reader as batches of lines
+(:data:`~snowplow_beam.beam_pipeline.steps.BATCH_RECORDS` at most), Beam's elements from there on: nothing in a file (bytes that are not
 UTF-8, a line of gigabytes, a ``.gz`` that is not gzip or was cut short) can stop a run. What cannot be
 read becomes an :class:`Unreadable` element in place of the record, which the next step turns into a
 bad row: every line a file held, and the damaged rest of a file, ends somewhere and is counted.
@@ -21,18 +22,8 @@ from apache_beam.io.filesystem import CompressionTypes
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
-from snowplow_beam.beam_pipeline.kinesis.settings import KinesisSettings
-from snowplow_beam.beam_pipeline.kinesis.source import ReadFromKinesis
 from snowplow_beam.beam_pipeline.summary import DAMAGED_FILES_NAMESPACE, NAMESPACE
-from snowplow_beam.lake.layout import RAW_BAD
-from snowplow_beam.transforms import badrows, bounded_json
-from snowplow_beam.transforms.atomic import MAX_TIMESTAMP_MS
-from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, BadRow, Unreadable
-from snowplow_beam.transforms.badrow_json import BADROWS
-from snowplow_beam.transforms.iglu.keys import schema_key_of
-from snowplow_beam.transforms.timestamps import now_ms, parse_time
-
-_BADROWS_VENDOR = BADROWS.removeprefix("iglu:")
+from snowplow_beam.transforms.badrows import Unreadable
 # The longest line read as a record: a collector record is at most 1 MiB of Thrift (1.4 MB in base64);
 # longer lines are unreadable records, skipped without holding them in memory.
 MAX_LINE_BYTES = 8 << 20
@@ -67,31 +58,40 @@ def read_lines(path: str, max_line: int = MAX_LINE_BYTES):
 
 
 class _ReadFilesFn(beam.DoFn):
-    def __init__(self):
+    def __init__(self, batch: int):
+        self._batch = batch
         self._read = Metrics.counter(NAMESPACE, "files_read")
         self._damaged = Metrics.counter(NAMESPACE, "files_damaged")
 
     def process(self, metadata):
         self._read.inc()
+        batch = []
         for line in read_lines(metadata.path):
             if isinstance(line, Unreadable) and line.damaged:
                 self._damaged.inc()
                 Metrics.counter(DAMAGED_FILES_NAMESPACE, line.path).inc()
-            yield line
+            batch.append(line)
+            if len(batch) >= self._batch:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
 
 class ReadLines(beam.PTransform):
-    """The lines of the files a glob matches, as bytes (see :func:`read_lines`), files spread over workers."""
+    """The lines of the files a glob matches, as batches of bytes (see :func:`read_lines`), files spread over
+    workers. The collector's raw-bad files are read with it too."""
 
-    def __init__(self, glob: str, label: str | None = None):
+    def __init__(self, glob: str, batch: int, label: str | None = None):
         super().__init__(label)
         self._glob = glob
+        self._batch = batch
 
     def expand(self, pbegin):
         return (pbegin
                 | "MatchFiles" >> fileio.MatchFiles(self._glob)
                 | "SpreadFiles" >> beam.Reshuffle()
-                | "ReadFiles" >> beam.ParDo(_ReadFilesFn()))
+                | "ReadFiles" >> beam.ParDo(_ReadFilesFn(self._batch)))
 
 
 def input_files(*globs: str | None) -> list:
@@ -111,65 +111,3 @@ def input_fingerprint(files) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
 
-def parse_collector_bad_row(line: str | bytes | Unreadable) -> BadRow:
-    """A line of the collector's raw-bad files; anything unreadable is kept as a generic_error row."""
-    if isinstance(line, Unreadable):
-        return _unreadable_collector_row(line.describe(), line.describe())
-    try:
-        text = line.decode("utf-8") if isinstance(line, bytes) else line
-        row = bounded_json.loads(text)
-        key = schema_key_of(row.get("schema")) if isinstance(row, dict) else None
-        if not (key and key.vendor == _BADROWS_VENDOR and key.format == "jsonschema" and key.name in BAD_ROW_TYPES
-                and isinstance(row.get("data"), dict)):
-            raise ValueError("not a self-describing bad row of a known type")
-        stamp = row["data"].get("failure", {}).get("timestamp")
-        partition_ms = int(parse_time(stamp).timestamp() * 1000)
-        if not 0 <= partition_ms < MAX_TIMESTAMP_MS:  # a collector's stamp picks the partition: 1970 on
-            raise ValueError("failure timestamp outside 1970..9999")
-    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
-        text = line if isinstance(line, str) else line.decode("latin-1")
-        return _unreadable_collector_row(
-            text, f"unreadable line in the collector's raw-bad output ({type(exc).__name__})")
-    return BadRow(RAW_BAD, partition_ms, row, built_here=False)
-
-
-def _unreadable_collector_row(payload: str, error: str) -> BadRow:
-    now = now_ms()
-    return BadRow(RAW_BAD, now, badrows.generic_error(payload, [error], now).row)
-
-
-class _ParseCollectorBadRowFn(beam.DoFn):
-    """A line of the collector's raw-bad files, or a record of its raw-bad stream -> BadRow (counted)."""
-
-    def __init__(self):
-        self._rows = Metrics.counter(NAMESPACE, "collector_bad_rows")
-
-    def process(self, line):
-        self._rows.inc()
-        yield parse_collector_bad_row(line)
-
-
-class ReadCollectorBadRows(beam.PTransform):
-    """The collector's raw-bad files (JSON lines of bad rows, e.g. size violations) as BadRows."""
-
-    def __init__(self, glob: str, label: str | None = None):
-        super().__init__(label)
-        self._glob = glob
-
-    def expand(self, pbegin):
-        return (pbegin
-                | "ReadLines" >> ReadLines(self._glob)
-                | "ParseBadRows" >> beam.ParDo(_ParseCollectorBadRowFn()))
-
-
-class ReadRawBadStream(beam.PTransform):
-    """The collector's raw-bad Kinesis stream (JSON bad rows) as BadRows."""
-
-    def __init__(self, settings: KinesisSettings, label: str | None = None):
-        super().__init__(label)
-        self._settings = settings
-
-    def expand(self, pbegin):
-        return (pbegin
-                | "Read" >> ReadFromKinesis(self._settings)
-                | "ParseBadRows" >> beam.ParDo(_ParseCollectorBadRowFn()))

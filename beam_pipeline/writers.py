@@ -3,38 +3,35 @@
 
 - :func:`write_file` is the only place a lake file is written: under the temporary area, then renamed into
   place, so readers (and Snowpipe) never see half a file.
-- The formats share one interface: ``suffix`` and ``write(handle, records)``, which writes an iterable of
-  JSON-ready dicts in chunks of ``CHUNK_ROWS`` (a Parquet row group each) and returns the count, so a file's
-  memory is bounded by a chunk, not by its window or partition.
+- What reaches a writer is already serialized by the record processor: pieces
+  (:class:`~snowplow_beam.transforms.processor.GoodPiece`, :class:`~snowplow_beam.transforms.processor.BadPiece`),
+  each the rows of one batch for one file. The formats share one interface: ``suffix`` and
+  ``write(handle, pieces)``, which writes the pieces' data and returns the row count; Parquet gathers pieces into
+  row groups of up to ``CHUNK_ROWS``, so a file's memory is bounded by a row group, not by its window or partition.
 - Batch (:class:`WriteGoodEvents`, :class:`WriteBadRows`): one file per partition and shard,
   ``part-<run>-<shard>``; ``<run>`` is derived from the input, so a rerun replaces its files.
-- Streaming (:class:`WriteWindowedGoodEvents`, :class:`WriteWindowedBadRows`): fixed windows of arrival time,
-  one file per window, pane, partition and shard, ``stream-<window>-<seconds>s-p<pane>-<shard>``. The partition
-  is the event's collector hour, so a record of an earlier hour that arrives late lands in that hour's
-  partition, in the file of the window it arrived in. The on-time pane is ``p0``; records behind the watermark
-  (up to ``allowed_lateness_seconds``) go to later panes ``p1``, ``p2``, ... (a late pane fires per bundle of
-  late records: with arrival-time windows they only come from clock skew beyond the source's allowance, so
-  they are rare; a processing-time late trigger would batch them, but it stalls Beam's TestStream runner).
-  A replay after a crash rewrites the same files.
-
-Records cross the shuffle before a file as compact JSON bytes: Beam's coder for bytes is far cheaper than its
-generic encoding of dicts, and JSON keeps the events' types (timestamps are int milliseconds).
+- Streaming (:class:`WriteWindowedGoodEvents`, :class:`WriteWindowedBadRows`): the pieces come windowed by arrival
+  time (:func:`arrival_windows`, applied before the records are batched); one file per window, pane, partition and
+  shard, ``stream-<window>-<seconds>s-p<pane>-<shard>``. The partition is the event's collector hour, so a record
+  of an earlier hour that arrives late lands in that hour's partition, in the file of the window it arrived in.
+  The on-time pane is ``p0``; records behind the watermark (up to ``allowed_lateness_seconds``) go to later panes
+  ``p1``, ``p2``, ... (a late pane fires per bundle of late records: with arrival-time windows they only come from
+  clock skew beyond the source's allowance, so they are rare; a processing-time late trigger would batch them,
+  but it stalls Beam's TestStream runner). A replay after a crash rewrites the same files.
 
 Metrics (namespace ``snowplow``), the same for batch and streaming: ``files_written``, ``rows_written``,
 ``late_files_written`` (files of late panes), and for good events the distribution ``e2e_latency_ms``: from
 each event's ``collector_tstamp`` to the moment its file is written (the clock is read once per file).
 
 Recover reads the lake through :func:`finished_files` and :func:`existing_event_ids` (Beam's FileSystems, so
-local folders and ``s3://`` alike).
+local folders and ``s3://`` alike), and picks rows of pieces with the formats' ``event_ids`` and ``take``.
 """
 from __future__ import annotations
 
-import zlib
-from itertools import islice
-from typing import Callable, Iterable, Iterator, Tuple
+from typing import Iterable, Iterator, Sequence
 
 import apache_beam as beam
-import orjson
+import pyarrow as pa
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
@@ -43,81 +40,113 @@ from apache_beam.utils.timestamp import Duration
 
 from snowplow_beam.beam_pipeline.summary import NAMESPACE
 from snowplow_beam.lake import layout
-from snowplow_beam.transforms.atomic import ARROW_SCHEMA, FIELD_NAMES, to_arrow_table, to_tsv
+from snowplow_beam.transforms.atomic import ARROW_SCHEMA, FIELD_NAMES
 from snowplow_beam.transforms.timestamps import now_ms
 
 CHUNK_ROWS = 20_000
 _EVENT_ID_COLUMN = FIELD_NAMES.index("event_id")
 
 
-def _chunks(records: Iterable, size: int = CHUNK_ROWS) -> Iterator[list]:
-    iterator = iter(records)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+def _arrow_table(data: bytes) -> pa.Table:
+    return pa.ipc.open_stream(data).read_all()
 
 
-def _write_lines(handle, records: Iterable[dict], line: Callable[[dict], bytes]) -> int:
+def _write_pieces(handle, pieces: Iterable) -> int:
     count = 0
-    for chunk in _chunks(records):
-        handle.write(b"".join(line(record) for record in chunk))
-        count += len(chunk)
+    for piece in pieces:
+        handle.write(piece.data)
+        count += piece.rows
     return count
 
 
 # ---- formats ------------------------------------------------------------------------------------------------
 
 class ParquetFormat:
-    """Good events as Parquet, typed by :data:`transforms.atomic.ARROW_SCHEMA`, one row group per chunk."""
+    """Good events as Parquet, typed by :data:`transforms.atomic.ARROW_SCHEMA`; pieces are Arrow IPC streams,
+    gathered into row groups of up to ``CHUNK_ROWS``."""
 
     suffix = layout.PARQUET
 
     @staticmethod
-    def write(handle, records: Iterable[dict]) -> int:
+    def write(handle, pieces: Iterable) -> int:
         count = 0
+        pending: list[pa.Table] = []
+        rows = 0
         writer = pq.ParquetWriter(handle, ARROW_SCHEMA, compression="snappy")
         try:
-            for chunk in _chunks(records):
-                writer.write_table(to_arrow_table(chunk))
-                count += len(chunk)
+            for piece in pieces:
+                pending.append(_arrow_table(piece.data))
+                rows += piece.rows
+                if rows >= CHUNK_ROWS:
+                    writer.write_table(pa.concat_tables(pending))
+                    count, pending, rows = count + rows, [], 0
+            if pending:
+                writer.write_table(pa.concat_tables(pending))
+                count += rows
         finally:
             writer.close()
         return count
 
     @staticmethod
-    def event_ids(handle) -> Iterator[str]:
-        """The file's ``event_id`` values (read a column batch at a time)."""
+    def event_ids(data: bytes) -> list[str]:
+        """The ``event_id`` of each row of a piece's data."""
+        return _arrow_table(data).column("event_id").to_pylist()
+
+    @staticmethod
+    def take(datas: Sequence[bytes], picks: Iterable[tuple[int, int]]) -> bytes:
+        """One piece's data holding the rows ``(piece, row)`` of ``datas``, in that order."""
+        tables = [_arrow_table(data) for data in datas]
+        starts = [0]
+        for table in tables:
+            starts.append(starts[-1] + table.num_rows)
+        indices = pa.array([starts[piece] + row for piece, row in picks], type=pa.int64())
+        table = pa.concat_tables(tables).take(indices)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as stream:
+            stream.write_table(table)
+        return sink.getvalue().to_pybytes()
+
+    @staticmethod
+    def file_event_ids(handle) -> Iterator[str]:
+        """A file's ``event_id`` values (read a column batch at a time)."""
         parquet = pq.ParquetFile(handle)
         if "event_id" in parquet.schema_arrow.names:
             for batch in parquet.iter_batches(columns=["event_id"], batch_size=65_536):
                 yield from batch.column(0).to_pylist()
 
 
+def _tsv_event_id(line: bytes) -> str:
+    fields = line.split(b"\t", _EVENT_ID_COLUMN + 1)
+    return fields[_EVENT_ID_COLUMN].decode("utf-8", "replace") if len(fields) > _EVENT_ID_COLUMN else ""
+
+
 class TsvFormat:
-    """Good events as Snowplow's canonical enriched TSV."""
+    """Good events as Snowplow's canonical enriched TSV; pieces are lines."""
 
     suffix = layout.TSV
+    write = staticmethod(_write_pieces)
 
     @staticmethod
-    def write(handle, records: Iterable[dict]) -> int:
-        return _write_lines(handle, records, lambda event: (to_tsv(event) + "\n").encode("utf-8"))
+    def event_ids(data: bytes) -> list[str]:
+        return [_tsv_event_id(line) for line in data.splitlines()]
 
     @staticmethod
-    def event_ids(handle) -> Iterator[str]:
-        """The file's ``event_id`` values (read a line at a time)."""
+    def take(datas: Sequence[bytes], picks: Iterable[tuple[int, int]]) -> bytes:
+        lines = [data.splitlines(keepends=True) for data in datas]
+        return b"".join(lines[piece][row] for piece, row in picks)
+
+    @staticmethod
+    def file_event_ids(handle) -> Iterator[str]:
+        """A file's ``event_id`` values (read a line at a time)."""
         for line in handle:
-            fields = line.split(b"\t", _EVENT_ID_COLUMN + 1)
-            if len(fields) > _EVENT_ID_COLUMN:
-                yield fields[_EVENT_ID_COLUMN].decode("utf-8", "replace")
+            yield _tsv_event_id(line)
 
 
 class JsonLinesFormat:
-    """Bad rows, one self-describing JSON per line."""
+    """Bad rows, one self-describing JSON per line; pieces are lines."""
 
     suffix = layout.JSON_LINES
-
-    @staticmethod
-    def write(handle, records: Iterable[dict]) -> int:
-        return _write_lines(handle, records, lambda row: orjson.dumps(row) + b"\n")
+    write = staticmethod(_write_pieces)
 
 
 GOOD_FORMATS = {"parquet": ParquetFormat, "tsv": TsvFormat}
@@ -126,13 +155,13 @@ _GOOD_BY_SUFFIX = {file_format.suffix: file_format for file_format in GOOD_FORMA
 
 # ---- files --------------------------------------------------------------------------------------------------
 
-def write_file(root: str, run: str, final: str, file_format, records: Iterable[dict]) -> int:
-    """Write ``records`` to ``final`` through the run's temporary area (a complete file or none); the count.
+def write_file(root: str, run: str, final: str, file_format, pieces: Iterable) -> int:
+    """Write ``pieces`` to ``final`` through the run's temporary area (a complete file or none); the row count.
 
     A file already at ``final`` (an earlier attempt, a rerun of the same input) is replaced."""
     temporary = layout.temporary_path(root, run, file_format.suffix)
     with FileSystems.create(temporary, compression_type="uncompressed") as handle:
-        count = file_format.write(handle, records)
+        count = file_format.write(handle, pieces)
     try:
         FileSystems.mkdirs(final.rsplit("/", 1)[0])
     except IOError:
@@ -162,14 +191,14 @@ def existing_event_ids(root: str, partition: str, wanted: set[str]) -> set[str]:
     for path, _ in finished_files(root, (layout.GOOD,), [partition]):
         file_format = _GOOD_BY_SUFFIX[path[path.rindex("."):]]
         with FileSystems.open(path, compression_type="uncompressed") as handle:
-            found.update(wanted.intersection(file_format.event_ids(handle)))
+            found.update(wanted.intersection(file_format.file_event_ids(handle)))
     return found
 
 
 # ---- the writers --------------------------------------------------------------------------------------------
 
 class _WriteFilesFn(beam.DoFn):
-    """``((directory, shard), JSON records)`` -> one finished file; batch names without ``window_seconds``,
+    """``((directory, shard), pieces)`` -> one finished file; batch names without ``window_seconds``,
     streaming names (window and pane) with it."""
 
     def __init__(self, root: str, file_format, run_id: str | None = None, window_seconds: int | None = None,
@@ -185,7 +214,7 @@ class _WriteFilesFn(beam.DoFn):
         self._latency = Metrics.distribution(NAMESPACE, "e2e_latency_ms")
 
     def process(self, element, win=beam.DoFn.WindowParam, pane=beam.DoFn.PaneInfoParam):
-        (directory, shard), records = element
+        (directory, shard), pieces = element
         if self._window_seconds is None:
             name = layout.batch_file_name(self._run_id, shard, self._format.suffix)
             run = self._run_id
@@ -194,25 +223,15 @@ class _WriteFilesFn(beam.DoFn):
                                            self._format.suffix)
             run = layout.STREAMING_RUN
         final = f"{self._root}/{directory}/{name}"
-        stamps: list[int] = []
-        records = (orjson.loads(record) for record in records)
+        pieces = list(pieces)
+        count = write_file(self._root, run, final, self._format, pieces)
         if self._good:
-            records = _noting_collector_stamps(records, stamps)
-        count = write_file(self._root, run, final, self._format, records)
-        observe_latency(self._latency, stamps)
+            observe_latency(self._latency, (stamp for piece in pieces for stamp in piece.stamps))
         self._files.inc()
         self._rows.inc(count)
         if pane.index > 0:
             self._late_files.inc()
         yield final, count
-
-
-def _noting_collector_stamps(events: Iterable[dict], stamps: list[int]) -> Iterator[dict]:
-    for event in events:
-        stamp = event.get(layout.PARTITION_FIELD)
-        if isinstance(stamp, int):
-            stamps.append(stamp)
-        yield event
 
 
 def observe_latency(distribution, collector_stamps: Iterable[int]) -> None:
@@ -223,30 +242,33 @@ def observe_latency(distribution, collector_stamps: Iterable[int]) -> None:
         update(now - stamp)
 
 
+def _good_file(piece) -> tuple:
+    return (layout.partition_dir(layout.GOOD, piece.partition), piece.shard), piece
+
+
+def _bad_file(piece) -> tuple:
+    return (layout.partition_dir(piece.output, piece.partition), 0), piece
+
+
 class _WriteFiles(beam.PTransform):
-    """``(directory, shard, record)`` -> one file per (directory, shard) (and window and pane, when windowed).
+    """Pieces -> one file per (directory, shard) (and window and pane, when the pieces are windowed)."""
 
-    ``record`` is a JSON-ready dict; it is encoded once, before the shuffle that gathers a file's records.
-    """
-
-    def __init__(self, fn: _WriteFilesFn, windowing: beam.WindowInto | None = None, label: str | None = None):
+    def __init__(self, fn: _WriteFilesFn, place, label: str | None = None):
         super().__init__(label)
         self._fn = fn
-        self._windowing = windowing
+        self._place = place
 
-    def expand(self, records):
-        if self._windowing is not None:
-            records = records | "Window" >> self._windowing
+    def expand(self, pieces):
         return (
-            records
-            | "KeyByFile" >> beam.Map(lambda item: ((item[0], item[1]), orjson.dumps(item[2])))
-            .with_output_types(Tuple[Tuple[str, int], bytes])
+            pieces
+            | "KeyByFile" >> beam.Map(self._place)
             | "GroupByFile" >> beam.GroupByKey()
             | "WriteFiles" >> beam.ParDo(self._fn)
         )
 
 
-def _windows(window_seconds: int, allowed_lateness_seconds: int) -> beam.WindowInto:
+def arrival_windows(window_seconds: int, allowed_lateness_seconds: int) -> beam.WindowInto:
+    """The windows of a streaming job's files: fixed windows of arrival time, late records in later panes."""
     if window_seconds < 1:
         raise ValueError("window_seconds must be at least 1")
     return beam.WindowInto(window.FixedWindows(window_seconds),
@@ -255,72 +277,45 @@ def _windows(window_seconds: int, allowed_lateness_seconds: int) -> beam.WindowI
                            allowed_lateness=Duration(seconds=allowed_lateness_seconds))
 
 
-def place_good_event(event: dict, shards: int) -> tuple[str, int, dict]:
-    """``(directory, shard, event)``: the collector-hour partition of ``good/`` and a shard by event id."""
-    shard = zlib.crc32(event["event_id"].encode()) % shards if shards > 1 else 0
-    return layout.partition_dir(layout.GOOD, layout.event_partition(event)), shard, event
-
-
-def place_bad_row(bad) -> tuple[str, int, dict]:
-    """``(directory, 0, row)``: the output and partition of a :class:`~transforms.badrows.BadRow`."""
-    return layout.partition_dir(bad.output, layout.partition_path(bad.partition_ms)), 0, bad.row
-
-
 class WriteGoodEvents(beam.PTransform):
-    """Pseudonymized events -> ``ROOT/good/``, partitioned by collector hour, ``shards`` files per hour."""
+    """Good pieces -> ``ROOT/good/``, partitioned by collector hour, one file per hour and shard."""
 
-    def __init__(self, root: str, run_id: str, good_format: str = "parquet", shards: int = 1,
-                 label: str | None = None):
+    def __init__(self, root: str, run_id: str, good_format: str = "parquet", label: str | None = None):
         super().__init__(label)
-        self._shards = shards
         self._fn = _WriteFilesFn(root, GOOD_FORMATS[good_format], run_id=run_id, good=True)
 
-    def expand(self, events):
-        return (events
-                | "PlaceEvents" >> beam.Map(place_good_event, self._shards)
-                | "Write" >> _WriteFiles(self._fn))
+    def expand(self, pieces):
+        return pieces | "Write" >> _WriteFiles(self._fn, _good_file)
 
 
 class WriteBadRows(beam.PTransform):
-    """Pseudonymized :class:`~transforms.badrows.BadRow` -> ``ROOT/raw_bad/`` and ``ROOT/enriched_bad/``."""
+    """Bad pieces -> ``ROOT/raw_bad/`` and ``ROOT/enriched_bad/``, by partition."""
 
     def __init__(self, root: str, run_id: str, label: str | None = None):
         super().__init__(label)
         self._fn = _WriteFilesFn(root, JsonLinesFormat, run_id=run_id)
 
-    def expand(self, bad_rows):
-        return (bad_rows
-                | "PlaceBadRows" >> beam.Map(place_bad_row)
-                | "Write" >> _WriteFiles(self._fn))
+    def expand(self, pieces):
+        return pieces | "Write" >> _WriteFiles(self._fn, _bad_file)
 
 
 class WriteWindowedGoodEvents(beam.PTransform):
-    """Pseudonymized events -> ``ROOT/good/<collector hour>/``, one file per window (and pane and shard)."""
+    """Windowed good pieces -> ``ROOT/good/<collector hour>/``, one file per window (and pane and shard)."""
 
-    def __init__(self, root: str, window_seconds: int = 60, good_format: str = "parquet", shards: int = 1,
-                 allowed_lateness_seconds: int = 3600, label: str | None = None):
+    def __init__(self, root: str, window_seconds: int = 60, good_format: str = "parquet", label: str | None = None):
         super().__init__(label)
-        self._shards = shards
-        self._windowing = _windows(window_seconds, allowed_lateness_seconds)
         self._fn = _WriteFilesFn(root, GOOD_FORMATS[good_format], window_seconds=window_seconds, good=True)
 
-    def expand(self, events):
-        return (events
-                | "PlaceEvents" >> beam.Map(place_good_event, self._shards)
-                | "Write" >> _WriteFiles(self._fn, self._windowing))
+    def expand(self, pieces):
+        return pieces | "Write" >> _WriteFiles(self._fn, _good_file)
 
 
 class WriteWindowedBadRows(beam.PTransform):
-    """Pseudonymized :class:`~transforms.badrows.BadRow` -> ``ROOT/raw_bad/`` and ``ROOT/enriched_bad/``,
-    one file per window (and pane)."""
+    """Windowed bad pieces -> ``ROOT/raw_bad/`` and ``ROOT/enriched_bad/``, one file per window (and pane)."""
 
-    def __init__(self, root: str, window_seconds: int = 60, allowed_lateness_seconds: int = 3600,
-                 label: str | None = None):
+    def __init__(self, root: str, window_seconds: int = 60, label: str | None = None):
         super().__init__(label)
-        self._windowing = _windows(window_seconds, allowed_lateness_seconds)
         self._fn = _WriteFilesFn(root, JsonLinesFormat, window_seconds=window_seconds)
 
-    def expand(self, bad_rows):
-        return (bad_rows
-                | "PlaceBadRows" >> beam.Map(place_bad_row)
-                | "Write" >> _WriteFiles(self._fn, self._windowing))
+    def expand(self, pieces):
+        return pieces | "Write" >> _WriteFiles(self._fn, _bad_file)

@@ -14,16 +14,19 @@ import orjson
 from apache_beam.metrics import Metrics
 from apache_beam.pvalue import TaggedOutput
 
-from snowplow_beam.beam_pipeline.steps import MAIN, ProcessRecords
+from snowplow_beam.beam_pipeline.steps import BAD, GOOD, LINES, THRIFT, BatchRecords, ProcessRecords
 from snowplow_beam.beam_pipeline.summary import NAMESPACE
 from snowplow_beam.beam_pipeline.writers import GOOD_FORMATS, existing_event_ids, write_file
-from snowplow_beam.lake.layout import GOOD, event_partition, partition_dir, partition_path, recovered_file_name
+from snowplow_beam.lake import layout
+from snowplow_beam.lake.layout import partition_dir, recovered_file_name
 from snowplow_beam.transforms.badrows import bad_row_type
 from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.processor import BadPiece, GoodPiece
 from snowplow_beam.transforms.progress import BatchedCount, process_meter
 from snowplow_beam.transforms.recovery import RECOVERY_FIELD, EnvelopeError, UnknownKey
 
 FAILING = "failing"
+RECOVERED = "recovered"
 PROGRESS_WHAT = "bad rows read"  # what recover's progress lines call what they count
 _PROGRESS_BATCH = 256
 
@@ -125,14 +128,17 @@ class _ResolvePartitionFn(beam.DoFn):
 
     def process(self, element):
         partition, values = element
-        good: dict[str, bytes] = {}
+        good: dict[str, tuple[int, int]] = {}  # event id -> (piece, row) of its first copy
+        datas: list[bytes] = []
         failing: list[tuple[str | None, bytes]] = []
         for kind, event_id, payload in values:
             if kind == GOOD:
-                if event_id in good:
-                    self._duplicates.inc()
-                else:
-                    good[event_id] = payload
+                for row, good_id in enumerate(self._format.event_ids(payload)):
+                    if good_id in good:
+                        self._duplicates.inc()
+                    else:
+                        good[good_id] = (len(datas), row)
+                datas.append(payload)
             else:
                 failing.append((event_id, payload))
         wanted = set(good) | {event_id for event_id, _ in failing if event_id}
@@ -142,10 +148,10 @@ class _ResolvePartitionFn(beam.DoFn):
         self._recovered.inc(len(new))
         if new:
             name = recovered_file_name(partition, new, self._format.suffix)
-            final = f"{self._root}/{partition_dir(GOOD, partition)}/{name}"
+            final = f"{self._root}/{partition_dir(layout.GOOD, partition)}/{name}"
             if not self._dry_run:
-                write_file(self._root, self._run_id, final, self._format,
-                           (orjson.loads(good[event_id]) for event_id in new))
+                data = self._format.take(datas, [good[event_id] for event_id in new])
+                write_file(self._root, self._run_id, final, self._format, [GoodPiece(partition, 0, data, len(new), ())])
                 self._files.inc()
             yield final, len(new)
         for event_id, row in failing:
@@ -160,15 +166,15 @@ class _ResolvePartitionFn(beam.DoFn):
             yield TaggedOutput(FAILING, row)
 
 
-def _key_good(event: dict):
-    return event_partition(event), (GOOD, event["event_id"], orjson.dumps(event))
+def _key_good(piece: GoodPiece):
+    return piece.partition, (GOOD, None, piece.data)
 
 
-def _key_failing(bad):
-    event_id = bad_row_event_id(bad.row)
-    # Event-level rows are checked against their event's good partition; others need no look-up.
-    partition = partition_path(bad.partition_ms) if event_id else ""
-    return partition, (FAILING, event_id, orjson.dumps(bad.row))
+def _key_failing(piece: BadPiece):
+    for line in piece.data.splitlines():
+        event_id = bad_row_event_id(orjson.loads(line))
+        # Event-level rows are checked against their event's good partition; others need no look-up.
+        yield (piece.partition if event_id else ""), (FAILING, event_id, line)
 
 
 def build_recovery(pipeline: beam.Pipeline, files: list[str], config: PipelineConfig, root: str,
@@ -181,15 +187,16 @@ def build_recovery(pipeline: beam.Pipeline, files: list[str], config: PipelineCo
                | "OneCopyPerRecord" >> beam.GroupByKey()
                | "First" >> beam.Map(_first))
     lines, thrift = records | "ByFormat" >> beam.Partition(lambda record, _: 0 if isinstance(record, str) else 1, 2)
-    processed = {"lines": lines, "thrift": thrift} | "Process" >> ProcessRecords(config, progress=None)
-    good, bad = processed["good"], processed["bad"]
-    resolved = ((good | "KeyGood" >> beam.Map(_key_good), bad | "KeyFailing" >> beam.Map(_key_failing))
+    batches = {LINES: lines | "BatchLines" >> BatchRecords(), THRIFT: thrift | "BatchThrift" >> BatchRecords()}
+    processed = batches | "Process" >> ProcessRecords(config, good_format, progress=None)
+    good, bad = processed[GOOD], processed[BAD]
+    resolved = ((good | "KeyGood" >> beam.Map(_key_good), bad | "KeyFailing" >> beam.FlatMap(_key_failing))
                 | "Together" >> beam.Flatten()
                 | "ByPartition" >> beam.GroupByKey()
                 | "Resolve" >> beam.ParDo(_ResolvePartitionFn(root, good_format, run_id, dry_run))
-                .with_outputs(FAILING, main=MAIN))
+                .with_outputs(FAILING, main=RECOVERED))
     if report:
         (resolved[FAILING]
          | "ReportLines" >> beam.Map(lambda row: row.decode("utf-8"))
          | "WriteReport" >> beam.io.WriteToText(report, num_shards=1, shard_name_template=""))
-    return {"files": resolved[MAIN], "failing": resolved[FAILING]}
+    return {"files": resolved[RECOVERED], "failing": resolved[FAILING]}

@@ -70,7 +70,7 @@ def _import_product():
     global PSEUDONYMIZER, badrow_errors, exposed, planted_lines, planted_collector_bad_lines, RawEvent, Source
     global SAMPLE_START_MS
     from snowplow_beam.beam_pipeline.sample_data import generate_lines
-    from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
+    from snowplow_beam.transforms.badrows import parse_collector_bad_row
     from snowplow_beam.collector import badrows as collector_badrows
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import strategies as st

@@ -264,37 +264,18 @@ def adapter_registry() -> AdapterRegistry:
     return AdapterRegistry(event_validator().payload_data)
 
 
-_STEPS: dict = {}
+_PROCESSOR: list = []
 
 
-def run_steps(line: str) -> tuple[list[dict], list[BadRow]]:
-    """One raw record through the pipeline's own DoFns (Decode, Enrich, Validate) without Beam:
-    the good events and the bad rows, before pseudonymization."""
-    if not _STEPS:
+def run_steps(line: str | bytes) -> tuple[list[dict], list[BadRow]]:
+    """One raw record (a base64 line) through the pipeline's record processor without Beam: the good events and
+    the bad rows, before pseudonymization."""
+    if not _PROCESSOR:
         from snowplow_beam.transforms.config import PipelineConfig
-        from snowplow_beam.beam_pipeline.steps import _DecodeFn, _EnrichFn, _ValidateFn
+        from snowplow_beam.transforms.processor import RecordProcessor
 
-        config = PipelineConfig()
-        _STEPS["decode"] = _DecodeFn(True)
-        _STEPS["enrich"] = _EnrichFn(config)
-        _STEPS["enrich"].setup()
-        _STEPS["validate"] = _ValidateFn(config)
-        _STEPS["validate"].setup()
-    good, bad = [], []
-
-    def split(outputs):
-        main = []
-        for out in outputs:
-            if hasattr(out, "tag"):
-                bad.append(out.value)
-            else:
-                main.append(out)
-        return main
-
-    for decoded in split(_STEPS["decode"].process(line)):
-        for pair in split(_STEPS["enrich"].process(decoded)):
-            good.extend(split(_STEPS["validate"].process(pair)))
-    return good, bad
+        _PROCESSOR.append(RecordProcessor(PipelineConfig()))
+    return _PROCESSOR[0].enriched([line])
 
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -21,7 +21,7 @@ from snowplow_beam.transforms.adapters import AdapterError, Source, split_path
 from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
 from snowplow_beam.transforms.recovery import Original
-from snowplow_beam.beam_pipeline.steps import keep_original
+from snowplow_beam.transforms.processor import keep_original
 from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record
 
 SCHEMAS = Path(badrows.__file__).parent / "iglu_registry" / "schemas"

@@ -18,7 +18,8 @@ from snowplow_beam.beam_pipeline import __main__ as cli
 from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
 from snowplow_beam.beam_pipeline.summary import RunSummary
-from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row, read_lines
+from snowplow_beam.beam_pipeline.sources import read_lines
+from snowplow_beam.transforms.badrows import parse_collector_bad_row
 from tests.helpers import (
     CONTEXTS, POLICY, PSEUDONYMIZER, SP, UNSTRUCT, badrow_errors, hmac_hex, record, run_steps, sample_payload,
     sample_source,

@@ -50,8 +50,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from snowplow_beam.beam_pipeline.launcher import run
-from snowplow_beam.beam_pipeline.writers import place_good_event
-from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
+from snowplow_beam.transforms.badrows import parse_collector_bad_row
 from snowplow_beam.collector import badrows as collector_badrows
 from tests.helpers import (
     CONTEXTS, GITLAB_STANDARD, POLICY, PROPERTY, PSEUDONYMIZER, SAMPLE_START_MS, SP, UNSTRUCT, Planter, badrow_errors,
@@ -59,7 +58,7 @@ from tests.helpers import (
 )
 from snowplow_beam.transforms import badrows
 from snowplow_beam.transforms.atomic import FIELD_TYPES, MAX_LENGTHS, to_arrow_table, to_tsv
-from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD, partition_path
+from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD, event_partition, partition_path
 from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, BadRow
 from snowplow_beam.transforms.bounded_json import MAX_JSON_DEPTH
 from snowplow_beam.transforms.enrich import PARAMETER_FIELDS, parameter_fits
@@ -145,7 +144,7 @@ def _shipped_events(hashed: list[dict]) -> str:
     TSV lines): everything a reader of the output sees."""
     if not hashed:
         return ""
-    crossed = [orjson.loads(orjson.dumps(place_good_event(out, 1)[2])) for out in hashed]
+    crossed = [orjson.loads(orjson.dumps(out)) for out in hashed if event_partition(out)]  # placed, then shipped
     table = to_arrow_table(crossed)
     return "\n".join([exposed(hashed), json.dumps(table.to_pylist(), default=str)] + [to_tsv(e) for e in crossed])
 

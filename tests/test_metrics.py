@@ -14,10 +14,13 @@ from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from snowplow_beam.beam_pipeline import writers
 from snowplow_beam.beam_pipeline.writers import WriteGoodEvents, observe_latency
 from snowplow_beam.runners import prepare_runner
-from tests.helpers import SAMPLE_START_MS
+from tests.helpers import SAMPLE_START_MS, record, sample_payload
+from snowplow_beam.transforms.processor import RecordProcessor
 from snowplow_beam.transforms import progress as progress_module
 from snowplow_beam.transforms.progress import PROGRESS_ENV, Progress, process_meter, reset_meter
-from snowplow_beam.beam_pipeline.steps import SAMPLE_EVERY, _DecodeFn
+from snowplow_beam.beam_pipeline.steps import LINES, SAMPLE_EVERY, _ProcessBatchFn
+from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.secrets import SALT_ENV
 
 
 class FakeClock:
@@ -80,24 +83,23 @@ def test_process_meters_are_shared_and_reset_per_run():
     assert second is not first and second.count == 0 and process_meter("test things") is second
 
 
-def test_decode_counts_progress_in_batches_not_per_record(monkeypatch):
-    """The clock is looked at every 1,024 records and at the end of a bundle, never per record."""
+def test_progress_is_counted_per_batch_not_per_record(monkeypatch):
+    """The meter (its lock and clock) is touched once per batch of raw records, never per record."""
+    monkeypatch.setenv(SALT_ENV, "metrics-salt-of-16-bytes")
     calls = []
     meter = Progress("raw records", interval=1e9)
     original_add = meter.add
     monkeypatch.setattr(meter, "add", lambda n: (calls.append(n), original_add(n)))
     monkeypatch.setattr("snowplow_beam.beam_pipeline.steps.process_meter", lambda what: meter)
-    decode = _DecodeFn(True)
-    decode.setup()
-    lines = generate_lines(10, SAMPLE_START_MS, broken=False)
-    for index in range(2_500):
-        list(decode.process(lines[index % len(lines)]))
-    decode.finish_bundle()
-    assert calls == [1024, 1024, 452] and meter.count == 2_500
-    unmetered = _DecodeFn(True, progress=None)
+    step = _ProcessBatchFn(PipelineConfig(), LINES, "parquet", 1, "raw records")
+    step.setup()
+    lines = [line.encode() for line in generate_lines(10, SAMPLE_START_MS, broken=False)]
+    for size in (1000, 1000, 500):
+        list(step.process(lines * (size // 10)))
+    assert calls == [1000, 1000, 500] and meter.count == 2_500
+    unmetered = _ProcessBatchFn(PipelineConfig(), LINES, "parquet", 1, None)
     unmetered.setup()
-    list(unmetered.process(lines[0]))
-    unmetered.finish_bundle()
+    list(unmetered.process(lines[:1]))
     assert meter.count == 2_500
 
 
@@ -179,11 +181,13 @@ def test_run_summary_merges_distributions_and_keeps_accounting():
     assert "min 10 / mean 15.0 / max 20 (2 samples)" in summary.report()
 
 
-def test_latency_is_measured_for_tsv_files_too(tmp_path):
+def test_latency_is_measured_for_tsv_files_too(tmp_path, monkeypatch):
+    monkeypatch.setenv(SALT_ENV, "metrics-salt-of-16-bytes")
     stamps = [SAMPLE_START_MS + i * 60_000 for i in range(5)]
-    events = [{"event_id": f"e{i}", "collector_tstamp": stamp, "app_id": "a"} for i, stamp in enumerate(stamps)]
+    lines = [record(sample_payload(querystring="e=pv&p=web&tv=js", timestamp=stamp)).encode() for stamp in stamps]
+    pieces = RecordProcessor(PipelineConfig(), "tsv").process(lines).good
     pipeline = beam.Pipeline(options=prepare_runner(PipelineOptions([]), unbounded=False))
-    _ = pipeline | beam.Create(events) | WriteGoodEvents(str(tmp_path), "run1", "tsv")
+    _ = pipeline | beam.Create(pieces) | WriteGoodEvents(str(tmp_path), "run1", "tsv")
     before = time.time_ns() // 1_000_000
     result = pipeline.run()
     result.wait_until_finish()

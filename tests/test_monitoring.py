@@ -126,15 +126,19 @@ def collector_exported_names() -> set[str]:
 
 
 def pipeline_counter_names() -> set[str]:
-    """The Beam counters of namespace "snowplow" that the pipeline's code increments."""
+    """The Beam counters of namespace "snowplow" that the pipeline's code increments (directly, or as the record
+    processor's counters)."""
     from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD
     from snowplow_beam.transforms.badrows import BAD_ROW_TYPES
 
     names = set()
     for folder in ("transforms", "beam_pipeline"):
         for path in (REPO / folder).glob("*.py"):
-            names.update(re.findall(r'Metrics\.counter\(\s*(?:NAMESPACE|"snowplow")\s*,\s*"([a-z_]+)"\s*\)',
-                                    path.read_text()))
+            text = path.read_text()
+            names.update(re.findall(r'Metrics\.counter\(\s*(?:NAMESPACE|"snowplow")\s*,\s*"([a-z_]+)"\s*\)', text))
+            # the record processor's counters, which its DoFn reports per batch under the same names
+            names.update(re.findall(r'counters\["([a-z_]+)"\]', text))
+            names.update(re.findall(r'Counter\(\{"([a-z_]+)"', text))
     outputs = (ENRICHED_BAD, RAW_BAD)
     names.update(outputs)  # Metrics.counter(NAMESPACE, element.output)
     names.update(f"{output}_{kind}" for output in outputs for kind in BAD_ROW_TYPES)

@@ -118,15 +118,18 @@ def index_reachable():
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    """The project's wheel, built once from a copy of what setup.py reads (the tree stays free of build/)."""
+    """The project's wheel, built once from a copy of what setup.py reads (the tree stays free of build/), with the
+    pinned build tools of pyproject.toml; cargo reuses the checkout's native/target, so the Rust core is not
+    compiled again from scratch."""
     source = tmp_path_factory.mktemp("source")
-    for name in ("setup.py", "requirements.txt"):
+    for name in ("setup.py", "requirements.txt", "pyproject.toml"):
         shutil.copy(ROOT / name, source / name)
     for room in ROOMS:
-        shutil.copytree(ROOT / room, source / room, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(ROOT / room, source / room, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.so"))
+    shutil.copytree(ROOT / "native", source / "native", ignore=shutil.ignore_patterns("target"))
     wheels = tmp_path_factory.mktemp("wheels")
-    done = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-                 "--wheel-dir", wheels, source], timeout=300)
+    done = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", wheels, source],
+                timeout=600, env={**os.environ, "CARGO_TARGET_DIR": str(ROOT / "native" / "target")})
     assert done.returncode == 0, done.stderr
     return next(wheels.glob("*.whl"))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import apache_beam as beam
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
@@ -26,7 +27,8 @@ from snowplow_beam.runners import prepare_runner
 from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.secrets import SecretSource
-from snowplow_beam.beam_pipeline.steps import BAD, MAIN, Decode, Enrich, Pseudonymize, Validate
+from snowplow_beam.beam_pipeline.steps import BAD, GOOD, LINES, ProcessRecords
+from snowplow_beam.transforms.processor import RecordProcessor
 from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 
 REGISTRY = Path(__file__).resolve().parents[1] / "transforms" / "iglu_registry" / "schemas"
@@ -67,16 +69,18 @@ def config(salt_file):
     return PipelineConfig(files=BEAM_FILES, salt=SecretSource.salt(str(salt_file)))
 
 
-# ---- composites --------------------------------------------------------------------------------
+# ---- the record processor, stage by stage (Beam-free) -------------------------------------------
 
-def test_decode_splits_payloads_from_unreadable_records():
+def _table(piece) -> list[dict]:
+    return pa.ipc.open_stream(piece.data).read_all().to_pylist()
+
+
+def test_decode_keeps_payloads_and_turns_unreadable_records_into_raw_bad_rows(config):
     good_line = raw_line(querystring=page_view())
-    with local_test_pipeline() as p:
-        decoded = p | beam.Create([good_line, "not base64!", base64.b64encode(b"\x0b\x7a\x69junk").decode()]) | Decode()
-        assert_that(decoded[MAIN] | beam.Map(lambda item: item[1].querystring), equal_to([page_view()]),
-                    label="payloads")
-        assert_that(decoded[BAD] | beam.Map(lambda bad: (bad.output, bad.type_name)),
-                    equal_to([(RAW_BAD, "collector_payload_format_violation")] * 2), label="bad")
+    records = [good_line.encode(), b"not base64!", base64.b64encode(b"\x0b\x7a\x69junk")]
+    events, bad = RecordProcessor(config).enriched(records)
+    assert [event["event"] for event in events] == ["page_view"]
+    assert [(row.output, row.type_name) for row in bad] == [(RAW_BAD, "collector_payload_format_violation")] * 2
 
 
 def test_enrich_turns_one_post_into_its_events_and_rejects_unknown_vendors(config):
@@ -85,12 +89,10 @@ def test_enrich_turns_one_post_into_its_events_and_rejects_unknown_vendors(confi
         {"e": "se", "p": "web", "tv": "t", "se_ca": "c", "se_ac": "a"}]})
     lines = [raw_line("/com.snowplowanalytics.snowplow/tp2", querystring="aid=from-query", body=body),
              raw_line("/com.acme/v9", querystring="a=1")]
-    with local_test_pipeline() as p:
-        decoded = p | beam.Create(lines) | Decode()
-        enriched = decoded[MAIN] | Enrich(config)
-        assert_that(enriched[MAIN] | beam.Map(lambda pair: (pair[1]["event"], pair[1]["app_id"])),
-                    equal_to([("page_view", "from-query"), ("struct", "from-query")]), label="events")
-        assert_that(enriched[BAD] | beam.Map(lambda bad: bad.type_name), equal_to(["adapter_failures"]), label="bad")
+    events, bad = RecordProcessor(config).enriched([line.encode() for line in lines])
+    assert [(event["event"], event["app_id"]) for event in events] == [("page_view", "from-query"),
+                                                                         ("struct", "from-query")]
+    assert [row.type_name for row in bad] == ["adapter_failures"]
 
 
 def test_validate_rejects_a_context_that_breaks_its_schema(config):
@@ -100,39 +102,44 @@ def test_validate_rejects_a_context_that_breaks_its_schema(config):
         {"schema": f"{SP}/web_page/jsonschema/1-0-0", "data": {"id": "7d4a4ec8-6d36-4a14-a1a5-34b4a1c1e0f9"}}]}
     lines = [raw_line(querystring=page_view(co=json.dumps(bad_context), eid="11111111-1111-4111-8111-111111111111")),
              raw_line(querystring=page_view(co=json.dumps(good_context), eid="22222222-2222-4222-8222-222222222222"))]
+    events, bad = RecordProcessor(config).enriched([line.encode() for line in lines])
+    assert [event["event_id"] for event in events] == ["22222222-2222-4222-8222-222222222222"]
+    assert [row.row["data"]["failure"]["messages"][0]["schemaKey"] for row in bad] == [
+        f"{SP}/web_page/jsonschema/1-0-0"]
+
+
+def test_good_events_leave_pseudonymized_by_partition_and_counted(config):
+    lines = [raw_line(querystring=page_view(uid="alice", aid="app")).encode(),
+             raw_line(querystring=page_view(uid="bob"), timestamp=SAMPLE_START_MS + 3_600_000).encode(),
+             b"not base64!"]
+    result = RecordProcessor(config).process(lines)
+    assert [(piece.partition, piece.rows) for piece in result.good] == [
+        ("date=2025-11-28/hour=09", 1), ("date=2025-11-28/hour=10", 1)]
+    first = _table(result.good[0])[0]
+    # the expected pseudonym is HMAC-SHA256 (the hmac module) of "alice" under the salt in the file
+    assert first["user_id"] == hmac_hex("alice", FILE_SALT) and first["app_id"] == "app"
+    assert [(piece.output, piece.rows) for piece in result.bad] == [(RAW_BAD, 1)]
+    assert {name: result.counters[name] for name in ("raw_records", "records_unreadable", "events", "good",
+                                                      RAW_BAD)} == {
+        "raw_records": 3, "records_unreadable": 1, "events": 2, "good": 2, RAW_BAD: 1}
+
+
+# ---- the composite and the writers ---------------------------------------------------------------
+
+def test_process_records_and_the_writers_partition_by_collector_hour_with_deterministic_names(tmp_path, config):
+    lines = [raw_line(querystring=page_view(eid=f"0000000{i}-1111-4111-8111-111111111111"),
+                      timestamp=SAMPLE_START_MS + i * 1_800_000).encode() for i in range(4)]
     with local_test_pipeline() as p:
-        validated = (p | beam.Create(lines) | Decode())[MAIN] | Enrich(config)
-        checked = validated[MAIN] | Validate(config)
-        assert_that(checked[MAIN] | beam.Map(lambda event: event["event_id"]),
-                    equal_to(["22222222-2222-4222-8222-222222222222"]), label="valid")
-        assert_that(checked[BAD] | beam.Map(lambda bad: bad.row["data"]["failure"]["messages"][0]["schemaKey"]),
-                    equal_to([f"{SP}/web_page/jsonschema/1-0-0"]), label="invalid")
-
-
-def test_pseudonymize_hashes_identifiers_and_keeps_the_allowlist(config):
-    with local_test_pipeline() as p:
-        events = p | beam.Create([{"app_id": "app", "user_id": "alice", "geo_latitude": 52.5, "event": "page_view"}])
-        hashed = events | Pseudonymize(config)
-        # the expected pseudonym is HMAC-SHA256 (the hmac module) of "alice" under the salt in the file
-        assert_that(hashed, equal_to([{"app_id": "app", "event": "page_view",
-                                       "user_id": hmac_hex("alice", FILE_SALT)}]))
-
-
-def test_writers_partition_by_collector_hour_with_deterministic_names(tmp_path):
-    events = [{"event_id": f"e{i}", "collector_tstamp": SAMPLE_START_MS + i * 1_800_000, "app_id": "a"}
-              for i in range(4)]
-    bad = BadRow(RAW_BAD, SAMPLE_START_MS, {"schema": "x", "data": {}})
-    with local_test_pipeline() as p:
-        written = p | "Events" >> beam.Create(events) | WriteGoodEvents(str(tmp_path), "run1")
+        processed = {LINES: p | beam.Create([lines[:3], lines[3:] + [b"%%%"]])} | ProcessRecords(config)
+        written = processed[GOOD] | WriteGoodEvents(str(tmp_path), "run1")
         assert_that(written, is_not_empty(), label="good files")
-        p | "Bad" >> beam.Create([bad]) | WriteBadRows(str(tmp_path), "run1")
+        processed[BAD] | WriteBadRows(str(tmp_path), "run1")
     files = sorted(str(f.relative_to(tmp_path)) for f in tmp_path.rglob("*.*"))
-    assert files == [
-        "good/date=2025-11-28/hour=09/part-run1-000.parquet",
-        "good/date=2025-11-28/hour=10/part-run1-000.parquet",
-        "raw_bad/date=2025-11-28/hour=09/part-run1-000.json",
-    ]
-    assert pq.read_table(tmp_path / files[0]).column("event_id").to_pylist() == ["e0", "e1"]
+    assert files[:2] == ["good/date=2025-11-28/hour=09/part-run1-000.parquet",
+                         "good/date=2025-11-28/hour=10/part-run1-000.parquet"]
+    assert len(files) == 3 and files[2].startswith("raw_bad/") and files[2].endswith("/part-run1-000.json")
+    assert sorted(pq.read_table(tmp_path / files[0]).column("event_id").to_pylist()) == [
+        "00000000-1111-4111-8111-111111111111", "00000001-1111-4111-8111-111111111111"]
     assert partition_path(SAMPLE_START_MS - 1) == "date=2025-11-28/hour=08"
 
 

@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from snowplow_beam.beam_pipeline.options import SnowplowOptions
 from snowplow_beam.beam_pipeline.launcher import BATCH, ConfigurationError, build, check_startup, config_from_options, run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
-from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
+from snowplow_beam.transforms.badrows import parse_collector_bad_row
 from snowplow_beam.collector import badrows as collector_badrows
 from snowplow_beam.runners import prepare_runner
 from tests.helpers import (

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from snowplow_beam.collector import badrows as collector_badrows
 from snowplow_beam.beam_pipeline.files import BEAM_FILES
-from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
+from snowplow_beam.transforms.badrows import parse_collector_bad_row
 from snowplow_beam.transforms import badrows
 from snowplow_beam.transforms.adapters import RawEvent
 from snowplow_beam.transforms.atomic import FIELD_NAMES, FIELD_TYPES, to_partial_enriched

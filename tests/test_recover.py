@@ -24,7 +24,7 @@ from snowplow_beam.recover.graph import bad_row_event_id
 from snowplow_beam.beam_pipeline.writers import ParquetFormat, TsvFormat, existing_event_ids
 from snowplow_beam.lake.layout import partitions_between, recovered_file_name
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
-from snowplow_beam.beam_pipeline.sources import parse_collector_bad_row
+from snowplow_beam.transforms.badrows import parse_collector_bad_row
 from tests.helpers import (
     PLANTS, POLICY, SALT, SAMPLE_START_MS, SP, UNSTRUCT, b64, badrow_errors, exposed, output_text, pardo_pickles,
     planted_collector_bad_lines, planted_lines, record, run_steps, sample_payload,
@@ -36,7 +36,7 @@ from snowplow_beam.transforms.recovery import (
 )
 from snowplow_beam.transforms.timestamps import parse_time
 from snowplow_beam.transforms.secrets import RECOVERY_KEY_ENV, SALT_ENV, SecretSource, SecretUnavailable
-from snowplow_beam.beam_pipeline.steps import _DecodeFn, _EnrichFn
+from snowplow_beam.transforms.processor import RecordProcessor
 
 KEY_A = bytes(range(32))
 KEY_B = bytes(range(100, 132))
@@ -191,10 +191,7 @@ def test_a_recovery_field_read_from_a_file_is_hashed_not_trusted():
 
 def test_kinesis_records_are_sealed_as_bytes():
     thrift = base64.b64decode(_every_kind_of_record()["adapter_failures"])
-    decode, enrich = _DecodeFn(False), _EnrichFn(PipelineConfig())
-    enrich.setup()
-    (decoded,) = list(decode.process(thrift))
-    (bad,) = [out.value for out in enrich.process(decoded)]
+    _, (bad,) = RecordProcessor(PipelineConfig()).enriched([thrift], base64_lines=False)
     assert KEYRING.open(SEALING.bad_row(bad).row[RECOVERY_FIELD]).record == thrift
 
 
@@ -367,15 +364,18 @@ def test_recover_turns_schema_violations_into_good_events_exactly_once(acme_lake
     assert "recovered 0 events" in third.report()
 
 
-def test_existing_event_ids_reads_parquet_and_tsv(tmp_path):
+def test_existing_event_ids_reads_parquet_and_tsv(tmp_path, monkeypatch):
+    monkeypatch.setenv(SALT_ENV, "salt-of-sixteen-bytes")
+    e1, e2, e3 = (f"0000000{n}-1111-4111-8111-111111111111" for n in (1, 2, 3))
     partition = "date=2025-11-28/hour=09"
     directory = tmp_path / "good" / partition
     directory.mkdir(parents=True)
-    with open(directory / "part-a-000.parquet", "wb") as handle:
-        ParquetFormat.write(handle, [{"event_id": "e1", "collector_tstamp": SAMPLE_START_MS}])
-    with open(directory / "part-b-000.tsv", "wb") as handle:
-        TsvFormat.write(handle, [{"event_id": "e2", "collector_tstamp": SAMPLE_START_MS}])
-    assert existing_event_ids(str(tmp_path), partition, {"e1", "e2", "e3"}) == {"e1", "e2"}
+    for name, file_format, event_id in (("part-a-000.parquet", ParquetFormat, e1), ("part-b-000.tsv", TsvFormat, e2)):
+        line = record(sample_payload(querystring=f"e=pv&p=web&tv=js&eid={event_id}")).encode()
+        pieces = RecordProcessor(PipelineConfig(), file_format.suffix.lstrip(".")).process([line]).good
+        with open(directory / name, "wb") as handle:
+            assert file_format.write(handle, pieces) == 1
+    assert existing_event_ids(str(tmp_path), partition, {e1, e2, e3}) == {e1, e2}
     assert existing_event_ids(str(tmp_path), "date=2025-11-28/hour=10", {"e1"}) == set()
 
 

@@ -2,6 +2,7 @@
 contract, and the whole pipeline end to end: collector -> kinesalite -> pipeline (bounded) -> moto S3."""
 from __future__ import annotations
 
+import base64
 import json
 import time
 from pathlib import Path
@@ -16,12 +17,20 @@ from apache_beam.transforms.window import TimestampedValue
 from snowplow_beam.beam_pipeline.options import KinesisOptions
 from snowplow_beam.beam_pipeline.launcher import ConfigurationError, kinesis_settings, run
 from snowplow_beam.beam_pipeline.summary import summarize
-from snowplow_beam.beam_pipeline.writers import CHUNK_ROWS, ParquetFormat, WriteWindowedBadRows, WriteWindowedGoodEvents
+from snowplow_beam.beam_pipeline.files import BEAM_FILES
+from snowplow_beam.beam_pipeline.steps import BAD, BAD_ROWS, BATCH_RECORDS, GOOD, THRIFT, BatchRecords, ProcessRecords
+from snowplow_beam.beam_pipeline.writers import (CHUNK_ROWS, ParquetFormat, WriteWindowedBadRows,
+                                                 WriteWindowedGoodEvents, arrival_windows)
 from snowplow_beam.runners.prism import PRISM_BINARY, prism_args
-from tests.helpers import SAMPLE_START_MS, require
+from tests.helpers import SAMPLE_START_MS, require, sample_payload
 from tests.servers import DUMMY_AWS, put_records, request
-from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD, stream_file_name
-from snowplow_beam.transforms.badrows import BadRow
+from snowplow_beam.lake.layout import stream_file_name
+from snowplow_beam.transforms.badrow_json import size_violation
+from snowplow_beam.transforms.badrows import PROCESSOR
+from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.processor import RecordProcessor
+from snowplow_beam.transforms.secrets import SecretSource
+from snowplow_beam.transforms.thrift_model import encode_payload
 
 H9 = SAMPLE_START_MS / 1000            # 2025-11-28 09:00:00 UTC, in seconds
 DAY = "date=2025-11-28"
@@ -36,70 +45,102 @@ def bad(output: str, name: str, collector_s: float) -> BadRow:
                                                               "generic_error/jsonschema/1-0-0", "data": {"n": name}})
 
 
+def eid(n: int) -> str:
+    return f"{n:08d}-0000-4000-8000-000000000000"
+
+
+def good(n: int, collector_s: float) -> tuple[str, bytes]:
+    """A raw Thrift record of one page view with event id ``eid(n)``, received at ``collector_s``."""
+    payload = sample_payload(querystring=f"e=pv&p=web&tv=js&eid={eid(n)}", timestamp=int(collector_s * 1000))
+    return THRIFT, encode_payload(payload)
+
+
+def adapter_failure(collector_s: float) -> tuple[str, bytes]:
+    """A raw Thrift record for a vendor no adapter knows: an enriched_bad row of its collector hour."""
+    return THRIFT, encode_payload(sample_payload(path="/com.acme/v9", querystring="a=1",
+                                                 timestamp=int(collector_s * 1000)))
+
+
+def collector_bad(failed_s: float) -> tuple[str, bytes]:
+    """A line of the collector's raw-bad stream: a size violation that failed at ``failed_s``."""
+    row = size_violation("x" * 10, 5, 10, "at most 5 bytes", int(failed_s * 1000), PROCESSOR)
+    return BAD_ROWS, json.dumps(row).encode()
+
+
 def _streaming_options(runner_args=("--runner=BundleBasedDirectRunner",)):
     options = PipelineOptions(list(runner_args))
     options.view_as(StandardOptions).streaming = True
     return options
 
 
-def _run_windows(root: Path, options=None):
+def _run_windows(root: Path, config, options=None):
     """Write the windows of a TestStream; returns the run's summary (its counters)."""
     stream = (test_stream.TestStream()
               .advance_watermark_to(H9)
-              .add_elements([TimestampedValue(("g", event("e1", H9 + 5)), H9 + 10),
-                             TimestampedValue(("g", event("e2", H9 - 2)), H9 + 50),     # collector hour 08
-                             TimestampedValue(("b", bad(RAW_BAD, "r1", H9 + 7)), H9 + 12),
-                             TimestampedValue(("b", bad(ENRICHED_BAD, "x1", H9 - 3600)), H9 + 20)])
-              .add_elements([TimestampedValue(("g", event("e3", H9 + 89)), H9 + 90)])
-              .advance_watermark_to(H9 + 120)                                             # windows 09:00, 09:01 close
-              .add_elements([TimestampedValue(("g", event("e4", H9 + 29)), H9 + 30)])   # late, window 09:00
+              .add_elements([TimestampedValue(good(1, H9 + 5), H9 + 10),
+                             TimestampedValue(good(2, H9 - 2), H9 + 50),     # collector hour 08
+                             TimestampedValue(collector_bad(H9 + 7), H9 + 12),
+                             TimestampedValue(adapter_failure(H9 - 3600), H9 + 20)])
+              .add_elements([TimestampedValue(good(3, H9 + 89), H9 + 90)])
+              .advance_watermark_to(H9 + 120)                                  # windows 09:00, 09:01 close
+              .add_elements([TimestampedValue(good(4, H9 + 29), H9 + 30)])   # late, window 09:00
               .advance_processing_time(61)
               .advance_watermark_to(H9 + 180)
-              .add_elements([TimestampedValue(("g", event("e5", H9 + 150)), H9 + 150)])  # late for 09:02
+              .add_elements([TimestampedValue(good(5, H9 + 150), H9 + 150)])  # late for 09:02
               .advance_watermark_to_infinity())
     p = beam.Pipeline(options=options or _streaming_options())
     items = p | stream
-    good = items | "Good" >> beam.FlatMap(lambda kv: [kv[1]] if kv[0] == "g" else [])
-    bads = items | "Bad" >> beam.FlatMap(lambda kv: [kv[1]] if kv[0] == "b" else [])
-    good | WriteWindowedGoodEvents(str(root), window_seconds=60)
-    bads | WriteWindowedBadRows(str(root), window_seconds=60)
+    inputs = {kind: (items
+                     | f"Only{kind}" >> beam.FlatMap(lambda item, kind=kind: [item[1]] if item[0] == kind else [])
+                     | f"Window{kind}" >> arrival_windows(60, 3600)
+                     | f"Batch{kind}" >> BatchRecords())
+              for kind in (THRIFT, BAD_ROWS)}
+    processed = inputs | ProcessRecords(config)
+    processed[GOOD] | WriteWindowedGoodEvents(str(root), window_seconds=60)
+    processed[BAD] | WriteWindowedBadRows(str(root), window_seconds=60)
     result = p.run()
     result.wait_until_finish()
     return summarize(result)
 
 
 def _files(root: Path) -> dict[str, list]:
+    """Each file of the lake at ``root``: the event ids (good) or the bad-row types it holds."""
     out = {}
-    for path in sorted(root.rglob("*")):
+    for path in sorted(path for output in ("good", "raw_bad", "enriched_bad") for path in (root / output).rglob("*")):
         if path.is_file():
             rel = str(path.relative_to(root))
             if path.suffix == ".parquet":
                 out[rel] = sorted(r["event_id"] for r in pq.read_table(path).to_pylist())
             else:
-                out[rel] = sorted(json.loads(line)["data"]["n"] for line in path.read_text().splitlines())
+                out[rel] = sorted(json.loads(line)["schema"].split("/")[1] for line in path.read_text().splitlines())
     return out
 
 
-def test_windows_partition_by_collector_hour_and_late_data_gets_its_own_pane(tmp_path):
-    _run_windows(tmp_path)
+@pytest.fixture
+def config(salt_file):
+    return PipelineConfig(files=BEAM_FILES, salt=SecretSource.salt(str(salt_file)))
+
+
+def test_windows_partition_by_collector_hour_and_late_data_gets_its_own_pane(tmp_path, config):
+    _run_windows(tmp_path, config)
     assert _files(tmp_path) == {
-        f"good/{DAY}/hour=08/stream-20251128T090000Z-60s-p0-000.parquet": ["e2"],
-        f"good/{DAY}/hour=09/stream-20251128T090000Z-60s-p0-000.parquet": ["e1"],
-        f"good/{DAY}/hour=09/stream-20251128T090000Z-60s-p1-000.parquet": ["e4"],   # the late pane
-        f"good/{DAY}/hour=09/stream-20251128T090100Z-60s-p0-000.parquet": ["e3"],
-        f"good/{DAY}/hour=09/stream-20251128T090200Z-60s-p0-000.parquet": ["e5"],
-        f"raw_bad/{DAY}/hour=09/stream-20251128T090000Z-60s-p0-000.json": ["r1"],
-        f"enriched_bad/{DAY}/hour=08/stream-20251128T090000Z-60s-p0-000.json": ["x1"],
+        f"good/{DAY}/hour=08/stream-20251128T090000Z-60s-p0-000.parquet": [eid(2)],
+        f"good/{DAY}/hour=09/stream-20251128T090000Z-60s-p0-000.parquet": [eid(1)],
+        f"good/{DAY}/hour=09/stream-20251128T090000Z-60s-p1-000.parquet": [eid(4)],   # the late pane
+        f"good/{DAY}/hour=09/stream-20251128T090100Z-60s-p0-000.parquet": [eid(3)],
+        f"good/{DAY}/hour=09/stream-20251128T090200Z-60s-p0-000.parquet": [eid(5)],
+        f"raw_bad/{DAY}/hour=09/stream-20251128T090000Z-60s-p0-000.json": ["size_violation"],
+        f"enriched_bad/{DAY}/hour=08/stream-20251128T090000Z-60s-p0-000.json": ["adapter_failures"],
     }
     assert not list((tmp_path / "_temporary").rglob("*.*"))  # every temporary file was renamed
 
 
 @pytest.mark.prism
-def test_windowed_writers_count_as_the_batch_writers(tmp_path):
+def test_windowed_writers_count_as_the_batch_writers(tmp_path, config):
     """On Prism: the DirectRunner reports no metrics of the panes that fire after the watermark's first jump."""
     require(PRISM_BINARY.is_file(), f"no Prism at {PRISM_BINARY}: run runners/install-prism.sh (make tools)")
     before = time.time_ns() // 1_000_000
-    summary = _run_windows(tmp_path, _streaming_options(prism_args()))
+    summary = _run_windows(tmp_path, config, _streaming_options(prism_args()))
     after = time.time_ns() // 1_000_000
     assert len(_files(tmp_path)) == 7
     assert summary.get("files_written") == 7 and summary.get("late_files_written") == 1
@@ -109,27 +150,32 @@ def test_windowed_writers_count_as_the_batch_writers(tmp_path):
     assert before - int((H9 + 150) * 1000) <= low and high <= after - int((H9 - 2) * 1000)
 
 
-def test_a_replay_rewrites_the_same_files_instead_of_adding(tmp_path):
-    _run_windows(tmp_path)
+def test_a_replay_rewrites_the_same_files_instead_of_adding(tmp_path, config):
+    _run_windows(tmp_path, config)
     first = _files(tmp_path)
-    _run_windows(tmp_path)
+    _run_windows(tmp_path, config)
     assert _files(tmp_path) == first
 
 
-def test_file_names_and_chunked_parquet(tmp_path):
+def test_file_names_and_chunked_parquet(tmp_path, config):
     assert stream_file_name(H9 + 60, 60, 2, 7, ".json") == "stream-20251128T090100Z-60s-p2-007.json"
     path = tmp_path / "big.parquet"
-    events = (event(f"id{i}", H9 + i / 1000) for i in range(CHUNK_ROWS + 5))
+    processor = RecordProcessor(config)
+    lines = [base64.b64encode(good(i, H9 + i / 1000)[1]) for i in range(BATCH_RECORDS)]
+    pieces = [piece for _ in range(CHUNK_ROWS // BATCH_RECORDS + 1) for piece in processor.process(lines).good]
     with open(path, "wb") as handle:
-        assert ParquetFormat.write(handle, events) == CHUNK_ROWS + 5
+        assert ParquetFormat.write(handle, pieces) == CHUNK_ROWS + BATCH_RECORDS
     parquet = pq.ParquetFile(path)
-    assert parquet.metadata.num_rows == CHUNK_ROWS + 5 and parquet.metadata.num_row_groups == 2
+    assert parquet.metadata.num_rows == CHUNK_ROWS + BATCH_RECORDS and parquet.metadata.num_row_groups == 2
 
 
-def test_good_shards_split_a_window_into_several_files(tmp_path):
+def test_good_shards_split_a_window_into_several_files(tmp_path, config):
+    records = [encode_payload(sample_payload(querystring=f"e=pv&p=web&tv=js&eid={eid(i)}")) for i in range(40)]
     with beam.Pipeline(options=PipelineOptions(["--runner=FnApiRunner"])) as p:
-        (p | beam.Create([TimestampedValue(event(f"id{i}", H9 + 1), H9 + 1) for i in range(40)])
-         | WriteWindowedGoodEvents(str(tmp_path), window_seconds=60, shards=3))
+        batches = (p | beam.Create([TimestampedValue(record, H9 + 1) for record in records])
+                   | arrival_windows(60, 3600) | BatchRecords())
+        processed = {THRIFT: batches} | ProcessRecords(config, shards=3)
+        processed[GOOD] | WriteWindowedGoodEvents(str(tmp_path), window_seconds=60)
     files = _files(tmp_path)
     assert len(files) == 3 and sum(len(v) for v in files.values()) == 40
     assert all(name.startswith(f"good/{DAY}/hour=09/stream-20251128T090000Z-60s-p0-") for name in files)

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD
-from snowplow_beam.transforms import ARTIFACT, __version__, badrow_json
-from snowplow_beam.transforms.atomic import to_partial_enriched
+from snowplow_beam.transforms import ARTIFACT, __version__, badrow_json, bounded_json
+from snowplow_beam.transforms.atomic import MAX_TIMESTAMP_MS, to_partial_enriched
 from snowplow_beam.transforms.badrow_json import BADROWS
 from snowplow_beam.transforms.iglu.keys import schema_key_of
 from snowplow_beam.transforms.recovery import Original
-from snowplow_beam.transforms.timestamps import format_iso_timestamp, now_ms
+from snowplow_beam.transforms.timestamps import format_iso_timestamp, now_ms, parse_time
 
 COLLECTOR_PAYLOAD_FORMAT_VIOLATION = f"{BADROWS}/collector_payload_format_violation/jsonschema/1-0-0"
 ADAPTER_FAILURES = f"{BADROWS}/adapter_failures/jsonschema/1-0-0"
@@ -22,6 +22,7 @@ TRACKER_PROTOCOL_VIOLATIONS = f"{BADROWS}/tracker_protocol_violations/jsonschema
 SCHEMA_VIOLATIONS = f"{BADROWS}/schema_violations/jsonschema/2-0-1"
 ENRICHMENT_FAILURES = f"{BADROWS}/enrichment_failures/jsonschema/2-0-1"
 GENERIC_ERROR = f"{BADROWS}/generic_error/jsonschema/1-0-0"
+_BADROWS_VENDOR = BADROWS.removeprefix("iglu:")
 
 PROCESSOR = {"artifact": ARTIFACT, "version": __version__}
 # Every bad-row type Iglu Central defines; a row claiming any other is not trusted as a bad row.
@@ -144,3 +145,30 @@ def generic_error(payload: str, errors: list[str], partition_ms: int) -> BadRow:
     """An unexpected error while processing a record; ``payload`` is the whole record (base64)."""
     failure = {"timestamp": format_iso_timestamp(now_ms()), "errors": errors}
     return BadRow(ENRICHED_BAD, partition_ms, _sdj(GENERIC_ERROR, failure, payload))
+
+
+def parse_collector_bad_row(line: str | bytes | Unreadable) -> BadRow:
+    """A line of the collector's raw-bad files; anything unreadable is kept as a generic_error row."""
+    if isinstance(line, Unreadable):
+        return _unreadable_collector_row(line.describe(), line.describe())
+    try:
+        text = line.decode("utf-8") if isinstance(line, bytes) else line
+        row = bounded_json.loads(text)
+        key = schema_key_of(row.get("schema")) if isinstance(row, dict) else None
+        if not (key and key.vendor == _BADROWS_VENDOR and key.format == "jsonschema" and key.name in BAD_ROW_TYPES
+                and isinstance(row.get("data"), dict)):
+            raise ValueError("not a self-describing bad row of a known type")
+        stamp = row["data"].get("failure", {}).get("timestamp")
+        partition_ms = int(parse_time(stamp).timestamp() * 1000)
+        if not 0 <= partition_ms < MAX_TIMESTAMP_MS:  # a collector's stamp picks the partition: 1970 on
+            raise ValueError("failure timestamp outside 1970..9999")
+    except (ValueError, TypeError, AttributeError, OverflowError) as exc:
+        text = line if isinstance(line, str) else line.decode("latin-1")
+        return _unreadable_collector_row(
+            text, f"unreadable line in the collector's raw-bad output ({type(exc).__name__})")
+    return BadRow(RAW_BAD, partition_ms, row, built_here=False)
+
+
+def _unreadable_collector_row(payload: str, error: str) -> BadRow:
+    now = now_ms()
+    return BadRow(RAW_BAD, now, generic_error(payload, [error], now).row)

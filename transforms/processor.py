@@ -1,0 +1,274 @@
+"""The record processor: a batch of raw records in, the batch's good events and bad rows out, ready to write.
+
+Beam-free, so that batch, streaming and recover run the same code behind one DoFn, and so that tests and
+benchmarks call it directly. One record's path, in :meth:`RecordProcessor.enriched`:
+
+1. decode: a base64 line (files) or raw Thrift bytes (Kinesis) -> a CollectorPayload, else a
+   ``collector_payload_format_violation`` (raw bad);
+2. adapt: the payload's request path chooses the adapter -> its raw events, else ``adapter_failures`` or
+   ``tracker_protocol_violations``;
+3. enrich: each raw event -> its enriched event (131 fields), else ``schema_violations`` or ``enrichment_failures``;
+4. validate: the event's self-describing JSON against Iglu, else ``schema_violations``.
+
+Then :meth:`RecordProcessor.process` pseudonymizes and serializes once, at the edge: the good events of each
+(hour partition, shard) as one :class:`GoodPiece` (an Arrow IPC stream for Parquet, lines for TSV), the bad rows
+of each (output, partition) as one :class:`BadPiece` of JSON lines, each bad row pseudonymized and carrying its raw
+record sealed with the recovery key (when one is set). The counters of the batch come back with it.
+
+A failure that is not the record's fault (an unreachable Iglu registry, :class:`IgluSystemError`) is raised, so
+that the runner retries the batch; any other unexpected error becomes that record's ``generic_error`` row.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import sys
+import time
+import traceback
+import zlib
+from collections import Counter, defaultdict
+from typing import NamedTuple, Sequence
+
+import orjson
+import pyarrow as pa
+
+from snowplow_beam.lake import layout
+from snowplow_beam.transforms import badrows
+from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, split_path
+from snowplow_beam.transforms.atomic import to_arrow_table, to_tsv
+from snowplow_beam.transforms.badrows import BadRow, Unreadable
+from snowplow_beam.transforms.config import PipelineConfig
+from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
+from snowplow_beam.transforms.iglu.errors import IgluSystemError
+from snowplow_beam.transforms.recovery import RECOVERY_FIELD, Original
+from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record, decode_payload, encode_payload
+
+PARQUET, TSV = "parquet", "tsv"
+GOOD_FORMATS = (PARQUET, TSV)
+MAX_ERROR_LENGTH = 512
+_LOG = logging.getLogger(__name__)
+
+
+class GoodPiece(NamedTuple):
+    """The good events of one batch that go to one file: ``(partition, shard)``; ``data`` as the format writes it
+    (Parquet: an Arrow IPC stream of one table; TSV: canonical lines); ``stamps``: their collector timestamps."""
+
+    partition: str
+    shard: int
+    data: bytes
+    rows: int
+    stamps: tuple[int, ...]
+
+
+class BadPiece(NamedTuple):
+    """The bad rows of one batch that go to ``<output>/<partition>``, as JSON lines."""
+
+    output: str
+    partition: str
+    data: bytes
+    rows: int
+
+
+class BatchResult(NamedTuple):
+    good: list[GoodPiece]
+    bad: list[BadPiece]
+    counters: Counter
+    enrich_micros: list[int]  # time to enrich one event, sampled
+    pseudonymized_fields: list[int]  # fields of a good event replaced by pseudonyms, sampled
+
+
+def keep_original(bad: BadRow, record) -> BadRow:
+    """``bad`` with the raw record it came from attached, for the pseudonymizer to seal (or drop)."""
+    return bad._replace(original=Original(record))
+
+
+def _internal_error(payload) -> BadRow:
+    """A ``generic_error`` bad row for an unexpected exception, holding the whole record.
+
+    The error names the exception type and where it was raised, never its message: messages can quote event
+    data, and bad rows and logs must not hold it in clear."""
+    exc_type, _, tb = sys.exc_info()
+    frames = [f"{frame.filename}:{frame.lineno} in {frame.name}" for frame in traceback.extract_tb(tb)[-5:]]
+    error = f"{exc_type.__name__} at " + " <- ".join(reversed(frames))
+    _LOG.error("unexpected error while enriching a record, kept as a generic_error bad row: %s", error)
+    return badrows.generic_error(
+        base64.b64encode(encode_payload(payload)).decode("ascii"), [error[:MAX_ERROR_LENGTH]], payload.timestamp
+    )
+
+
+def _arrow_ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+class RecordProcessor:
+    """Processes batches of raw records with the resources of one worker (built once: adapters, enrichments
+    and their assets, the Iglu validator, the pseudonymizer).
+
+    ``good_format``: ``parquet`` or ``tsv``; ``shards``: files per hour partition (events spread by event id).
+    ``sample_every``: the distributions are measured on one event in this many.
+    """
+
+    def __init__(self, config: PipelineConfig, good_format: str = PARQUET, shards: int = 1, sample_every: int = 16):
+        if good_format not in GOOD_FORMATS:
+            raise ValueError(f"good_format must be one of {', '.join(GOOD_FORMATS)}, not {good_format!r}")
+        self._good_format = good_format
+        self._shards = max(1, shards)
+        self._sample_every = sample_every
+        self._enrich_sample = self._fields_sample = 0
+        self._validator = config.event_validator()
+        self._adapters = AdapterRegistry(self._validator.payload_data)
+        self._enricher = EventEnricher(config.enrichments())
+        self._config = config
+        self._pseudonymizer = None  # built on first use: enriched() needs no salt
+
+    # ---- one batch ---------------------------------------------------------------------------------------------
+
+    def process(self, records: Sequence, base64_lines: bool = True) -> BatchResult:
+        """Raw records (base64 lines as bytes, :class:`Unreadable` where a file could not be read; or raw Thrift
+        bytes with ``base64_lines=False``) -> their good events and bad rows, pseudonymized and serialized."""
+        counters: Counter = Counter()
+        micros: list[int] = []
+        events, bad = self.enriched(records, base64_lines, counters, micros)
+        good, fields = self._good_pieces(events, counters)
+        return BatchResult(good, self._bad_pieces(bad, counters), counters, micros, fields)
+
+    def process_bad_rows(self, lines: Sequence) -> BatchResult:
+        """Lines of the collector's raw-bad output (files or stream; :class:`Unreadable` where a file could not be
+        read) -> its bad rows, pseudonymized (what cannot be read as one is kept as a ``generic_error``)."""
+        counters: Counter = Counter({"collector_bad_rows": len(lines)})
+        rows = [badrows.parse_collector_bad_row(line) for line in lines]
+        return BatchResult([], self._bad_pieces(rows, counters), counters, [], [])
+
+    def enriched(self, records: Sequence, base64_lines: bool = True, counters: Counter | None = None,
+                 micros: list | None = None) -> tuple[list[dict], list[BadRow]]:
+        """The valid enriched events of a batch and its bad rows, before pseudonymization (each bad row made from
+        a raw record carries it as its ``original``)."""
+        counters = Counter() if counters is None else counters
+        micros = [] if micros is None else micros
+        events: list[dict] = []
+        bad: list[BadRow] = []
+        counters["raw_records"] += len(records)
+        for record in records:
+            payload = self._decode(record, base64_lines, bad, counters)
+            if payload is None:
+                continue
+            if base64_lines:
+                record = record.decode("latin-1") if type(record) is bytes else record
+            self._enrich_record(record, payload, events, bad, counters, micros)
+        return events, bad
+
+    def _decode(self, record, base64_lines: bool, bad: list, counters: Counter):
+        if isinstance(record, Unreadable):  # a line too long to read, or the damaged rest of a file
+            counters["records_unreadable"] += 1
+            bad.append(badrows.unreadable_record(record))
+            return None
+        if base64_lines and type(record) is bytes:
+            record = record.decode("latin-1")  # one character per byte: any line, exactly; base64 is ASCII
+        try:
+            return decode_base64_record(record) if base64_lines else decode_payload(record)
+        except PayloadFormatError as exc:
+            text = record if isinstance(record, str) else base64.b64encode(record).decode("ascii")
+            if exc.field is None:
+                message = {"error": str(exc)[:MAX_ERROR_LENGTH]}
+            else:
+                message = {"payloadField": exc.field, "value": exc.value, "expectation": str(exc)}
+            counters["records_unreadable"] += 1
+            bad.append(keep_original(badrows.format_violation(text, message), record))
+            return None
+
+    def _enrich_record(self, record, payload, events: list, bad: list, counters: Counter, micros: list) -> None:
+        try:
+            raw_events = self._adapt(payload)
+        except AdapterError as exc:
+            counters["records_rejected"] += 1
+            bad.append(keep_original(exc.bad_row, record))
+            return
+        except IgluSystemError:
+            raise
+        except Exception:  # a bug must not lose the record: keep it as a bad row and carry on
+            counters["records_rejected"] += 1
+            bad.append(keep_original(_internal_error(payload), record))
+            return
+        counters["records_adapted"] += 1
+        seed = hashlib.sha256(record.encode("latin-1") if isinstance(record, str) else record).digest()
+        enrich = self._enricher.enrich
+        validate = self._validator.event
+        for index, raw_event in enumerate(raw_events):
+            counters["events"] += 1
+            self._enrich_sample += 1
+            try:
+                if self._enrich_sample % self._sample_every == 1:
+                    start = time.perf_counter_ns()
+                    event = enrich(raw_event, seed, index)
+                    micros.append((time.perf_counter_ns() - start) // 1000)
+                else:
+                    event = enrich(raw_event, seed, index)
+            except EnrichmentError as exc:
+                bad.append(keep_original(exc.bad_row, record))
+                continue
+            except IgluSystemError:
+                raise
+            except Exception:
+                bad.append(keep_original(_internal_error(payload), record))
+                continue
+            messages = validate(event)
+            if messages:
+                bad.append(keep_original(badrows.schema_violations(raw_event, event, messages), record))
+            else:
+                events.append(event)
+
+    def _adapt(self, payload):
+        api = split_path(payload.path)
+        if api is None:
+            raise AdapterError(badrows.format_violation(
+                base64.b64encode(encode_payload(payload)).decode("ascii"),
+                {"payloadField": "path", "value": payload.path,
+                 "expectation": "a request path of the form /vendor/version"},
+                payload.timestamp))
+        return self._adapters.adapt(payload, *api)
+
+    # ---- the edge: pseudonymized and serialized once ------------------------------------------------------------
+
+    def _pseudonymizing(self):
+        if self._pseudonymizer is None:
+            self._pseudonymizer = self._config.pseudonymizer()
+        return self._pseudonymizer
+
+    def _good_pieces(self, events: list[dict], counters: Counter) -> tuple[list[GoodPiece], list[int]]:
+        counters["good"] += len(events)
+        groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        fields: list[int] = []
+        pseudonymizer = self._pseudonymizing()
+        allowlist = pseudonymizer.policy.atomic_allowlist
+        for event in events:
+            out = pseudonymizer.event(event)
+            self._fields_sample += 1
+            if self._fields_sample % self._sample_every == 1:
+                fields.append(sum(1 for name, value in out.items() if value is not None and name not in allowlist))
+            shard = zlib.crc32(out["event_id"].encode()) % self._shards if self._shards > 1 else 0
+            groups[layout.event_partition(out), shard].append(out)
+        pieces = []
+        for (partition, shard), group in groups.items():
+            if self._good_format == PARQUET:
+                data = _arrow_ipc(to_arrow_table(group))
+            else:
+                data = "".join(to_tsv(event) + "\n" for event in group).encode("utf-8")
+            stamps = tuple(event[layout.PARTITION_FIELD] for event in group)
+            pieces.append(GoodPiece(partition, shard, data, len(group), stamps))
+        return pieces, fields
+
+    def _bad_pieces(self, rows: list[BadRow], counters: Counter) -> list[BadPiece]:
+        groups: dict[tuple[str, str], list[bytes]] = defaultdict(list)
+        pseudonymizer = self._pseudonymizing() if rows else None
+        for bad in rows:
+            counters[f"{bad.output}_{bad.type_name}"] += 1
+            counters[bad.output] += 1
+            out = pseudonymizer.bad_row(bad)
+            if bad.original is not None and RECOVERY_FIELD in out.row:
+                counters["bad_rows_sealed"] += 1
+            groups[out.output, layout.partition_path(out.partition_ms)].append(orjson.dumps(out.row) + b"\n")
+        return [BadPiece(output, partition, b"".join(lines), len(lines)) for (output, partition), lines in groups.items()]
