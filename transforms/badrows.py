@@ -66,7 +66,8 @@ def bad_row_type(row) -> str:
 @dataclass(frozen=True)
 class Unreadable:
     """What stands in a file's stream for a record that could not be read: a line too long, or the
-    rest of a damaged file (``damaged``). ``line`` is its 1-based line number, ``offset`` the byte
+    rest of a damaged file (``damaged``). ``line`` is its 1-based line number (0 when unknown: in a range of a
+    file read from its middle), ``offset`` the byte
     (of the uncompressed stream) where it starts."""
 
     path: str
@@ -77,7 +78,8 @@ class Unreadable:
 
     def describe(self) -> str:
         what = "damaged input file" if self.damaged else "unreadable line in"
-        return f"{what} {self.path} at line {self.line:,} (byte {self.offset:,}): {self.reason}"[:512]
+        where = f"line {self.line:,} (byte {self.offset:,})" if self.line else f"byte {self.offset:,}"
+        return f"{what} {self.path} at {where}: {self.reason}"[:512]
 
 
 def _sdj(schema: str, failure: dict, payload) -> dict:
