@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
-from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -52,7 +52,7 @@ def test_compressed_and_small_files_are_one_range():
 def test_read_lines_spreads_ranges_and_batches_them(tmp_path):
     lines = [f"line-{i:04d}".encode() for i in range(500)]
     (tmp_path / "raw.txt").write_bytes(b"\n".join(lines) + b"\n")
-    with TestPipeline(options=prepare_runner(PipelineOptions([]), unbounded=False)) as p:
+    with BeamTestPipeline(options=prepare_runner(PipelineOptions([]), unbounded=False)) as p:
         batches = p | ReadLines(str(tmp_path / "*.txt"), batch=64, split_bytes=1000)
         assert_that(batches | beam.FlatMap(lambda batch: batch), equal_to(lines), label="lines")
         assert_that(batches | beam.Map(len) | beam.CombineGlobally(max), equal_to([64]), label="batches")
