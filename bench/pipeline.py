@@ -10,8 +10,8 @@ rows), measured on whole runs; the machine is shared, so read them with its nois
 
 0. ``floor``: the naive floor (:mod:`bench.naive_floor`) on the same records, in the same process: every other
    figure is also given as a ratio to it, so that it does not depend on the machine's noise.
-1. ``logic``: decode, adapt, enrich, validate and pseudonymize in a plain loop, one process.
-   Also the cost of validation plus pseudonymization per good event (µs).
+1. ``logic``: the record processor alone (decode, adapt, enrich, validate, pseudonymize, serialize), one process,
+   in the pipeline's batches of raw records.
 2. ``pipeline``: ``python -m snowplow_beam.beam_pipeline`` in-process on a file of the same records,
    Parquet output, timed from start to finish (graph construction and writes included), in wall seconds and in
    CPU seconds of this process (the FnApiRunner runs in it).
@@ -22,7 +22,6 @@ rows), measured on whole runs; the machine is shared, so read them with its nois
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import statistics
 import tempfile
@@ -34,52 +33,25 @@ from bench.naive_floor import decodable, floor
 from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
-from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, split_path
+from snowplow_beam.beam_pipeline.steps import BATCH_RECORDS
 from snowplow_beam.transforms.config import PipelineConfig
-from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
+from snowplow_beam.transforms.processor import RecordProcessor
 from snowplow_beam.transforms.secrets import SecretSource
-from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record
 
 OUT = Path(__file__).resolve().parents[1] / "bench-output"
 START_MS = 1_764_320_400_000
 FLOOR_KEY = b"bench-floor-key-0123456789"
 
 
-def _logic_once(lines: list[str], config: PipelineConfig) -> dict:
-    validator = config.event_validator()
-    adapters = AdapterRegistry(validator.payload_data)
-    enricher = EventEnricher(config.enrichments())
-    pseudonymizer = config.pseudonymizer()
+def _logic_once(lines: list[bytes], config: PipelineConfig) -> dict:
+    """The record processor alone (what the pipeline's one DoFn runs), in the pipeline's batches."""
+    processor = RecordProcessor(config)
     events = 0
-    enriched: list[dict] = []
     started = time.perf_counter()
-    for line in lines:
-        try:
-            payload = decode_base64_record(line)
-            api = split_path(payload.path)
-            raw_events = adapters.adapt(payload, *api) if api else []
-        except (PayloadFormatError, AdapterError):
-            continue
-        seed = hashlib.sha256(line.encode()).digest()
-        for index, raw_event in enumerate(raw_events):
-            events += 1
-            try:
-                event = enricher.enrich(raw_event, seed, index)
-            except EnrichmentError:
-                continue
-            if not validator.event(event):
-                enriched.append(pseudonymizer.event(event))
+    for begin in range(0, len(lines), BATCH_RECORDS):
+        events += processor.process(lines[begin:begin + BATCH_RECORDS]).counters["events"]
     elapsed = time.perf_counter() - started
-
-    # validation + pseudonymization alone, on the good events (fresh copies are cheap dicts)
-    sample = [dict(e) for e in enriched]
-    started = time.perf_counter()
-    for event in sample:
-        validator.event(event)
-        pseudonymizer.event(event)
-    per_event_us = (time.perf_counter() - started) / max(1, len(sample)) * 1e6
-    return {"events": events, "seconds": elapsed, "events_per_s": events / elapsed,
-            "validate_pseudonymize_us": per_event_us}
+    return {"events": events, "seconds": elapsed, "events_per_s": events / elapsed}
 
 
 def _floor_once(lines: list[str]) -> dict:
@@ -131,10 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         source = Path(tmp) / "raw.txt"
         source.write_text("\n".join(lines) + "\n")
         config = PipelineConfig(files=BEAM_FILES, enrichments_dir=args.enrichments, salt=SecretSource.salt(str(salt)))
-        _logic_once(lines[:500], config)  # warm-up: schema compilation, caches
+        raw = [line.encode() for line in lines]
+        _logic_once(raw[:500], config)  # warm-up: schema compilation, caches
         _floor_once(floor_lines[:500])
         naive = [_floor_once(floor_lines) for _ in range(args.repeats)]
-        logic = [_logic_once(lines, config) for _ in range(args.repeats)]
+        logic = [_logic_once(raw, config) for _ in range(args.repeats)]
         pipeline = [_pipeline_once(source, salt, extra) for _ in range(args.repeats)]
         marginal = None
         if args.marginal:
@@ -156,7 +129,6 @@ def main(argv: list[str] | None = None) -> int:
         "floor_runs_events_per_s": [round(r["events_per_s"]) for r in naive],
         "logic_events_per_s": _median(logic, "events_per_s"),
         "logic_runs_events_per_s": [round(r["events_per_s"]) for r in logic],
-        "validate_pseudonymize_us_per_event": _median(logic, "validate_pseudonymize_us"),
         "pipeline_events_per_s": _median(pipeline, "events_per_s"),
         "pipeline_runs_events_per_s": [round(r["events_per_s"]) for r in pipeline],
         "pipeline_runs_seconds": [round(r["seconds"], 2) for r in pipeline],
@@ -169,9 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"records: {args.records:,}  events: {result['events']:,}  repetitions: {args.repeats} (median)")
     print(f"naive floor, one process:        {floor_rate:>10,.0f} events/s  runs {result['floor_runs_events_per_s']}"
           f" ({floor_cpu_rate:,.0f} per CPU-second)")
-    print(f"event logic, one process:        {result['logic_events_per_s']:>10,.0f} events/s  "
+    print(f"record processor, one process:   {result['logic_events_per_s']:>10,.0f} events/s  "
           f"runs {result['logic_runs_events_per_s']}  = {result['logic_events_per_s'] / floor_rate:.2f}x the floor")
-    print(f"validate + pseudonymize:         {result['validate_pseudonymize_us_per_event']:>10.1f} µs per good event")
     print(f"whole DirectRunner batch run:    {result['pipeline_events_per_s']:>10,.0f} events/s  "
           f"runs {result['pipeline_runs_events_per_s']} ({result['pipeline_runs_seconds']} s)")
     print(f"  per CPU-second of this process: {result['pipeline_events_per_cpu_s']:>9,.0f} events  "
