@@ -5,6 +5,7 @@
 //! `Result`, and the bindings turn a panic that escapes anyway into a Python exception.
 
 pub mod atomic;
+pub mod good_events;
 pub mod pseudonym;
 pub mod thrift;
 

@@ -1,5 +1,224 @@
-use pyo3::prelude::*;
+//! `GoodEvents`: a batch of good events (Python dicts of the enriched fields) pseudonymized and serialized in one
+//! call, as Arrow-ready columns or as canonical TSV lines; and `hash_text`, the one HMAC implementation Python's
+//! `Hasher` calls. The dicts are read in place (their strings are not copied); see [`crate::good_events`].
 
-pub fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
+
+use crate::good_events::policy::EntityRule;
+use crate::good_events::tsv::push_line;
+use crate::good_events::{self as core, Cell, Error, Event, Kind, MAX_DEPTH};
+use crate::pseudonym::{AsText, Text, Value};
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<GoodEvents>()
+}
+
+fn py_error(err: Error) -> PyErr {
+    match err {
+        Error::Type(message) => PyTypeError::new_err(message),
+        Error::Value(message) => PyValueError::new_err(message),
+        Error::Overflow(message) => PyOverflowError::new_err(message),
+    }
+}
+
+/// A Python `str`, read in place; one with lone surrogates as `encode("utf-8", "surrogatepass")` gives it.
+struct PyText<'py> {
+    text: Bound<'py, PyString>,
+    surrogates: Option<Vec<u8>>,
+}
+
+impl AsText for PyText<'_> {
+    fn text(&self) -> Text<'_> {
+        match &self.surrogates {
+            Some(bytes) => Text::Surrogates(bytes),
+            // read once when this was made: Python keeps the UTF-8 of a str once made, so it reads again
+            None => Text::Utf8(self.text.to_str().unwrap_or_default()),
+        }
+    }
+}
+
+fn py_text(text: Bound<'_, PyString>) -> PyResult<PyText<'_>> {
+    if text.to_str().is_ok() {
+        return Ok(PyText { text, surrogates: None });
+    }
+    let encoded = text.call_method1("encode", ("utf-8", "surrogatepass"))?;
+    let surrogates = Some(encoded.downcast::<PyBytes>()?.as_bytes().to_vec());
+    Ok(PyText { text, surrogates })
+}
+
+fn too_deep() -> PyErr {
+    PyTypeError::new_err("Recursion limit reached")
+}
+
+/// A Python value as a [`Value`]: what orjson would write (str, dict with str keys, list, bool, int, float, None).
+fn value(object: Bound<'_, PyAny>, depth: usize) -> PyResult<Value<PyText<'_>>> {
+    if object.is_none() {
+        return Ok(Value::Null);
+    }
+    let object = match object.downcast_into::<PyString>() {
+        Ok(text) => return Ok(Value::Str(py_text(text)?)),
+        Err(err) => err.into_inner(),
+    };
+    let object = match object.downcast_into::<PyDict>() {
+        Ok(dict) => {
+            if depth >= MAX_DEPTH {
+                return Err(too_deep());
+            }
+            let mut pairs = Vec::with_capacity(dict.len());
+            for (key, item) in dict.iter() {
+                let key = key.downcast_into::<PyString>().map_err(|_| PyTypeError::new_err("Dict key must be str"))?;
+                pairs.push((py_text(key)?, value(item, depth + 1)?));
+            }
+            return Ok(Value::Object(pairs));
+        }
+        Err(err) => err.into_inner(),
+    };
+    let object = match object.downcast_into::<PyList>() {
+        Ok(list) => {
+            if depth >= MAX_DEPTH {
+                return Err(too_deep());
+            }
+            let items = list.iter().map(|item| value(item, depth + 1)).collect::<PyResult<_>>()?;
+            return Ok(Value::Array(items));
+        }
+        Err(err) => err.into_inner(),
+    };
+    if let Ok(flag) = object.downcast::<PyBool>() {
+        return Ok(Value::Bool(flag.is_true()));
+    }
+    if object.is_instance_of::<PyInt>() {
+        if let Ok(int) = object.extract::<i64>() {
+            return Ok(Value::Int(int.into()));
+        }
+        if let Ok(int) = object.extract::<u64>() {
+            return Ok(Value::Int(int.into()));
+        }
+        return Ok(Value::BigInt(object.str()?.to_str()?.to_owned()));
+    }
+    if let Ok(float) = object.downcast::<PyFloat>() {
+        return Ok(Value::Float(float.value()));
+    }
+    Err(PyTypeError::new_err(format!("Type is not JSON serializable: {}", object.get_type().name()?)))
+}
+
+/// The good events of a batch, pseudonymized under one policy and one salt.
+///
+/// `GoodEvents(fields, allowlist, shapes, entity_rules, salt)`: `fields` the (name, type, maxLength) of the
+/// enriched fields in their order (`atomic.FIELDS`); `allowlist` the names kept in clear; `shapes` {field: regex
+/// text} (`enrich.FIELD_SHAPES`); `entity_rules` [(schema criterion, allow, paths)] in the policy's order;
+/// `salt` bytes.
+#[pyclass(module = "snowplow_beam.transforms.native")]
+pub struct GoodEvents {
+    core: core::GoodEvents,
+}
+
+/// One event's dict read into `event` (and, for Arrow, each field's Python value into `originals`).
+fn read_event<'py>(
+    core: &core::GoodEvents,
+    dict: &Bound<'py, PyDict>,
+    event: &mut Event<PyText<'py>>,
+    mut originals: Option<&mut Vec<Option<Bound<'py, PyAny>>>>,
+) -> PyResult<()> {
+    event.values.iter_mut().for_each(|slot| *slot = None);
+    event.unknown_texts = 0;
+    if let Some(originals) = originals.as_deref_mut() {
+        originals.iter_mut().for_each(|slot| *slot = None);
+    }
+    for (key, item) in dict.iter() {
+        let at = key.downcast::<PyString>().ok().and_then(|key| key.to_str().ok()).and_then(|key| core.field_index(key));
+        let Some(at) = at else {
+            event.unknown_texts += usize::from(item.is_instance_of::<PyString>());
+            continue;
+        };
+        if let Some(slot) = originals.as_deref_mut().and_then(|originals| originals.get_mut(at)) {
+            *slot = Some(item.clone());
+        }
+        if let Some(slot) = event.values.get_mut(at) {
+            *slot = Some(value(item, 0)?);
+        }
+    }
     Ok(())
+}
+
+#[pymethods]
+impl GoodEvents {
+    #[new]
+    fn new(
+        fields: Vec<(String, String, Option<usize>)>,
+        allowlist: Vec<String>,
+        shapes: std::collections::HashMap<String, String>,
+        entity_rules: Vec<(String, bool, Vec<Bound<'_, PyString>>)>,
+        salt: &[u8],
+    ) -> PyResult<GoodEvents> {
+        let fields = fields
+            .into_iter()
+            .map(|(name, kind, max_length)| Ok((name, Kind::parse(&kind)?, max_length)))
+            .collect::<Result<Vec<_>, Error>>()
+            .map_err(py_error)?;
+        let mut shapes: Vec<(String, String)> = shapes.into_iter().collect();
+        shapes.sort();
+        let mut rules = Vec::with_capacity(entity_rules.len());
+        for (criterion, allow, paths) in entity_rules {
+            let paths = paths.into_iter().map(py_text).collect::<PyResult<Vec<_>>>()?;
+            let paths: Vec<Text<'_>> = paths.iter().map(AsText::text).collect();
+            rules.push(EntityRule::new(&criterion, allow, &paths).map_err(PyValueError::new_err)?);
+        }
+        let core = core::GoodEvents::new(&fields, &allowlist, &shapes, rules, salt).map_err(py_error)?;
+        Ok(GoodEvents { core })
+    }
+
+    /// `(columns, pseudonymized)`: per field, in their order, the list of the batch's pseudonymized values, ready
+    /// for `pa.array` (timestamps as int ms, decimals as their text, JSON fields as JSON text); and how many values
+    /// outside the allowlist are set (pseudonymized) in the batch.
+    fn arrow_columns<'py>(
+        &self,
+        py: Python<'py>,
+        events: Vec<Bound<'py, PyDict>>,
+    ) -> PyResult<(Vec<Bound<'py, PyList>>, usize)> {
+        let width = self.core.fields().len();
+        let mut columns: Vec<Vec<PyObject>> = (0..width).map(|_| Vec::with_capacity(events.len())).collect();
+        let mut event = Event::new(width);
+        let mut originals: Vec<Option<Bound<'py, PyAny>>> = vec![None; width];
+        let mut cells = Vec::with_capacity(width);
+        let mut count = 0;
+        for dict in &events {
+            read_event(&self.core, dict, &mut event, Some(&mut originals))?;
+            count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
+            for ((column, cell), original) in columns.iter_mut().zip(&cells).zip(&originals) {
+                column.push(match (cell, original) {
+                    (Cell::Kept, Some(original)) => original.clone().unbind(),
+                    (Cell::Hashed(pseudonym), _) => PyString::new(py, pseudonym.as_str()).into_any().unbind(),
+                    (Cell::Json(text), _) => PyString::new(py, text).into_any().unbind(),
+                    (Cell::Absent | Cell::Kept, _) => py.None(),
+                });
+            }
+        }
+        let columns = columns.into_iter().map(|column| PyList::new(py, column)).collect::<PyResult<Vec<_>>>()?;
+        Ok((columns, count))
+    }
+
+    /// `(lines, pseudonymized)`: the batch's canonical TSV lines, each ending in a newline, as UTF-8; and the count
+    /// of `arrow_columns`.
+    fn tsv_lines<'py>(&self, py: Python<'py>, events: Vec<Bound<'py, PyDict>>) -> PyResult<(Bound<'py, PyBytes>, usize)> {
+        let width = self.core.fields().len();
+        let mut event = Event::new(width);
+        let mut cells = Vec::with_capacity(width);
+        let mut out = String::with_capacity(events.len() * 2048);
+        let mut count = 0;
+        for dict in &events {
+            read_event(&self.core, dict, &mut event, None)?;
+            count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
+            push_line(self.core.fields(), &event, &cells, &mut out).map_err(py_error)?;
+            out.push('\n');
+        }
+        Ok((PyBytes::new(py, out.as_bytes()), count))
+    }
+
+    /// The pseudonym of one text: `hmac.digest(salt, text.encode("utf-8", "surrogatepass"), "sha256").hex()`.
+    fn hash_text(&self, text: Bound<'_, PyString>) -> PyResult<String> {
+        let text = py_text(text)?;
+        Ok(self.core.hash_text(text.text()).as_str().to_owned())
+    }
 }
