@@ -42,7 +42,8 @@ from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
 from snowplow_beam.transforms.iglu.errors import IgluSystemError
 from snowplow_beam.transforms.recovery import RECOVERY_FIELD, Original
-from snowplow_beam.transforms.thrift_model import PayloadFormatError, decode_base64_record, decode_payload, encode_payload
+from snowplow_beam.transforms.thrift_model import PayloadProblem, decode_records, encode_payload, line_bytes
+from snowplow_beam.transforms.timestamps import now_ms
 
 PARQUET, TSV = "parquet", "tsv"
 GOOD_FORMATS = (PARQUET, TSV)
@@ -95,6 +96,20 @@ def _internal_error(payload) -> BadRow:
     return badrows.generic_error(
         base64.b64encode(encode_payload(payload)).decode("ascii"), [error[:MAX_ERROR_LENGTH]], payload.timestamp
     )
+
+
+def _format_violation(record, problem) -> BadRow:
+    """A record the decoder refused (``record``: the line as text, or Thrift bytes); a failure of the decoder
+    itself, never the record's fault, is a ``generic_error``."""
+    text = record if isinstance(record, str) else base64.b64encode(record).decode("ascii")
+    if problem.internal:
+        _LOG.error("internal error in the native decoder, kept as a generic_error bad row")
+        return badrows.generic_error(text, [problem.message], now_ms())
+    if problem.field is None:
+        message = {"error": problem.message[:MAX_ERROR_LENGTH]}
+    else:
+        message = {"payloadField": problem.field, "value": problem.value, "expectation": problem.message}
+    return badrows.format_violation(text, message)
 
 
 def _arrow_ipc(table: pa.Table) -> bytes:
@@ -152,33 +167,23 @@ class RecordProcessor:
         events: list[dict] = []
         bad: list[BadRow] = []
         counters["raw_records"] += len(records)
+        readable = []
         for record in records:
-            payload = self._decode(record, base64_lines, bad, counters)
-            if payload is None:
-                continue
-            if base64_lines:
-                record = record.decode("latin-1") if type(record) is bytes else record
-            self._enrich_record(record, payload, events, bad, counters, micros)
-        return events, bad
-
-    def _decode(self, record, base64_lines: bool, bad: list, counters: Counter):
-        if isinstance(record, Unreadable):  # a line too long to read, or the damaged rest of a file
-            counters["records_unreadable"] += 1
-            bad.append(badrows.unreadable_record(record))
-            return None
-        if base64_lines and type(record) is bytes:
-            record = record.decode("latin-1")  # one character per byte: any line, exactly; base64 is ASCII
-        try:
-            return decode_base64_record(record) if base64_lines else decode_payload(record)
-        except PayloadFormatError as exc:
-            text = record if isinstance(record, str) else base64.b64encode(record).decode("ascii")
-            if exc.field is None:
-                message = {"error": str(exc)[:MAX_ERROR_LENGTH]}
+            if isinstance(record, Unreadable):  # a line too long to read, or the damaged rest of a file
+                counters["records_unreadable"] += 1
+                bad.append(badrows.unreadable_record(record))
             else:
-                message = {"payloadField": exc.field, "value": exc.value, "expectation": str(exc)}
-            counters["records_unreadable"] += 1
-            bad.append(keep_original(badrows.format_violation(text, message), record))
-            return None
+                readable.append(record)
+        decoded = decode_records([line_bytes(record) for record in readable], base64_lines)
+        for record, payload in zip(readable, decoded):
+            if base64_lines and type(record) is bytes:
+                record = record.decode("latin-1")  # one character per byte: any line, exactly; base64 is ASCII
+            if isinstance(payload, PayloadProblem):
+                counters["records_unreadable"] += 1
+                bad.append(keep_original(_format_violation(record, payload), record))
+            else:
+                self._enrich_record(record, payload, events, bad, counters, micros)
+        return events, bad
 
     def _enrich_record(self, record, payload, events: list, bad: list, counters: Counter, micros: list) -> None:
         try:
