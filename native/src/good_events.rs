@@ -243,6 +243,42 @@ fn schema_key<S: AsText>(value: Option<&Value<S>>) -> Option<SchemaKey<'_>> {
     }
 }
 
+/// `[item,item]`, each item written by `write`, one level deeper than `depth`.
+fn push_array<T, F>(items: &[T], out: &mut String, depth: usize, mut write: F) -> Result<(), Error>
+where
+    F: FnMut(&T, &mut String) -> Result<(), Error>,
+{
+    too_deep(depth + 1)?;
+    out.push('[');
+    for (at, item) in items.iter().enumerate() {
+        if at > 0 {
+            out.push(',');
+        }
+        write(item, out)?;
+    }
+    out.push(']');
+    Ok(())
+}
+
+/// `{"key":value,...}`, keys as orjson writes them, each value written by `write`, one level deeper than `depth`.
+fn push_object<S: AsText, V, F>(pairs: &[(S, V)], out: &mut String, depth: usize, mut write: F) -> Result<(), Error>
+where
+    F: FnMut(&S, &V, &mut String) -> Result<(), Error>,
+{
+    too_deep(depth + 1)?;
+    out.push('{');
+    for (at, (key, item)) in pairs.iter().enumerate() {
+        if at > 0 {
+            out.push(',');
+        }
+        push_json_str(key.text(), out)?;
+        out.push(':');
+        write(key, item, out)?;
+    }
+    out.push('}');
+    Ok(())
+}
+
 fn too_deep(depth: usize) -> Result<(), Error> {
     if depth > MAX_DEPTH {
         return Err(Error::Type("Recursion limit reached".into()));
@@ -296,28 +332,10 @@ pub fn push_json<S: AsText>(value: &Value<S>, out: &mut String, depth: usize) ->
         Value::Float(float) => push_json_float(*float, out),
         Value::Str(text) => push_json_str(text.text(), out)?,
         Value::Array(items) => {
-            too_deep(depth + 1)?;
-            out.push('[');
-            for (at, item) in items.iter().enumerate() {
-                if at > 0 {
-                    out.push(',');
-                }
-                push_json(item, out, depth + 1)?;
-            }
-            out.push(']');
+            push_array(items, out, depth, |item, out| push_json(item, out, depth + 1))?;
         }
         Value::Object(pairs) => {
-            too_deep(depth + 1)?;
-            out.push('{');
-            for (at, (key, item)) in pairs.iter().enumerate() {
-                if at > 0 {
-                    out.push(',');
-                }
-                push_json_str(key.text(), out)?;
-                out.push(':');
-                push_json(item, out, depth + 1)?;
-            }
-            out.push('}');
+            push_object(pairs, out, depth, |_, item, out| push_json(item, out, depth + 1))?;
         }
     }
     Ok(())
@@ -334,28 +352,10 @@ impl Walker<'_> {
     fn all_leaves<S: AsText>(&self, node: &Value<S>, out: &mut String, depth: usize) -> Result<(), Error> {
         match node {
             Value::Array(items) => {
-                too_deep(depth + 1)?;
-                out.push('[');
-                for (at, item) in items.iter().enumerate() {
-                    if at > 0 {
-                        out.push(',');
-                    }
-                    self.all_leaves(item, out, depth + 1)?;
-                }
-                out.push(']');
+                push_array(items, out, depth, |item, out| self.all_leaves(item, out, depth + 1))?;
             }
             Value::Object(pairs) => {
-                too_deep(depth + 1)?;
-                out.push('{');
-                for (at, (key, item)) in pairs.iter().enumerate() {
-                    if at > 0 {
-                        out.push(',');
-                    }
-                    push_json_str(key.text(), out)?;
-                    out.push(':');
-                    self.all_leaves(item, out, depth + 1)?;
-                }
-                out.push('}');
+                push_object(pairs, out, depth, |_, item, out| self.all_leaves(item, out, depth + 1))?;
             }
             leaf => self.leaf(leaf, out),
         }
@@ -392,28 +392,10 @@ impl Walker<'_> {
         };
         match node {
             Value::Object(pairs) => {
-                too_deep(depth + 1)?;
-                out.push('{');
-                for (at, (key, item)) in pairs.iter().enumerate() {
-                    if at > 0 {
-                        out.push(',');
-                    }
-                    push_json_str(key.text(), out)?;
-                    out.push(':');
-                    self.walk(item, trie.child(key.text()), allow, out, depth + 1)?;
-                }
-                out.push('}');
+                push_object(pairs, out, depth, |key, item, out| self.walk(item, trie.child(key.text()), allow, out, depth + 1))?;
             }
             Value::Array(items) => {
-                too_deep(depth + 1)?;
-                out.push('[');
-                for (at, item) in items.iter().enumerate() {
-                    if at > 0 {
-                        out.push(',');
-                    }
-                    self.walk(item, Some(trie), allow, out, depth + 1)?;
-                }
-                out.push(']');
+                push_array(items, out, depth, |item, out| self.walk(item, Some(trie), allow, out, depth + 1))?;
             }
             leaf if allow => self.leaf(leaf, out),
             leaf => push_json(leaf, out, depth)?,
