@@ -41,14 +41,11 @@ from apache_beam.utils.timestamp import Duration
 from snowplow_beam.beam_pipeline.summary import NAMESPACE
 from snowplow_beam.lake import layout
 from snowplow_beam.transforms.atomic import ARROW_SCHEMA, FIELD_NAMES
+from snowplow_beam.transforms.processor import arrow_ipc, arrow_table
 from snowplow_beam.transforms.timestamps import now_ms
 
 CHUNK_ROWS = 20_000
 _EVENT_ID_COLUMN = FIELD_NAMES.index("event_id")
-
-
-def _arrow_table(data: bytes) -> pa.Table:
-    return pa.ipc.open_stream(data).read_all()
 
 
 def _write_pieces(handle, pieces: Iterable) -> int:
@@ -75,7 +72,7 @@ class ParquetFormat:
         writer = pq.ParquetWriter(handle, ARROW_SCHEMA, compression="snappy")
         try:
             for piece in pieces:
-                pending.append(_arrow_table(piece.data))
+                pending.append(arrow_table(piece.data))
                 rows += piece.rows
                 if rows >= CHUNK_ROWS:
                     writer.write_table(pa.concat_tables(pending))
@@ -90,21 +87,17 @@ class ParquetFormat:
     @staticmethod
     def event_ids(data: bytes) -> list[str]:
         """The ``event_id`` of each row of a piece's data."""
-        return _arrow_table(data).column("event_id").to_pylist()
+        return arrow_table(data).column("event_id").to_pylist()
 
     @staticmethod
     def take(datas: Sequence[bytes], picks: Iterable[tuple[int, int]]) -> bytes:
         """One piece's data holding the rows ``(piece, row)`` of ``datas``, in that order."""
-        tables = [_arrow_table(data) for data in datas]
+        tables = [arrow_table(data) for data in datas]
         starts = [0]
         for table in tables:
             starts.append(starts[-1] + table.num_rows)
         indices = pa.array([starts[piece] + row for piece, row in picks], type=pa.int64())
-        table = pa.concat_tables(tables).take(indices)
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as stream:
-            stream.write_table(table)
-        return sink.getvalue().to_pybytes()
+        return arrow_ipc(pa.concat_tables(tables).take(indices))
 
     @staticmethod
     def file_event_ids(handle) -> Iterator[str]:

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import apache_beam as beam
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
@@ -28,7 +27,7 @@ from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.secrets import SecretSource
 from snowplow_beam.beam_pipeline.steps import BAD, GOOD, LINES, ProcessRecords
-from snowplow_beam.transforms.processor import RecordProcessor
+from snowplow_beam.transforms.processor import RecordProcessor, arrow_table
 from snowplow_beam.transforms.thrift_model import COLLECTOR_PAYLOAD_SCHEMA, CollectorPayload, encode_payload
 
 REGISTRY = Path(__file__).resolve().parents[1] / "transforms" / "iglu_registry" / "schemas"
@@ -72,7 +71,7 @@ def config(salt_file):
 # ---- the record processor, stage by stage (Beam-free) -------------------------------------------
 
 def _table(piece) -> list[dict]:
-    return pa.ipc.open_stream(piece.data).read_all().to_pylist()
+    return arrow_table(piece.data).to_pylist()
 
 
 def test_decode_keeps_payloads_and_turns_unreadable_records_into_raw_bad_rows(config):

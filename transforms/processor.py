@@ -98,6 +98,11 @@ def _internal_error(payload) -> BadRow:
     )
 
 
+def arrow_table(data: bytes) -> pa.Table:
+    """The table of a Parquet piece's data."""
+    return pa.ipc.open_stream(data).read_all()
+
+
 def _format_violation(record, problem) -> BadRow:
     """A record the decoder refused (``record``: the line as text, or Thrift bytes); a failure of the decoder
     itself, never the record's fault, is a ``generic_error``."""
@@ -112,7 +117,8 @@ def _format_violation(record, problem) -> BadRow:
     return badrows.format_violation(text, message)
 
 
-def _arrow_ipc(table: pa.Table) -> bytes:
+def arrow_ipc(table: pa.Table) -> bytes:
+    """A table as a Parquet piece carries it: an Arrow IPC stream (read back by :func:`arrow_table`)."""
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
@@ -259,7 +265,7 @@ class RecordProcessor:
         pieces = []
         for (partition, shard), group in groups.items():
             if self._good_format == PARQUET:
-                data = _arrow_ipc(to_arrow_table(group))
+                data = arrow_ipc(to_arrow_table(group))
             else:
                 data = "".join(to_tsv(event) + "\n" for event in group).encode("utf-8")
             stamps = tuple(event[layout.PARTITION_FIELD] for event in group)
