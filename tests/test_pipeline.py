@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
 from apache_beam.options.pipeline_options import PipelineOptions
-from apache_beam.testing.util import assert_that, equal_to, is_not_empty
+from apache_beam.testing.util import assert_that, is_not_empty
 from jsonschema import Draft4Validator
 
 from snowplow_beam.beam_pipeline.files import BEAM_FILES
@@ -23,7 +23,6 @@ from snowplow_analytics_sdk.event_transformer import transform
 from tests.helpers import FILE_SALT, SAMPLE_START_MS, hmac_hex
 from snowplow_beam.lake.layout import RAW_BAD, partition_path
 from snowplow_beam.runners import prepare_runner
-from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.secrets import SecretSource
 from snowplow_beam.beam_pipeline.steps import BAD, GOOD, LINES, ProcessRecords

@@ -36,15 +36,6 @@ H9 = SAMPLE_START_MS / 1000            # 2025-11-28 09:00:00 UTC, in seconds
 DAY = "date=2025-11-28"
 
 
-def event(event_id: str, collector_s: float) -> dict:
-    return {"event_id": event_id, "collector_tstamp": int(collector_s * 1000), "app_id": "a", "event": "page_view"}
-
-
-def bad(output: str, name: str, collector_s: float) -> BadRow:
-    return BadRow(output, int(collector_s * 1000), {"schema": "iglu:com.snowplowanalytics.snowplow.badrows/"
-                                                              "generic_error/jsonschema/1-0-0", "data": {"n": name}})
-
-
 def eid(n: int) -> str:
     return f"{n:08d}-0000-4000-8000-000000000000"
 
