@@ -12,7 +12,7 @@ One fuzzer input is one byte choosing a target, then the target's bytes:
    ``CollectorPayload`` or a ``PayloadFormatError``, nothing else; a decoded payload re-encodes to itself
    (``encode_payload``, which the steps use for bad rows).
 1. ``record``: the bytes as a Thrift record (seeds: valid and broken records, mutated), base64 as a line of a
-   raw file, through the pipeline's DoFns (``run_steps``: _DecodeFn, _EnrichFn, _ValidateFn), the
+   raw file, through the record processor (``run_steps``: decode, adapt, enrich, validate), the
    pseudonymizer with validation and the sinks' serialization: every check of
    ``tests.test_hostile_properties.check_case``.
 2. ``line``: the bytes as a whole line of a raw file (not base64, not UTF-8...), same checks.

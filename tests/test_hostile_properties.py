@@ -15,7 +15,7 @@ pseudonymized bad rows, never as an exception; no planted value reaches an outpu
   querystrings, headers and whole lines;
 - every tracker parameter (``transforms.enrich.PARAMETER_FIELDS``) carrying free text with a marker.
 
-For each record: the pipeline's own DoFns (``run_steps``), then the pseudonymizer with validation
+For each record: the pipeline's record processor (``run_steps``), then the pseudonymizer with validation
 (``PSEUDONYMIZER``), then what the sinks do (``place_good_event`` and JSON across the shuffle, Parquet and
 TSV for good events, JSON lines for bad rows). Checked: no exception; every output a good event or a bad
 row of a known type (one raw-bad row alone, or events and enriched-bad rows); no bad row from an
