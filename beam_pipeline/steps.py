@@ -8,9 +8,9 @@ bundle (:class:`BatchRecords`). Nothing in the graph touches events one by one.
 
 Metrics (namespace ``snowplow``), counted per batch: ``raw_records``, ``records_unreadable``, ``records_adapted``,
 ``records_rejected``, ``events``, ``good``, ``raw_bad`` and ``enriched_bad`` (and one per bad-row type,
-``enriched_bad_schema_violations``...), ``bad_rows_sealed`` (bad rows carrying a recovery copy); distributions
-``enrich_micros`` (time to enrich one event) and ``pseudonymized_fields`` (fields of a good event replaced by
-pseudonyms), both sampled on one event in :data:`SAMPLE_EVERY`. The writers add ``files_written``,
+``enriched_bad_schema_violations``...), ``bad_rows_sealed`` (bad rows carrying a recovery copy),
+``pseudonymized_values`` (values of good events replaced by pseudonyms); the distribution ``enrich_micros`` (time
+to enrich one event), sampled on one event in :data:`SAMPLE_EVERY`. The writers add ``files_written``,
 ``rows_written``, ``late_files_written`` and ``e2e_latency_ms``.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from snowplow_beam.transforms.progress import process_meter
 
 GOOD = "good"
 BAD = "bad"
-SAMPLE_EVERY = 16  # distributions measured on one event in 16 (the first of a worker included)
+SAMPLE_EVERY = 16  # enrichment time measured on one event in 16 (the first of a worker included)
 RAW_PROGRESS = "raw records"  # what progress lines call the records
 BATCH_RECORDS = 1000  # raw records per batch: enough to make Beam's per-element cost negligible per record
 LINES, THRIFT, BAD_ROWS = "lines", "thrift", "bad_rows"  # the kinds of input ProcessRecords takes
@@ -42,7 +42,6 @@ class _ProcessBatchFn(beam.DoFn):
         self._shards = shards
         self._progress_name = progress
         self._enrich_micros = Metrics.distribution(NAMESPACE, "enrich_micros")
-        self._fields = Metrics.distribution(NAMESPACE, "pseudonymized_fields")
 
     def setup(self):
         self._processor = RecordProcessor(self._config, self._good_format, self._shards, SAMPLE_EVERY)
@@ -63,8 +62,6 @@ class _ProcessBatchFn(beam.DoFn):
             Metrics.counter(NAMESPACE, name).inc(count)
         for micros in result.enrich_micros:
             self._enrich_micros.update(micros)
-        for fields in result.pseudonymized_fields:
-            self._fields.update(fields)
         if self._meter is not None:
             self._meter.add(result.counters["raw_records"])
 

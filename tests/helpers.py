@@ -32,7 +32,7 @@ from thrift.Thrift import TType
 from thrift.transport.TTransport import TMemoryBuffer
 
 from snowplow_beam.transforms.adapters import AdapterRegistry, RawEvent, Source
-from snowplow_beam.transforms.atomic import FIELDS
+from snowplow_beam.transforms.atomic import FIELD_TYPES, FIELDS, JSON, TIMESTAMP
 from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.iglu.resolver import Resolver
 from snowplow_beam.transforms.iglu.validator import Validator
@@ -248,6 +248,32 @@ def full_event() -> dict:
         useragent="Mozilla/5.0 (X11; Linux x86_64) ✓",
     )
     return event
+
+
+def good_row(pseudonymizer: Pseudonymizer, event: dict) -> dict:
+    """The good row of one event as the pipeline writes it (``good_table``): the fields that are set, with the
+    event's Python types back (timestamps as int ms, the JSON fields parsed)."""
+    table, _ = pseudonymizer.good_table([event])
+    row = {}
+    for name, value in table.to_pylist()[0].items():
+        if value is None:
+            continue
+        if FIELD_TYPES[name] == JSON:
+            value = orjson.loads(value)
+        elif FIELD_TYPES[name] == TIMESTAMP:
+            value = round(value.timestamp() * 1000)
+        row[name] = value
+    return row
+
+
+def shipped_good(pseudonymizer: Pseudonymizer, events: list[dict]) -> str:
+    """Everything a reader of the good output of ``events`` sees (:func:`exposed`): their Parquet table and their
+    TSV lines, as the pipeline makes them."""
+    if not events:
+        return ""
+    table, _ = pseudonymizer.good_table(events)
+    lines, _ = pseudonymizer.good_tsv(events)
+    return exposed(json.loads(json.dumps(table.to_pylist(), default=str))) + exposed(lines.decode("utf-8"))
 
 
 # ---- validation and the pipeline's steps without Beam --------------------------------------------------------

@@ -21,6 +21,7 @@ from snowplow_beam.beam_pipeline.summary import RunSummary
 from snowplow_beam.beam_pipeline.sources import read_lines
 from snowplow_beam.transforms.badrows import parse_collector_bad_row
 from tests.helpers import (
+    good_row,
     CONTEXTS, POLICY, PSEUDONYMIZER, SP, UNSTRUCT, badrow_errors, hmac_hex, record, run_steps, sample_payload,
     sample_source,
 )
@@ -403,9 +404,9 @@ def test_two_salts_in_one_process_give_two_pseudonymizers(monkeypatch):
 
     config = PipelineConfig()  # the salt from the environment of the worker
     monkeypatch.setenv(SALT_ENV, "first-salt-of-16-bytes")
-    first = config.pseudonymizer().event({"user_id": "u1"})["user_id"]
+    first = good_row(config.pseudonymizer(), {"user_id": "u1"})["user_id"]
     monkeypatch.setenv(SALT_ENV, "second-salt-of-16-bytes")
-    second = config.pseudonymizer().event({"user_id": "u1"})["user_id"]
+    second = good_row(config.pseudonymizer(), {"user_id": "u1"})["user_id"]
     assert (first, second) == (hmac_hex("u1", b"first-salt-of-16-bytes"), hmac_hex("u1", b"second-salt-of-16-bytes"))
 
 

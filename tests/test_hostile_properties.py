@@ -53,11 +53,12 @@ from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_beam.transforms.badrows import parse_collector_bad_row
 from snowplow_beam.collector import badrows as collector_badrows
 from tests.helpers import (
+    shipped_good,
     CONTEXTS, GITLAB_STANDARD, POLICY, PROPERTY, PSEUDONYMIZER, SAMPLE_START_MS, SP, UNSTRUCT, Planter, badrow_errors,
     exposed, record, run_steps, sample_payload,
 )
 from snowplow_beam.transforms import badrows
-from snowplow_beam.transforms.atomic import FIELD_TYPES, MAX_LENGTHS, to_arrow_table, to_tsv
+from snowplow_beam.transforms.atomic import FIELD_TYPES, MAX_LENGTHS
 from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD, event_partition, partition_path
 from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, BadRow
 from snowplow_beam.transforms.bounded_json import MAX_JSON_DEPTH
@@ -139,16 +140,6 @@ def _case(m: Markers, p, expect=None, label="", hidden=()) -> Case:
     return Case(record(p), set(m.planted), set(m.clear), {h for h in hidden if len(h) >= 16}, expect, label)
 
 
-def _shipped_events(hashed: list[dict]) -> str:
-    """Pseudonymized good events as the sinks write them (placed, JSON across the shuffle, one Parquet table,
-    TSV lines): everything a reader of the output sees."""
-    if not hashed:
-        return ""
-    crossed = [orjson.loads(orjson.dumps(out)) for out in hashed if event_partition(out)]  # placed, then shipped
-    table = to_arrow_table(crossed)
-    return "\n".join([exposed(hashed), json.dumps(table.to_pylist(), default=str)] + [to_tsv(e) for e in crossed])
-
-
 def _shipped_bad_row(out: BadRow) -> str:
     """A pseudonymized bad row as the sinks write it (placed, one JSON line): everything a reader sees."""
     assert out.type_name in BAD_ROW_TYPES and out.output in (RAW_BAD, ENRICHED_BAD), out.row["schema"]
@@ -167,7 +158,7 @@ def check_case(case: Case, time_first: bool = False) -> tuple[list[dict], list[B
     of thousands of events)."""
     started = time.perf_counter()
     good, bad = run_steps(case.line)
-    hashed = [PSEUDONYMIZER.event(event) for event in good]
+    shipped = shipped_good(PSEUDONYMIZER, good)
     outs = [PSEUDONYMIZER.bad_row(row) for row in bad]
     elapsed = time.perf_counter() - started
     too_slow = f"{elapsed:.2f} s for one record ({len(good)} good events, {len(bad)} bad rows): {case.describe()}"
@@ -179,7 +170,7 @@ def check_case(case: Case, time_first: bool = False) -> tuple[list[dict], list[B
         assert len(good) + len(bad) == 1, f"a raw-bad record yielded more: {case.describe()}"
     internal = [row.row["data"]["failure"]["errors"] for row in bad if row.type_name == "generic_error"]
     assert not internal, f"an unexpected exception in the steps: {internal} {case.describe()}"
-    leaked = _leaks(_shipped_events(hashed), case)
+    leaked = _leaks(shipped, case)
     assert not leaked, f"in clear in a good event: {leaked} {case.describe()}"
     for out in outs:
         seen = _shipped_bad_row(out)

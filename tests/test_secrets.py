@@ -21,7 +21,7 @@ from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.pseudonymize import Pseudonymizer
 from snowplow_beam.transforms.recovery import key_id
 from snowplow_beam.transforms.secrets import RECOVERY_KEY_ENV, SALT_ENV, SecretSource, SecretUnavailable, read_salt
-from tests.helpers import POLICY, hmac_hex
+from tests.helpers import POLICY, good_row, hmac_hex
 
 KEY_A = bytes(range(32))
 KEY_B = bytes(range(100, 132))
@@ -49,7 +49,7 @@ def test_salt_file_without_its_trailing_newline(tmp_path, no_env_salt, content, 
     source = SecretSource.salt(file=str(path))
     assert source.configured()
     assert read_salt(source, BEAM_FILES) == salt
-    assert Pseudonymizer(POLICY, read_salt(source, BEAM_FILES)).event({"user_id": "u1"}) == {"user_id": hmac_hex("u1", salt)}
+    assert good_row(Pseudonymizer(POLICY, read_salt(source, BEAM_FILES)), {"user_id": "u1"}) == {"user_id": hmac_hex("u1", salt)}
     assert str(path) in source.describe()
 
 
@@ -108,7 +108,7 @@ def test_salt_from_secrets_manager_secret_binary(secrets, caplog):
     caplog.set_level(logging.DEBUG)
     salt = read_salt(SecretSource.salt(secret_id="pz/salt-binary", region="eu-west-1"), BEAM_FILES)
     assert salt == b"\x00BinarySalt-0123\xfe"
-    assert Pseudonymizer(POLICY, salt).event({"user_id": "u1"}) == {"user_id": hmac_hex("u1", salt)}
+    assert good_row(Pseudonymizer(POLICY, salt), {"user_id": "u1"}) == {"user_id": hmac_hex("u1", salt)}
     assert "BinarySalt" not in caplog.text
     assert base64.b64encode(b"\x00BinarySalt-0123\xfe").decode() not in caplog.text
 
@@ -175,7 +175,7 @@ def test_one_salt_from_two_places_shares_one_pseudonymizer(tmp_path, monkeypatch
     from_env = PipelineConfig().pseudonymizer()
     from_file = PipelineConfig(files=BEAM_FILES, salt=SecretSource.salt(file=str(tmp_path / "salt"))).pseudonymizer()
     assert from_env is from_file
-    assert from_env.event({"user_id": "u1"}) == {"user_id": hmac_hex("u1", SALT_A)}
+    assert good_row(from_env, {"user_id": "u1"}) == {"user_id": hmac_hex("u1", SALT_A)}
 
 
 # ---- the start-up checks ---------------------------------------------------------------------------------

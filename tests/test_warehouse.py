@@ -390,6 +390,8 @@ def _tsv_event(row: dict) -> dict:
             value = int(value.timestamp() * 1000)
         elif field.type == JSON:
             value = json.loads(value)
+        elif field.type == DECIMAL:
+            value = str(value)  # an event holds a decimal as its text
         event[field.name] = value
     return event
 

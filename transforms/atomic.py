@@ -8,7 +8,7 @@ enriched event of a bad row.
 """
 from __future__ import annotations
 
-from decimal import Decimal
+import functools
 from typing import Iterable, NamedTuple
 
 import orjson
@@ -172,7 +172,6 @@ FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 FIELD_TYPES: dict[str, str] = {f.name: f.type for f in FIELDS}
 MAX_LENGTHS: dict[str, int] = {f.name: f.max_length for f in FIELDS if f.max_length}
 JSON_FIELDS = tuple(f.name for f in FIELDS if f.type == JSON)
-DECIMAL_FIELDS = frozenset(f.name for f in FIELDS if f.type == DECIMAL)
 TIMESTAMP_FIELDS = tuple(f.name for f in FIELDS if f.type == TIMESTAMP)
 
 _ARROW_TYPES = {
@@ -193,7 +192,6 @@ _BADROW_INTEGER_FIELDS = frozenset(
 )
 _BADROW_NUMBER_FIELDS = frozenset(("geo_latitude", "geo_longitude"))
 
-_TSV_UNSAFE = str.maketrans({"\t": "    ", "\n": " ", "\r": " "})
 _TABS_AND_LINE_BREAKS = str.maketrans({"\t": "    ", "\n": None, "\r": None})
 
 
@@ -208,10 +206,9 @@ def json_text(value) -> str:
     return orjson.dumps(value).decode("utf-8")
 
 
-def _text(name: str, value) -> str:
+def _badrow_text(name: str, value) -> str:
+    """A non-string field of a partially enriched event, as text."""
     kind = FIELD_TYPES[name]
-    if kind == STRING:
-        return value.translate(_TSV_UNSAFE)
     if kind == TIMESTAMP:
         return format_timestamp(value)
     if kind == BOOL:
@@ -221,26 +218,35 @@ def _text(name: str, value) -> str:
     return str(value)
 
 
+def table_of_columns(columns: list[list]) -> pa.Table:
+    """The Arrow table of the native core's columns (``GoodEvents.arrow_columns``): per field, its values as
+    ``pa.array`` takes them (timestamps as int ms, JSON fields as their text), decimals as their exact text."""
+    arrays = []
+    for values, field in zip(columns, ARROW_SCHEMA):
+        if pa.types.is_decimal(field.type):  # decimal text, cast exactly (at most 18 digits after the point)
+            arrays.append(pa.array(values, type=pa.string()).cast(field.type))
+        else:
+            arrays.append(pa.array(values, type=field.type))
+    return pa.Table.from_arrays(arrays, schema=ARROW_SCHEMA)
+
+
+@functools.cache
+def _in_clear():
+    from snowplow_beam.transforms import native  # the extension module; imported here, where it is needed
+
+    return native.GoodEvents.in_clear(FIELDS)
+
+
 def to_tsv(event: dict) -> str:
-    """The canonical enriched TSV line (131 fields, no trailing newline)."""
-    get = event.get
-    return "\t".join("" if (v := get(name)) is None else _text(name, v) for name in FIELD_NAMES)
+    """The canonical enriched TSV line of an event as it is, nothing pseudonymized (no trailing newline); the
+    pipeline writes its lines with :meth:`transforms.pseudonymize.Pseudonymizer.good_tsv`, the same writer."""
+    return _in_clear().tsv_lines([event])[0][:-1].decode("utf-8")
 
 
 def to_arrow_table(events: Iterable[dict]) -> pa.Table:
-    """Columns typed as :data:`ARROW_SCHEMA`, one row per event."""
-    events = events if isinstance(events, list) else list(events)
-    columns = []
-    for field in FIELDS:
-        name = field.name
-        if field.type == JSON:
-            values = [None if (v := e.get(name)) is None else json_text(v) for e in events]
-        elif field.type == DECIMAL:
-            values = [None if (v := e.get(name)) is None else Decimal(v) for e in events]
-        else:
-            values = [e.get(name) for e in events]
-        columns.append(pa.array(values, type=_ARROW_TYPES[field.type]))
-    return pa.Table.from_arrays(columns, schema=ARROW_SCHEMA)
+    """Columns typed as :data:`ARROW_SCHEMA`, one row per event as it is, nothing pseudonymized (the pipeline's
+    are :meth:`transforms.pseudonymize.Pseudonymizer.good_table`, the same writer)."""
+    return table_of_columns(_in_clear().arrow_columns(list(events))[0])
 
 
 def to_partial_enriched(event: dict) -> dict:
@@ -255,5 +261,5 @@ def to_partial_enriched(event: dict) -> dict:
         elif name in _BADROW_NUMBER_FIELDS:
             out[name] = value
         else:
-            out[name] = _text(name, value) if FIELD_TYPES[name] != STRING else value
+            out[name] = _badrow_text(name, value) if FIELD_TYPES[name] != STRING else value
     return out

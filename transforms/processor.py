@@ -36,7 +36,6 @@ import pyarrow as pa
 from snowplow_beam.lake import layout
 from snowplow_beam.transforms import badrows
 from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, split_path
-from snowplow_beam.transforms.atomic import to_arrow_table, to_tsv
 from snowplow_beam.transforms.badrows import BadRow, Unreadable
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
@@ -76,7 +75,6 @@ class BatchResult(NamedTuple):
     bad: list[BadPiece]
     counters: Counter
     enrich_micros: list[int]  # time to enrich one event, sampled
-    pseudonymized_fields: list[int]  # fields of a good event replaced by pseudonyms, sampled
 
 
 def keep_original(bad: BadRow, record) -> BadRow:
@@ -139,7 +137,7 @@ class RecordProcessor:
         self._good_format = good_format
         self._shards = max(1, shards)
         self._sample_every = sample_every
-        self._enrich_sample = self._fields_sample = 0
+        self._enrich_sample = 0
         self._validator = config.event_validator()
         self._adapters = AdapterRegistry(self._validator.payload_data)
         self._enricher = EventEnricher(config.enrichments())
@@ -154,15 +152,15 @@ class RecordProcessor:
         counters: Counter = Counter()
         micros: list[int] = []
         events, bad = self.enriched(records, base64_lines, counters, micros)
-        good, fields = self._good_pieces(events, counters)
-        return BatchResult(good, self._bad_pieces(bad, counters), counters, micros, fields)
+        good = self._good_pieces(events, counters)
+        return BatchResult(good, self._bad_pieces(bad, counters), counters, micros)
 
     def process_bad_rows(self, lines: Sequence) -> BatchResult:
         """Lines of the collector's raw-bad output (files or stream; :class:`Unreadable` where a file could not be
         read) -> its bad rows, pseudonymized (what cannot be read as one is kept as a ``generic_error``)."""
         counters: Counter = Counter({"collector_bad_rows": len(lines)})
         rows = [badrows.parse_collector_bad_row(line) for line in lines]
-        return BatchResult([], self._bad_pieces(rows, counters), counters, [], [])
+        return BatchResult([], self._bad_pieces(rows, counters), counters, [])
 
     def enriched(self, records: Sequence, base64_lines: bool = True, counters: Counter | None = None,
                  micros: list | None = None) -> tuple[list[dict], list[BadRow]]:
@@ -249,28 +247,24 @@ class RecordProcessor:
             self._pseudonymizer = self._config.pseudonymizer()
         return self._pseudonymizer
 
-    def _good_pieces(self, events: list[dict], counters: Counter) -> tuple[list[GoodPiece], list[int]]:
+    def _good_pieces(self, events: list[dict], counters: Counter) -> list[GoodPiece]:
         counters["good"] += len(events)
-        groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
-        fields: list[int] = []
         pseudonymizer = self._pseudonymizing()
-        allowlist = pseudonymizer.policy.atomic_allowlist
+        groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
         for event in events:
-            out = pseudonymizer.event(event)
-            self._fields_sample += 1
-            if self._fields_sample % self._sample_every == 1:
-                fields.append(sum(1 for name, value in out.items() if value is not None and name not in allowlist))
-            shard = zlib.crc32(out["event_id"].encode()) % self._shards if self._shards > 1 else 0
-            groups[layout.event_partition(out), shard].append(out)
+            shard = zlib.crc32(pseudonymizer.event_id(event).encode()) % self._shards if self._shards > 1 else 0
+            groups[layout.event_partition(event), shard].append(event)
         pieces = []
         for (partition, shard), group in groups.items():
             if self._good_format == PARQUET:
-                data = arrow_ipc(to_arrow_table(group))
+                table, pseudonymized = pseudonymizer.good_table(group)
+                data = arrow_ipc(table)
             else:
-                data = "".join(to_tsv(event) + "\n" for event in group).encode("utf-8")
+                data, pseudonymized = pseudonymizer.good_tsv(group)
+            counters["pseudonymized_values"] += pseudonymized
             stamps = tuple(event[layout.PARTITION_FIELD] for event in group)
             pieces.append(GoodPiece(partition, shard, data, len(group), stamps))
-        return pieces, fields
+        return pieces
 
     def _bad_pieces(self, rows: list[BadRow], counters: Counter) -> list[BadPiece]:
         groups: dict[tuple[str, str], list[bytes]] = defaultdict(list)

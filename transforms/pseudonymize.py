@@ -40,9 +40,10 @@ until :meth:`Pseudonymizer.bad_row`, which seals it under ``recovery`` with the 
 is configured (an AES-256-GCM envelope, see :mod:`transforms.recovery`) and drops it otherwise. A
 ``recovery`` key inside a row (JSON read from a file) is hashed like any other key.
 
-Good events in batches: :meth:`Pseudonymizer.good_table` (Parquet's Arrow table) and
-:meth:`Pseudonymizer.good_tsv` (the canonical TSV lines) pseudonymize and serialize in the native core, exactly
-as :meth:`Pseudonymizer.event` then ``atomic.to_arrow_table`` / ``atomic.to_tsv`` do, in one call per batch.
+Good events go in batches to the native core (``native.GoodEvents``), which pseudonymizes and serializes them in
+one call: :meth:`Pseudonymizer.good_table` (Parquet's Arrow table) and :meth:`Pseudonymizer.good_tsv` (the
+canonical TSV lines). An allowlisted field with a shape (``enrich.FIELD_SHAPES``) whose value does not fit it is
+free text there: hashed.
 
 The salt is given as bytes; where it is read from is :mod:`transforms.secrets`.
 """
@@ -63,7 +64,7 @@ import pyarrow as pa
 
 from snowplow_beam.transforms import badrows, bounded_json, native
 from snowplow_beam.transforms.adapters import decode_base64url
-from snowplow_beam.transforms.atomic import ARROW_SCHEMA, DECIMAL_FIELDS, FIELD_NAMES, FIELDS, JSON_FIELDS
+from snowplow_beam.transforms.atomic import FIELD_NAMES, FIELDS, JSON_FIELDS, table_of_columns
 from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.enrich import FIELD_SHAPES, PARAMETER_FIELDS, field_fits, parameter_fits
 from snowplow_beam.transforms.iglu.keys import SchemaCriterion, is_schema_uri, schema_key_of
@@ -74,7 +75,6 @@ from snowplow_beam.transforms.recovery import RECOVERY_FIELD
 DEFAULT_POLICY_PATH = Path(__file__).with_name("data") / "pseudonymization.json"
 _TERMINAL = "\0all"  # trie marker: this path and everything below it
 _SENSITIVE_MESSAGE_KEYS = ("value", "json", "targets")
-_SHAPE_CACHE = 4096  # values remembered per shaped field
 _MAX_CACHED_TEXT = 512  # the longest value whose pseudonym is cached: the cache holds at most ~40 MB
 _PATH_MESSAGE_KEYS = ("message", "path")
 _QUOTED_KEY = re.compile(r"\['((?:[^'\\]|\\.)*)'\]")  # a key in a JSON path that is not a plain name
@@ -290,8 +290,6 @@ class Pseudonymizer:
         self._hash = Hasher(salt)
         self._recovery = recovery
         self._validate = validate
-        # the allowlisted fields with a shape, and what their values were found to be (they repeat: cached)
-        self._shaped = {name: {} for name in FIELD_SHAPES if name in policy.atomic_allowlist}
         self._good = native.GoodEvents(
             FIELDS, sorted(policy.atomic_allowlist), {name: _shape_text(shape) for name, shape in FIELD_SHAPES.items()},
             [(str(rule.criterion), rule.allow, list(rule.paths)) for rule in policy.rules], salt,
@@ -367,42 +365,16 @@ class Pseudonymizer:
 
     # ---- good events ---------------------------------------------------------------------------
 
-    def event(self, event: dict) -> dict:
-        """An enriched event with every value outside the policy pseudonymized or removed."""
-        allowlist = self.policy.atomic_allowlist
-        text = self._hash.text
-        out = {}
-        for name, value in event.items():
-            if name in allowlist:
-                out[name] = value
-            elif name in JSON_FIELDS:
-                out[name] = self.envelope(name, value)
-            elif isinstance(value, str) and name not in DECIMAL_FIELDS:  # decimals are numbers held as text
-                out[name] = text(value)
-        for name, known in self._shaped.items():  # allowlisted text that is not what its field holds is free text
-            value = out.get(name)
-            if value is None:
-                continue
-            fits = known.get(value)
-            if fits is None:
-                if len(known) >= _SHAPE_CACHE:
-                    known.clear()
-                fits = known[value] = field_fits(name, value)
-            if not fits:
-                out[name] = text(value)
-        return out
+    def event_id(self, event: dict) -> str:
+        """The event id as the event's good row holds it (what spreads good events over files)."""
+        event_id = event["event_id"]
+        return event_id if "event_id" in self.policy.atomic_allowlist else self._hash.text(event_id)
 
     def good_table(self, events: list[dict]) -> tuple[pa.Table, int]:
         """The good events pseudonymized as one Arrow table (:data:`atomic.ARROW_SCHEMA`), and how many values
         were pseudonymized (set, outside the allowlist), in one call into the native core."""
         columns, pseudonymized = self._good.arrow_columns(events)
-        arrays = []
-        for values, field in zip(columns, ARROW_SCHEMA):
-            if pa.types.is_decimal(field.type):  # decimal text, cast exactly (at most 18 digits after the point)
-                arrays.append(pa.array(values, type=pa.string()).cast(field.type))
-            else:
-                arrays.append(pa.array(values, type=field.type))
-        return pa.Table.from_arrays(arrays, schema=ARROW_SCHEMA), pseudonymized
+        return table_of_columns(columns), pseudonymized
 
     def good_tsv(self, events: list[dict]) -> tuple[bytes, int]:
         """The good events pseudonymized as canonical TSV lines (UTF-8, each ending in a newline), and how many

@@ -120,6 +120,8 @@ pub struct GoodEvents {
     index: NameMap<String, usize>,
     rules: Vec<EntityRule>,
     hasher: Hasher,
+    /// Written as they are, nothing pseudonymized ([`GoodEvents::in_clear`]).
+    clear: bool,
 }
 
 /// A fast hash of short names (field names, path keys): the maps it serves have fixed contents, so a crafted key
@@ -175,7 +177,16 @@ impl GoodEvents {
             }
         }
         let hasher = Hasher::new(salt).map_err(Error::Value)?;
-        Ok(GoodEvents { fields: out, index, rules, hasher })
+        Ok(GoodEvents { fields: out, index, rules, hasher, clear: false })
+    }
+
+    /// The same serializations with nothing pseudonymized: every value written as it is (the JSON fields as
+    /// orjson writes them), for enriched events that are not pseudonymized yet (fixtures, tools).
+    pub fn in_clear(fields: &[(String, Kind, Option<usize>)]) -> Result<GoodEvents, Error> {
+        let names: Vec<String> = fields.iter().map(|(name, _, _)| name.clone()).collect();
+        let mut good = GoodEvents::new(fields, &names, &[], Vec::new(), &[])?;
+        good.clear = true;
+        Ok(good)
     }
 
     pub fn fields(&self) -> &[Field] {
@@ -204,6 +215,12 @@ impl GoodEvents {
         for (field, value) in self.fields.iter().zip(&event.values) {
             let cell = match value {
                 None | Some(Value::Null) => Cell::Absent,
+                Some(value) if self.clear && field.kind == Kind::Json => {
+                    let mut out = String::with_capacity(1024);
+                    push_json(value, &mut out, 0)?;
+                    Cell::Json(out)
+                }
+                Some(_) if self.clear => Cell::Kept,
                 Some(Value::Str(text)) if field.allowlisted && !field.fits(text.text()) => {
                     Cell::Hashed(walker.hasher.text(text.text()))
                 }

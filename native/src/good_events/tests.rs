@@ -271,3 +271,15 @@ fn the_configuration_is_checked() {
     let twice = [("a".to_owned(), Kind::Int, None), ("a".to_owned(), Kind::Int, None)];
     assert!(GoodEvents::new(&twice, &[], &[], Vec::new(), SALT).is_err());
 }
+
+#[test]
+fn in_clear_every_value_is_kept_and_json_is_written_as_it_is() {
+    let fields = [("user_id".to_owned(), Kind::String, None), ("contexts".to_owned(), Kind::Json, None)];
+    let Ok(good) = GoodEvents::in_clear(&fields) else { panic!("GoodEvents::in_clear") };
+    let text = |s: &str| Value::Str(OwnedText::Utf8(s.to_owned()));
+    let json = Value::Object(vec![(OwnedText::Utf8("a".to_owned()), text("jane\t"))]);
+    let event = Event { values: vec![Some(text("jane")), Some(json)], unknown_texts: 0 };
+    let mut cells = Vec::new();
+    assert_eq!(good.pseudonymize(&event, &mut cells), Ok(0));
+    assert_eq!(cells, vec![Cell::Kept, Cell::Json("{\"a\":\"jane\\t\"}".into())]);
+}

@@ -103,6 +103,15 @@ fn value(object: Bound<'_, PyAny>, depth: usize) -> PyResult<Value<PyText<'_>>> 
     Err(PyTypeError::new_err(format!("Type is not JSON serializable: {}", object.get_type().name()?)))
 }
 
+/// The fields as the constructors take them: (name, type name, maxLength).
+fn fields_of(fields: Vec<(String, String, Option<usize>)>) -> PyResult<Vec<(String, Kind, Option<usize>)>> {
+    fields
+        .into_iter()
+        .map(|(name, kind, max_length)| Ok((name, Kind::parse(&kind)?, max_length)))
+        .collect::<Result<Vec<_>, Error>>()
+        .map_err(py_error)
+}
+
 /// The good events of a batch, pseudonymized under one policy and one salt.
 ///
 /// `GoodEvents(fields, allowlist, shapes, entity_rules, salt)`: `fields` the (name, type, maxLength) of the
@@ -152,11 +161,6 @@ impl GoodEvents {
         entity_rules: Vec<(String, bool, Vec<Bound<'_, PyString>>)>,
         salt: &[u8],
     ) -> PyResult<GoodEvents> {
-        let fields = fields
-            .into_iter()
-            .map(|(name, kind, max_length)| Ok((name, Kind::parse(&kind)?, max_length)))
-            .collect::<Result<Vec<_>, Error>>()
-            .map_err(py_error)?;
         let mut shapes: Vec<(String, String)> = shapes.into_iter().collect();
         shapes.sort();
         let mut rules = Vec::with_capacity(entity_rules.len());
@@ -165,8 +169,14 @@ impl GoodEvents {
             let paths: Vec<Text<'_>> = paths.iter().map(AsText::text).collect();
             rules.push(EntityRule::new(&criterion, allow, &paths).map_err(PyValueError::new_err)?);
         }
-        let core = core::GoodEvents::new(&fields, &allowlist, &shapes, rules, salt).map_err(py_error)?;
+        let core = core::GoodEvents::new(&fields_of(fields)?, &allowlist, &shapes, rules, salt).map_err(py_error)?;
         Ok(GoodEvents { core })
+    }
+
+    /// The same serializations with nothing pseudonymized (`fields` as for the constructor).
+    #[staticmethod]
+    fn in_clear(fields: Vec<(String, String, Option<usize>)>) -> PyResult<GoodEvents> {
+        Ok(GoodEvents { core: core::GoodEvents::in_clear(&fields_of(fields)?).map_err(py_error)? })
     }
 
     /// `(columns, pseudonymized)`: per field, in their order, the list of the batch's pseudonymized values, ready
