@@ -59,7 +59,7 @@ from tests.helpers import (
 )
 from snowplow_beam.transforms import badrows
 from snowplow_beam.transforms.atomic import FIELD_TYPES, MAX_LENGTHS
-from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD, event_partition, partition_path
+from snowplow_beam.lake.layout import ENRICHED_BAD, RAW_BAD, partition_path
 from snowplow_beam.transforms.badrows import BAD_ROW_TYPES, BadRow
 from snowplow_beam.transforms.bounded_json import MAX_JSON_DEPTH
 from snowplow_beam.transforms.enrich import PARAMETER_FIELDS, parameter_fits
