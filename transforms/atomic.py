@@ -14,6 +14,7 @@ from typing import Iterable, NamedTuple
 import orjson
 import pyarrow as pa
 
+from snowplow_beam.transforms import native
 from snowplow_beam.transforms.timestamps import format_timestamp
 
 STRING, INT, FLOAT, BOOL, TIMESTAMP, JSON = "string", "int", "float", "bool", "timestamp", "json"
@@ -232,8 +233,6 @@ def table_of_columns(columns: list[list]) -> pa.Table:
 
 @functools.cache
 def _in_clear():
-    from snowplow_beam.transforms import native  # the extension module; imported here, where it is needed
-
     return native.GoodEvents.in_clear(FIELDS)
 
 

@@ -120,7 +120,8 @@ pub struct GoodEvents {
     index: NameMap<String, usize>,
     rules: Vec<EntityRule>,
     hasher: Hasher,
-    /// Written as they are, nothing pseudonymized ([`GoodEvents::in_clear`]).
+    /// Nothing pseudonymized ([`GoodEvents::in_clear`]): every field is allowlisted without a shape, and the JSON
+    /// fields are written as they are.
     clear: bool,
 }
 
@@ -220,7 +221,6 @@ impl GoodEvents {
                     push_json(value, &mut out, 0)?;
                     Cell::Json(out)
                 }
-                Some(_) if self.clear => Cell::Kept,
                 Some(Value::Str(text)) if field.allowlisted && !field.fits(text.text()) => {
                     Cell::Hashed(walker.hasher.text(text.text()))
                 }
