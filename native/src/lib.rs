@@ -4,9 +4,15 @@
 //! Nothing here panics on event data: every function that reads a record or an event returns a
 //! `Result`, and the bindings turn a panic that escapes anyway into a Python exception.
 
+pub mod adapters;
 pub mod atomic;
+pub mod enrich;
+pub mod event;
 pub mod good_events;
+pub mod iglu_key;
+pub mod json;
 pub mod pseudonym;
+pub mod querystring;
 pub mod thrift;
 
 #[cfg(feature = "python")]

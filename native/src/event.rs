@@ -1,0 +1,21 @@
+//! What travels between the stages of the per-event path: a raw event's tracker parameters, and the enriched
+//! event's fields as typed values.
+
+use indexmap::IndexMap;
+
+/// A raw event's tracker parameters, name -> value, in the order they were first sent (for a repeated name the
+/// last value wins, in the position of the first: what Python's `dict(pairs)` does).
+pub type Parameters = IndexMap<String, String>;
+
+/// One enriched field's value. Timestamps are `Int` milliseconds since the epoch; decimals are `Str` in
+/// plain notation (`200.00`); `unstruct_event`, `contexts` and `derived_contexts` are `Json`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldValue {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+    Json(serde_json::Value),
+}
+
+/// An enriched event: field name (one of the 131) -> value, in the order the fields were set.
+pub type Event = IndexMap<&'static str, FieldValue>;
