@@ -1,6 +1,7 @@
 //! Raw records -> `CollectorPayload` objects or the problems that make them unusable, a batch per call.
 
 use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyList};
 
 use crate::thrift::{self, Problem};
@@ -118,9 +119,14 @@ fn decode_one(record: &[u8], base64_lines: bool) -> Result<thrift::CollectorPayl
     }
 }
 
-/// The payload of each record (bytes: base64 lines as read, or raw Thrift), or its problem, in order.
+/// The payload of each record (bytes: base64 lines as read, or raw Thrift), or its problem, in order. The records
+/// are borrowed as they are (`PyBackedBytes`): extracting a `Vec<u8>` would copy them one element at a time.
 #[pyfunction]
-fn decode_records<'py>(py: Python<'py>, records: Vec<Vec<u8>>, base64_lines: bool) -> PyResult<Bound<'py, PyList>> {
+fn decode_records<'py>(
+    py: Python<'py>,
+    records: Vec<PyBackedBytes>,
+    base64_lines: bool,
+) -> PyResult<Bound<'py, PyList>> {
     let decoded: Vec<Result<thrift::CollectorPayload, PayloadProblem>> =
         py.allow_threads(|| records.iter().map(|record| decode_one(record, base64_lines)).collect());
     let items = decoded
