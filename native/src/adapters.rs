@@ -81,6 +81,8 @@ const IGLU_NOT_DATA: [&str; 5] = ["schema", "nuid", "aid", "cv", "p"];
 const JSON_CONTENT_TYPE: &str = "application/json";
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 const JSON_OR_FORM: &str = "expected application/json or application/x-www-form-urlencoded";
+/// The NotIglu code of JSON that is not `{"schema": ..., "data": ...}`.
+const INVALID_DATA_PAYLOAD: &str = "INVALID_DATA_PAYLOAD";
 
 /// The raw events of one payload. `validate_payload_data` returns the Iglu failure messages of a tp2 body
 /// (empty when it is a valid `payload_data` 1-*-*); its own error (an Iglu outage) is returned as the outer `Err`.
@@ -136,9 +138,10 @@ fn violation(messages: Vec<Value>) -> AdapterFailure {
     AdapterFailure { kind: FailureKind::TrackerProtocolViolations, messages }
 }
 
-/// The body as text, as Python's `body.decode("utf-8", "replace")` reads it.
-fn body_text(payload: &CollectorPayload) -> Option<String> {
-    payload.body.as_deref().map(|body| String::from_utf8_lossy(body).into_owned())
+/// The body as text, as Python's `body.decode("utf-8", "replace")` reads it (empty when there is none: the
+/// adapters treat both alike).
+fn body_text(payload: &CollectorPayload) -> String {
+    String::from_utf8_lossy(payload.body.as_deref().unwrap_or_default()).into_owned()
 }
 
 /// The media type of a Content-Type, lowercased (`Application/JSON; charset=utf-8` is `application/json`).
@@ -165,7 +168,7 @@ fn tp2<E>(
     validate_payload_data: &mut dyn FnMut(&Value) -> Result<Vec<Value>, E>,
 ) -> Result<Events, E> {
     let query = parse_querystring(payload.querystring.as_deref());
-    let body = body_text(payload).unwrap_or_default();
+    let body = body_text(payload);
     if body.is_empty() {
         if query.is_empty() {
             return Ok(Err(violation(vec![json!({
@@ -191,7 +194,8 @@ fn tp2<E>(
     if !messages.is_empty() {
         return Ok(Err(violation(messages)));
     }
-    // a valid payload_data is an array of objects of strings: anything else cannot pass validation
+    // validation guarantees an array of objects of strings; anything else (which it lets through only when
+    // broken) gives no parameters of its own rather than a panic
     let events = envelope.get("data").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
     Ok(Ok(events
         .iter()
@@ -270,7 +274,7 @@ fn add_context(parameters: &mut Parameters, entity: Value) -> Option<Value> {
 /// data; or, without `schema`, a self-describing JSON body. Its failures are adapter failures.
 fn iglu_webhook(payload: &CollectorPayload) -> Events {
     let query = parse_querystring(payload.querystring.as_deref());
-    let body = body_text(payload).unwrap_or_default();
+    let body = body_text(payload);
     let content_type = media_type(payload);
     let json_body = |body: &str| {
         json::parse(body).map_err(|error| adapter_failure(json!({"field": "body", "value": body, "error": error})))
@@ -338,10 +342,10 @@ fn iglu_webhook(payload: &CollectorPayload) -> Events {
 
 /// The schema and data of `{"schema": <Iglu URI>, "data": ...}`, or the NotIglu error code of what is not one.
 fn self_describing(value: &Value) -> Result<(&str, &Value), &'static str> {
-    let members = value.as_object().ok_or("INVALID_DATA_PAYLOAD")?;
+    let members = value.as_object().ok_or(INVALID_DATA_PAYLOAD)?;
     let schema = members.get("schema").and_then(Value::as_str).ok_or(INVALID_IGLUURI)?;
     parse_schema_key(schema)?;
-    let data = members.get("data").ok_or("INVALID_DATA_PAYLOAD")?;
+    let data = members.get("data").ok_or(INVALID_DATA_PAYLOAD)?;
     Ok((schema, data))
 }
 
