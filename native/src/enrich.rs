@@ -38,6 +38,9 @@ pub enum Mapped {
 
 /// The enriched event of the `index`-th raw event of a record whose SHA-256 is `seed`, its collector payload
 /// `payload`; `etl_tstamp` is the time of enrichment (ms), `v_etl` the pipeline's version string.
+///
+/// Where Python holds a `None`, the event holds nothing: a payload without `collector` (or `timestamp`, which
+/// is then 0) has no `v_collector` field; the JSON text `null` in a self-describing parameter is `Json(Null)`.
 pub fn map_event(
     payload: &CollectorPayload,
     parameters: &Parameters,

@@ -444,3 +444,12 @@ fn parameter_fields_are_canonical_fields() {
         assert!(crate::atomic::field_index(field).is_some());
     }
 }
+
+#[test]
+fn the_json_text_null_is_a_json_null() {
+    // Python stores None (the key is set); the Validate step then reports it
+    let event = event_of(map(&base(&[("e", "ue"), ("ue_pr", "null"), ("cx", "bnVsbA")]), &Source::default(), 0));
+    assert_eq!(event.get("unstruct_event"), Some(&FieldValue::Json(Value::Null)));
+    assert_eq!(event.get("contexts"), Some(&FieldValue::Json(Value::Null)));
+    assert!(!event.contains_key("event_vendor"));
+}
