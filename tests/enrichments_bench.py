@@ -11,7 +11,7 @@ import sys
 import time
 
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
-from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, split_path
+from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
 from snowplow_beam.transforms.enrichments import default_enrichments
 from snowplow_beam.transforms.iglu.resolver import Resolver
@@ -31,11 +31,8 @@ def raw_events(records: int) -> list[tuple]:
             payload = decode_base64_record(line)
         except PayloadFormatError:
             continue
-        api = split_path(payload.path)
-        if api is None:
-            continue
         try:
-            adapted = adapters.adapt(payload, *api)
+            adapted = adapters.adapt(payload)
         except AdapterError:
             continue
         seed = hashlib.sha256(line.encode("ascii")).digest()

@@ -1,6 +1,8 @@
 """transforms.atomic: the 131 canonical fields and their serializations (TSV, Arrow, bad-row partial events)."""
 from __future__ import annotations
 
+import hashlib
+
 import json
 from decimal import Decimal
 from datetime import datetime, timezone
@@ -15,7 +17,6 @@ from tests.helpers import (
     adapter_registry, capture_names, capture_payload, full_event, load_capture,
 )
 from snowplow_beam.transforms import atomic
-from snowplow_beam.transforms.adapters import split_path
 from snowplow_beam.transforms.timestamps import format_iso_timestamp, format_timestamp
 from snowplow_beam.transforms.atomic import (
     ARROW_SCHEMA,
@@ -181,7 +182,7 @@ def test_the_analytics_sdk_reads_a_sparse_event():
 def test_the_analytics_sdk_reads_enriched_tracker_events(name):
     p = capture_payload(load_capture(name))
     enricher = EventEnricher([EventFingerprint()], clock=lambda: FULL_EVENT_TSTAMP + 5000)
-    events = [enricher.enrich(raw, b"seed", i) for i, raw in enumerate(adapter_registry().adapt(p, *split_path(p.path)))]
+    events = [enricher.enrich(raw, hashlib.sha256(b"seed").digest(), i) for i, raw in enumerate(adapter_registry().adapt(p))]
     for event in events:
         parsed = transform(to_tsv(event))
         assert parsed["app_id"] == "spike-app" and parsed["platform"] == "srv"

@@ -6,6 +6,7 @@ short values, so what they check is the shape of the rows (see test_values_are_n
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from tests.helpers import (
 )
 from snowplow_beam.collector import badrows as collector_badrows
 from snowplow_beam.transforms import badrows
-from snowplow_beam.transforms.adapters import AdapterError, Source, split_path
+from snowplow_beam.transforms.adapters import AdapterError, Source
 from snowplow_beam.transforms.badrows import BadRow
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
 from snowplow_beam.transforms.recovery import Original
@@ -48,13 +49,13 @@ def assert_valid(bad: BadRow, type_name: str) -> dict:
 
 def adapter_bad_row(p) -> BadRow:
     with pytest.raises(AdapterError) as caught:
-        adapter_registry().adapt(p, *split_path(p.path))
+        adapter_registry().adapt(p)
     return caught.value.bad_row
 
 
 def enrich_bad_row(params, *enrichments, **source) -> BadRow:
     with pytest.raises(EnrichmentError) as caught:
-        EventEnricher(enrichments).enrich(raw_event(params, **source), b"seed", 0)
+        EventEnricher(enrichments).enrich(raw_event(params, **source), hashlib.sha256(b"seed").digest(), 0)
     return caught.value.bad_row
 
 
@@ -208,7 +209,7 @@ CONTEXTS = "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1"
 ], ids=["validation_error", "resolution_error", "criterion_mismatch", "not_iglu", "context_invalid"])
 def test_schema_violations_from_iglu_validation(params):
     raw = raw_event({**BASE, **params})
-    event = EventEnricher().enrich(raw, b"seed", 0)
+    event = EventEnricher().enrich(raw, hashlib.sha256(b"seed").digest(), 0)
     messages = event_validator().event(event)
     assert messages
     data = assert_valid(badrows.schema_violations(raw, event, messages), "schema_violations")

@@ -54,7 +54,7 @@ def raw_event(params: dict | None = None, headers: list[str] | None = None, ip: 
 
 
 def enrich(enrichments, params=None, **source) -> dict:
-    return EventEnricher(enrichments).enrich(raw_event(params, **source), b"seed", 0)
+    return EventEnricher(enrichments).enrich(raw_event(params, **source), hashlib.sha256(b"seed").digest(), 0)
 
 
 def contexts(event: dict, schema: str) -> list[dict]:

@@ -7,8 +7,12 @@ benchmarks call it directly. One record's path, in :meth:`RecordProcessor.enrich
    ``collector_payload_format_violation`` (raw bad);
 2. adapt: the payload's request path chooses the adapter -> its raw events, else ``adapter_failures`` or
    ``tracker_protocol_violations``;
-3. enrich: each raw event -> its enriched event (131 fields), else ``schema_violations`` or ``enrichment_failures``;
-4. validate: the event's self-describing JSON against Iglu, else ``schema_violations``.
+3. map: each raw event -> its fields and the built-in enrichments, else ``schema_violations`` or
+   ``enrichment_failures`` (steps 1 to 3 in the native core, one call per batch:
+   :meth:`~transforms.adapters.AdapterRegistry.adapt_records`);
+4. enrich: the configured enrichments and the field lengths (:meth:`~transforms.enrich.EventEnricher.finish`),
+   else ``enrichment_failures`` or ``schema_violations``;
+5. validate: the event's self-describing JSON against Iglu, else ``schema_violations``.
 
 Then :meth:`RecordProcessor.process` pseudonymizes and serializes once, at the edge: the good events of each
 (hour partition, shard) as one :class:`GoodPiece` (an Arrow IPC stream for Parquet, lines for TSV), the bad rows
@@ -21,7 +25,6 @@ that the runner retries the batch; any other unexpected error becomes that recor
 from __future__ import annotations
 
 import base64
-import hashlib
 import logging
 import sys
 import time
@@ -34,14 +37,14 @@ import orjson
 import pyarrow as pa
 
 from snowplow_beam.lake import layout
-from snowplow_beam.transforms import badrows
-from snowplow_beam.transforms.adapters import AdapterError, AdapterRegistry, split_path
+from snowplow_beam.transforms import badrows, native
+from snowplow_beam.transforms.adapters import AdapterRegistry, RawEvent, Source, rejection
 from snowplow_beam.transforms.badrows import BadRow, Unreadable
 from snowplow_beam.transforms.config import PipelineConfig
-from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
+from snowplow_beam.transforms.enrich import V_ETL, EnrichmentError, EventEnricher
 from snowplow_beam.transforms.iglu.errors import IgluSystemError
 from snowplow_beam.transforms.recovery import RECOVERY_FIELD, Original
-from snowplow_beam.transforms.thrift_model import PayloadProblem, decode_records, encode_payload, line_bytes
+from snowplow_beam.transforms.thrift_model import PayloadProblem, encode_payload, line_bytes
 from snowplow_beam.transforms.timestamps import now_ms
 
 PARQUET, TSV = "parquet", "tsv"
@@ -74,7 +77,7 @@ class BatchResult(NamedTuple):
     good: list[GoodPiece]
     bad: list[BadPiece]
     counters: Counter
-    enrich_micros: list[int]  # time to enrich one event, sampled
+    enrich_micros: list[int]  # the batch's decode-to-validated time per event (one value per batch with events)
 
 
 def keep_original(bad: BadRow, record) -> BadRow:
@@ -128,16 +131,13 @@ class RecordProcessor:
     and their assets, the Iglu validator, the pseudonymizer).
 
     ``good_format``: ``parquet`` or ``tsv``; ``shards``: files per hour partition (events spread by event id).
-    ``sample_every``: the distributions are measured on one event in this many.
     """
 
-    def __init__(self, config: PipelineConfig, good_format: str = PARQUET, shards: int = 1, sample_every: int = 16):
+    def __init__(self, config: PipelineConfig, good_format: str = PARQUET, shards: int = 1):
         if good_format not in GOOD_FORMATS:
             raise ValueError(f"good_format must be one of {', '.join(GOOD_FORMATS)}, not {good_format!r}")
         self._good_format = good_format
         self._shards = max(1, shards)
-        self._sample_every = sample_every
-        self._enrich_sample = 0
         self._validator = config.event_validator()
         self._adapters = AdapterRegistry(self._validator.payload_data)
         self._enricher = EventEnricher(config.enrichments())
@@ -165,9 +165,8 @@ class RecordProcessor:
     def enriched(self, records: Sequence, base64_lines: bool = True, counters: Counter | None = None,
                  micros: list | None = None) -> tuple[list[dict], list[BadRow]]:
         """The valid enriched events of a batch and its bad rows, before pseudonymization (each bad row made from
-        a raw record carries it as its ``original``)."""
+        a raw record carries it as its ``original``). ``micros`` gets the batch's enrichment time per event."""
         counters = Counter() if counters is None else counters
-        micros = [] if micros is None else micros
         events: list[dict] = []
         bad: list[BadRow] = []
         counters["raw_records"] += len(records)
@@ -178,67 +177,49 @@ class RecordProcessor:
                 bad.append(badrows.unreadable_record(record))
             else:
                 readable.append(record)
-        decoded = decode_records([line_bytes(record) for record in readable], base64_lines)
-        for record, payload in zip(readable, decoded):
+        started, events_before = time.perf_counter_ns(), counters["events"]
+        results = self._adapters.adapt_records(
+            [line_bytes(record) for record in readable], base64_lines, self._enricher.clock(), V_ETL)
+        for record, result in zip(readable, results):
             if base64_lines and type(record) is bytes:
                 record = record.decode("latin-1")  # one character per byte: any line, exactly; base64 is ASCII
-            if isinstance(payload, PayloadProblem):
+            if isinstance(result, PayloadProblem):
                 counters["records_unreadable"] += 1
-                bad.append(keep_original(_format_violation(record, payload), record))
+                bad.append(keep_original(_format_violation(record, result), record))
+            elif isinstance(result, native.Rejected):
+                counters["records_rejected"] += 1
+                if result.kind == "generic_error":
+                    _LOG.error("internal error in the native adapters, kept as a generic_error bad row")
+                bad.append(keep_original(rejection(result), record))
             else:
-                self._enrich_record(record, payload, events, bad, counters, micros)
+                counters["records_adapted"] += 1
+                self._finish_events(record, result, events, bad, counters)
+        if micros is not None and counters["events"] > events_before:
+            micros.append((time.perf_counter_ns() - started) // 1000 // (counters["events"] - events_before))
         return events, bad
 
-    def _enrich_record(self, record, payload, events: list, bad: list, counters: Counter, micros: list) -> None:
-        try:
-            raw_events = self._adapt(payload)
-        except AdapterError as exc:
-            counters["records_rejected"] += 1
-            bad.append(keep_original(exc.bad_row, record))
-            return
-        except IgluSystemError:
-            raise
-        except Exception:  # a bug must not lose the record: keep it as a bad row and carry on
-            counters["records_rejected"] += 1
-            bad.append(keep_original(_internal_error(payload), record))
-            return
-        counters["records_adapted"] += 1
-        seed = hashlib.sha256(record.encode("latin-1") if isinstance(record, str) else record).digest()
-        enrich = self._enricher.enrich
+    def _finish_events(self, record, adapted, events: list, bad: list, counters: Counter) -> None:
+        source = Source.from_payload(adapted.payload, adapted.vendor, adapted.version)
+        finish = self._enricher.finish
         validate = self._validator.event
-        for index, raw_event in enumerate(raw_events):
+        for mapped in adapted.events:
             counters["events"] += 1
-            self._enrich_sample += 1
+            raw_event = RawEvent(mapped.parameters, source)
             try:
-                if self._enrich_sample % self._sample_every == 1:
-                    start = time.perf_counter_ns()
-                    event = enrich(raw_event, seed, index)
-                    micros.append((time.perf_counter_ns() - start) // 1000)
-                else:
-                    event = enrich(raw_event, seed, index)
+                event = finish(raw_event, mapped)
             except EnrichmentError as exc:
                 bad.append(keep_original(exc.bad_row, record))
                 continue
             except IgluSystemError:
                 raise
-            except Exception:
-                bad.append(keep_original(_internal_error(payload), record))
+            except Exception:  # a bug must not lose the record: keep it as a bad row and carry on
+                bad.append(keep_original(_internal_error(adapted.payload), record))
                 continue
             messages = validate(event)
             if messages:
                 bad.append(keep_original(badrows.schema_violations(raw_event, event, messages), record))
             else:
                 events.append(event)
-
-    def _adapt(self, payload):
-        api = split_path(payload.path)
-        if api is None:
-            raise AdapterError(badrows.format_violation(
-                base64.b64encode(encode_payload(payload)).decode("ascii"),
-                {"payloadField": "path", "value": payload.path,
-                 "expectation": "a request path of the form /vendor/version"},
-                payload.timestamp))
-        return self._adapters.adapt(payload, *api)
 
     # ---- the edge: pseudonymized and serialized once ------------------------------------------------------------
 

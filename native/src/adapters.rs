@@ -115,7 +115,7 @@ pub fn adapt<E>(
 }
 
 /// The (vendor, version) of a request path, or None if it has no such shape.
-fn split_path(path: Option<&str>) -> Option<(&str, &str)> {
+pub fn split_path(path: Option<&str>) -> Option<(&str, &str)> {
     let path = path?;
     if path == "/i" || path == "/ice.png" {
         return Some((SNOWPLOW, "tp1"));

@@ -564,6 +564,36 @@ fn scalar_parameter(key: &str) -> Option<(&'static str, Parser)> {
     })
 }
 
+/// Every parameter [`scalar_parameter`] maps, for the tables the pseudonymizer reads ([`parameter_fields`]).
+pub const SCALAR_PARAMETER_KEYS: [&str; 68] = [
+    "e", "aid", "p", "tna", "tv", "cv", "eid", "tid", "dtm", "stm", "ttm", "uid", "duid", "nuid", "tnuid", "sid",
+    "vid", "fp", "ip", "ua", "url", "page", "refr", "lang", "cs", "cd", "tz", "cookie", "f_pdf", "f_fla", "f_java",
+    "f_dir", "f_qt", "f_realp", "f_wma", "f_gears", "f_ag", "ev_ca", "ev_ac", "ev_la", "ev_pr", "ev_va", "se_ca",
+    "se_ac", "se_la", "se_pr", "se_va", "tr_id", "tr_af", "tr_tt", "tr_tx", "tr_sh", "tr_ci", "tr_st", "tr_co",
+    "tr_cu", "ti_id", "ti_sk", "ti_na", "ti_nm", "ti_ca", "ti_pr", "ti_qu", "ti_cu", "pp_mix", "pp_max", "pp_miy",
+    "pp_may",
+];
+const PAIR_PARAMETER_KEYS: [&str; 3] = ["res", "vp", "ds"];
+
+/// Tracker parameter -> the enriched fields it fills (the pseudonymizer keeps a parameter in clear only where all
+/// of them are allowlisted).
+pub fn parameter_fields() -> Vec<(&'static str, Vec<&'static str>)> {
+    let scalars = SCALAR_PARAMETER_KEYS.iter().filter_map(|key| Some((*key, vec![scalar_parameter(key)?.0])));
+    let pairs = PAIR_PARAMETER_KEYS.iter().filter_map(|key| pair_parameter(key).map(|(a, b)| (*key, vec![a, b])));
+    let json = JSON_PARAMETERS.iter().flat_map(|(plain, encoded, field)| [(*plain, vec![*field]), (*encoded, vec![*field])]);
+    scalars.chain(pairs).chain(json).collect()
+}
+
+/// The fields and typed values one parameter gives on its own (none for `null` in an integer field), or why it
+/// does not parse; None for a parameter that fills no field by itself (self-describing JSON, unknown names).
+pub fn parse_parameter(key: &str, value: &str) -> Option<Result<Vec<(&'static str, FieldValue)>, ParseError>> {
+    if let Some((field, parser)) = scalar_parameter(key) {
+        return Some(parse_scalar(parser, value).map(|parsed| parsed.map(|parsed| (field, parsed)).into_iter().collect()));
+    }
+    let (first, second) = pair_parameter(key)?;
+    Some(parse_dimensions(value).map(|(width, height)| vec![(first, FieldValue::Int(width)), (second, FieldValue::Int(height))]))
+}
+
 /// Tracker parameters of `WIDTHxHEIGHT` -> their two fields.
 fn pair_parameter(key: &str) -> Option<(&'static str, &'static str)> {
     Some(match key {

@@ -421,14 +421,7 @@ fn hostile_text_never_panics() {
 
 #[test]
 fn parameter_fields_are_canonical_fields() {
-    let keys = [
-        "e", "aid", "p", "tna", "tv", "cv", "eid", "tid", "dtm", "stm", "ttm", "uid", "duid", "nuid", "tnuid", "sid",
-        "vid", "fp", "ip", "ua", "url", "page", "refr", "lang", "cs", "cd", "tz", "cookie", "f_pdf", "f_fla", "f_java",
-        "f_dir", "f_qt", "f_realp", "f_wma", "f_gears", "f_ag", "ev_ca", "ev_ac", "ev_la", "ev_pr", "ev_va", "se_ca",
-        "se_ac", "se_la", "se_pr", "se_va", "tr_id", "tr_af", "tr_tt", "tr_tx", "tr_sh", "tr_ci", "tr_st", "tr_co",
-        "tr_cu", "ti_id", "ti_sk", "ti_na", "ti_nm", "ti_ca", "ti_pr", "ti_qu", "ti_cu", "pp_mix", "pp_max", "pp_miy",
-        "pp_may",
-    ];
+    let keys = SCALAR_PARAMETER_KEYS;
     for key in keys {
         let (field, _) = scalar_parameter(key).unwrap();
         assert!(crate::atomic::field_index(field).is_some(), "{key} -> {field}");

@@ -13,8 +13,62 @@ pub struct PyCollectorPayload {
     inner: thrift::CollectorPayload,
 }
 
+impl From<thrift::CollectorPayload> for PyCollectorPayload {
+    fn from(inner: thrift::CollectorPayload) -> Self {
+        PyCollectorPayload { inner }
+    }
+}
+
+impl PyCollectorPayload {
+    pub(super) fn inner(&self) -> &thrift::CollectorPayload {
+        &self.inner
+    }
+}
+
 #[pymethods]
 impl PyCollectorPayload {
+    /// A payload built field by field (tools and tests; the pipeline gets its payloads from `decode_records`).
+    #[new]
+    #[pyo3(signature = (*, schema=None, ipAddress=None, timestamp=None, encoding=None, collector=None, userAgent=None,
+        refererUri=None, path=None, querystring=None, body=None, headers=None, contentType=None, hostname=None,
+        networkUserId=None))]
+    #[allow(clippy::too_many_arguments, non_snake_case)]
+    fn new(
+        schema: Option<String>,
+        ipAddress: Option<String>,
+        timestamp: Option<i64>,
+        encoding: Option<String>,
+        collector: Option<String>,
+        userAgent: Option<String>,
+        refererUri: Option<String>,
+        path: Option<String>,
+        querystring: Option<String>,
+        body: Option<pyo3::pybacked::PyBackedBytes>,
+        headers: Option<Vec<String>>,
+        contentType: Option<String>,
+        hostname: Option<String>,
+        networkUserId: Option<String>,
+    ) -> Self {
+        PyCollectorPayload {
+            inner: thrift::CollectorPayload {
+                schema,
+                ip_address: ipAddress,
+                timestamp,
+                encoding,
+                collector,
+                user_agent: userAgent,
+                referer_uri: refererUri,
+                path,
+                querystring,
+                body: body.map(|body| body.to_vec()),
+                headers,
+                content_type: contentType,
+                hostname,
+                network_user_id: networkUserId,
+            },
+        }
+    }
+
     #[getter]
     fn schema(&self) -> Option<&str> {
         self.inner.schema.as_deref()
@@ -104,7 +158,7 @@ impl From<Problem> for PayloadProblem {
 }
 
 /// One record, a panic (which the decoder should never raise) kept to that record.
-fn decode_one(record: &[u8], base64_lines: bool) -> Result<thrift::CollectorPayload, PayloadProblem> {
+pub(super) fn decode_one(record: &[u8], base64_lines: bool) -> Result<thrift::CollectorPayload, PayloadProblem> {
     let decoded = std::panic::catch_unwind(|| {
         if base64_lines { thrift::decode_base64_line(record) } else { thrift::decode_payload(record) }
     });

@@ -1,14 +1,21 @@
 //! The module `snowplow_beam.transforms.native`: batches in, batches out (crossing the boundary costs about a
-//! microsecond per call, so no function here is called once per value by the pipeline's hot path).
+//! microsecond per call, so the pipeline's path crosses it once per batch); `protocol` and `json` read single
+//! values for the Python code that still reads them one at a time.
 
 use pyo3::prelude::*;
 
 mod decode;
 mod good_events;
+mod json;
+mod protocol;
+mod records;
 
 #[pymodule]
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decode::register(m)?;
     good_events::register(m)?;
+    json::register(m)?;
+    protocol::register(m)?;
+    records::register(m)?;
     Ok(())
 }
