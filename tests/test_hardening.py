@@ -265,7 +265,7 @@ def test_a_foreign_bad_row_keeps_only_its_shape_in_clear():
 
 @pytest.mark.parametrize("number", [2 ** 64, -(2 ** 63) - 1, 10 ** 400])
 def test_integers_beyond_64_bits_are_bad_rows_not_floats(number):
-    with pytest.raises(ValueError, match="64 bits|infinity"):  # orjson refuses what a double cannot hold
+    with pytest.raises(ValueError, match="64 bits|out of range"):  # a double cannot hold 10 ** 400 either
         bounded_json.loads(f'{{"n": [{number}]}}')
     assert bounded_json.loads(f'{{"n": {2 ** 64 - 1}, "m": {-(2 ** 63)}, "s": "{"9" * 40}"}}')["n"] == 2 ** 64 - 1
     line = record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "co": json.dumps(

@@ -425,10 +425,10 @@ def test_an_unexpected_error_keeps_the_record_out_of_logs_and_bad_rows(monkeypat
 
     secret = "QsecretQuotedByAnException"
 
-    def broken(self, raw, seed, index):
+    def broken(self, raw, mapped):
         raise ValueError(f"cannot handle uid={raw.parameters.get('uid')}")
 
-    monkeypatch.setattr(EventEnricher, "enrich", broken)
+    monkeypatch.setattr(EventEnricher, "finish", broken)
     caplog.set_level(logging.DEBUG)
     good, bad = run_steps(record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js",
                                                                        "uid": secret}))))
