@@ -7,6 +7,7 @@
 pub mod adapters;
 pub mod atomic;
 pub mod enrich;
+pub mod enrichments;
 pub mod event;
 pub mod good_events;
 pub mod iglu_key;

@@ -5,14 +5,17 @@
 use pyo3::prelude::*;
 
 mod decode;
+mod enrichments;
 mod good_events;
 mod json;
+mod lookups;
 mod protocol;
 mod records;
 
 #[pymodule]
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     decode::register(m)?;
+    enrichments::register(m)?;
     good_events::register(m)?;
     json::register(m)?;
     protocol::register(m)?;

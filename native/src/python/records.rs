@@ -8,10 +8,12 @@ use pyo3::types::{PyBool, PyDict, PyList, PyString, PyType};
 use serde_json::Value;
 
 use super::decode::{decode_one, PyCollectorPayload};
+use super::enrichments::{EnrichmentChain, Running};
 use super::json::{json_of, py_json, py_json_list};
 use crate::adapters::{self, FailureKind};
 use crate::atomic;
 use crate::enrich::{self, Mapped};
+use crate::enrichments::RawEvent;
 use crate::event::{Event, FieldValue, Parameters};
 use crate::thrift::CollectorPayload;
 
@@ -117,6 +119,7 @@ fn outcome(
     validate: &Bound<'_, PyAny>,
     stop_on: &Bound<'_, PyType>,
     clock: (i64, &str),
+    mut chain: Option<&mut Running<'_>>,
 ) -> PyResult<Outcome> {
     let mut raised: Option<PyErr> = None;
     let mut validate_payload_data = |envelope: &Value| -> Result<Vec<Value>, ()> {
@@ -144,29 +147,50 @@ fn outcome(
         sha2::Sha256::digest(record).into()
     };
     let (etl_tstamp, v_etl) = clock;
-    let mapped = std::panic::catch_unwind(|| {
+    let mapped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         adapted
             .events
             .iter()
             .enumerate()
             .map(|(index, parameters)| {
                 let index = u32::try_from(index).unwrap_or(u32::MAX);
-                enrich::map_event(payload, parameters, &seed, index, etl_tstamp, v_etl)
+                let mapped = enrich::map_event(payload, parameters, &seed, index, etl_tstamp, v_etl);
+                match chain.as_deref_mut() {
+                    Some(chain) => enriched(mapped, &RawEvent { parameters, payload }, chain),
+                    None => mapped,
+                }
             })
             .collect::<Vec<_>>()
-    });
+    }));
     Ok(match mapped {
         Ok(mapped) => Outcome::Events(adapted, mapped),
         Err(_) => Outcome::Internal("internal error in the native event mapping".to_string()),
     })
 }
 
+/// A mapped event through the configured enrichments, then the maxLength check of its fields: their
+/// `enrichment_failures`, or the `schema_violations` of fields too long.
+fn enriched(mapped: Mapped, raw: &RawEvent<'_>, chain: &mut Running<'_>) -> Mapped {
+    let Mapped::Event { mut event, mut failures } = mapped else { return mapped };
+    failures.extend(chain.enrich(&mut event, raw));
+    if failures.is_empty() {
+        let too_long = enrich::too_long_reports(&event);
+        if !too_long.is_empty() {
+            return Mapped::Invalid { event, messages: vec![enrich::atomic_violation(too_long)] };
+        }
+    }
+    Mapped::Event { event, failures }
+}
+
 /// Each record (bytes: base64 lines as read, or raw Thrift) decoded, adapted and mapped, in order: a
 /// `PayloadProblem`, a [`Rejected`] or an [`Adapted`] per record. Event ids not sent are derived from the
 /// SHA-256 of the record's bytes (the line as read, or the Thrift bytes) and the event's index.
 /// `validate_payload_data(envelope) -> messages` checks tp2 bodies; an exception of type `stop_on` it raises is
-/// raised here. `etl_tstamp` (ms) and `v_etl` are set on every event.
+/// raised here. `etl_tstamp` (ms) and `v_etl` are set on every event. With `enrichments`, each mapped event goes
+/// through them and the maxLength check (see [`MappedEvent`]).
 #[pyfunction]
+#[pyo3(signature = (records, base64_lines, validate_payload_data, stop_on, etl_tstamp, v_etl, enrichments=None))]
+#[allow(clippy::too_many_arguments)]
 fn adapt_records<'py>(
     py: Python<'py>,
     records: Vec<PyBackedBytes>,
@@ -175,7 +199,9 @@ fn adapt_records<'py>(
     stop_on: Bound<'py, PyType>,
     etl_tstamp: i64,
     v_etl: &str,
+    enrichments: Option<Bound<'py, EnrichmentChain>>,
 ) -> PyResult<Bound<'py, PyList>> {
+    let mut chain = enrichments.as_ref().map(|chain| chain.get().running());
     let mut results = Vec::with_capacity(records.len());
     for record in &records {
         let payload = match decode_one(record, base64_lines) {
@@ -185,7 +211,8 @@ fn adapt_records<'py>(
                 continue;
             }
         };
-        let outcome = outcome(py, &payload, record, &validate_payload_data, &stop_on, (etl_tstamp, v_etl))?;
+        let outcome =
+            outcome(py, &payload, record, &validate_payload_data, &stop_on, (etl_tstamp, v_etl), chain.as_mut())?;
         let (vendor, version) =
             adapters::split_path(payload.path.as_deref()).map(|(vendor, version)| (vendor.to_owned(), version.to_owned())).unzip();
         let payload_object = Py::new(py, PyCollectorPayload::from(payload))?;
@@ -219,6 +246,8 @@ fn adapt_records<'py>(
 /// One raw event mapped (for tools and tests that start from parameters rather than records): `payload` the
 /// collector payload it came in, `seed` the 32 bytes its event id is derived from when it has none.
 #[pyfunction]
+#[pyo3(signature = (payload, parameters, seed, index, etl_tstamp, v_etl, enrichments=None))]
+#[allow(clippy::too_many_arguments)]
 fn map_event(
     py: Python<'_>,
     payload: &PyCollectorPayload,
@@ -227,10 +256,19 @@ fn map_event(
     index: u32,
     etl_tstamp: i64,
     v_etl: &str,
+    enrichments: Option<Bound<'_, EnrichmentChain>>,
 ) -> PyResult<MappedEvent> {
     let seed: [u8; 32] = seed.try_into().map_err(|_| PyValueError::new_err("seed must be 32 bytes (a SHA-256)"))?;
-    let mapped = std::panic::catch_unwind(|| enrich::map_event(payload.inner(), &parameters, &seed, index, etl_tstamp, v_etl))
-        .map_err(|_| PyValueError::new_err("internal error in the native event mapping"))?;
+    let mut chain = enrichments.as_ref().map(|chain| chain.get().running());
+    let payload = payload.inner();
+    let mapped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mapped = enrich::map_event(payload, &parameters, &seed, index, etl_tstamp, v_etl);
+        match chain.as_mut() {
+            Some(chain) => enriched(mapped, &RawEvent { parameters: &parameters, payload }, chain),
+            None => mapped,
+        }
+    }))
+    .map_err(|_| PyValueError::new_err("internal error in the native event mapping"))?;
     py_mapped(py, &parameters, mapped)
 }
 
