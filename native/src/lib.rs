@@ -15,6 +15,7 @@ pub mod json;
 pub mod pseudonym;
 pub mod querystring;
 pub mod thrift;
+pub mod validate;
 
 #[cfg(feature = "python")]
 mod python;
