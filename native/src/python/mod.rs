@@ -11,6 +11,7 @@ mod json;
 mod lookups;
 mod protocol;
 mod records;
+mod validate;
 
 #[pymodule]
 fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -20,5 +21,6 @@ fn native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     json::register(m)?;
     protocol::register(m)?;
     records::register(m)?;
+    validate::register(m)?;
     Ok(())
 }

@@ -1,0 +1,150 @@
+//! `SchemaStore`: the fast path of `Validator` (see [`crate::validate`]). Python objects are read as JSON
+//! strictly: anything JSON cannot hold as Python's jsonschema reads it (a str with lone surrogates, an int
+//! past 64 bits, a NaN, a non-str key, a tuple, another type, nesting past 128 levels) makes the answer "not valid
+//! here", and the Python path decides.
+
+use std::sync::RwLock;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
+use serde_json::{Map, Number, Value};
+
+use crate::validate::{self as core, Accepted, CONTEXTS_WRITTEN, VALIDATION_INFO};
+
+const MAX_DEPTH: usize = 128;
+const FIELDS: [&str; 3] = ["unstruct_event", "contexts", "derived_contexts"];
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<SchemaStore>()
+}
+
+/// A Python object as JSON, or None when it is not plain JSON.
+fn json_of(object: &Bound<'_, PyAny>, depth: usize) -> Option<Value> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    if object.is_none() {
+        return Some(Value::Null);
+    }
+    if let Ok(text) = object.downcast::<PyString>() {
+        return text.to_str().ok().map(|text| Value::String(text.to_string()));
+    }
+    if let Ok(flag) = object.downcast::<PyBool>() {
+        return Some(Value::Bool(flag.is_true()));
+    }
+    if object.is_instance_of::<PyInt>() {
+        return object.extract::<i64>().map(Value::from).or_else(|_| object.extract::<u64>().map(Value::from)).ok();
+    }
+    if let Ok(float) = object.downcast::<PyFloat>() {
+        return Number::from_f64(float.value()).map(Value::Number);
+    }
+    if let Ok(dict) = object.downcast::<PyDict>() {
+        let mut members = Map::new();
+        for (key, item) in dict.iter() {
+            let key = key.downcast::<PyString>().ok()?.to_str().ok()?.to_string();
+            members.insert(key, json_of(&item, depth + 1)?);
+        }
+        return Some(Value::Object(members));
+    }
+    // a tuple is no array to jsonschema
+    let list = object.downcast::<PyList>().ok()?;
+    list.iter().map(|item| json_of(&item, depth + 1)).collect::<Option<_>>().map(Value::Array)
+}
+
+/// Iglu URI -> compiled schema, for one `Validator`; safe to share between threads.
+#[pyclass(module = "snowplow_beam.transforms.native", frozen)]
+struct SchemaStore {
+    store: RwLock<core::SchemaStore>,
+}
+
+#[pymethods]
+impl SchemaStore {
+    #[new]
+    fn new() -> Self {
+        SchemaStore { store: RwLock::new(core::SchemaStore::new()) }
+    }
+
+    /// Registers the schema (a dict, as the resolver gave it) the data of `uri` is validated with, until
+    /// `expires_ms` on the caller's clock (None: never); `superseded_by` is the version its `$supersededBy`
+    /// led to. Returns whether the store took it (else Python keeps validating `uri`).
+    #[pyo3(signature = (uri, schema, expires_ms, superseded_by))]
+    fn add(&self, uri: &str, schema: &Bound<'_, PyAny>, expires_ms: Option<i64>, superseded_by: Option<String>) -> bool {
+        let Some(schema) = json_of(schema, 0) else { return false };
+        match self.store.write() {
+            Ok(mut store) => store.add(uri, schema, expires_ms, superseded_by),
+            Err(_) => false,
+        }
+    }
+
+    /// Whether `data` is valid against the schema of `uri` by the store alone.
+    fn valid(&self, uri: &str, data: &Bound<'_, PyAny>, now_ms: i64) -> bool {
+        let Some(data) = json_of(data, 0) else { return false };
+        self.store.read().is_ok_and(|store| store.valid(uri, &data, now_ms))
+    }
+
+    /// When everything `EventValidator.event` validates in `event` is valid by the store: writes what it
+    /// writes on its valid path (the contexts envelopes as 1-0-1 or removed when empty, the `validation_info`
+    /// derived contexts) into the dict and returns True; else False and the dict is untouched.
+    fn accept_event(&self, event: &Bound<'_, PyDict>, now_ms: i64) -> PyResult<bool> {
+        let mut values: [Option<Value>; 3] = [None, None, None];
+        for (value, field) in values.iter_mut().zip(FIELDS) {
+            if let Some(object) = event.get_item(field)? {
+                match json_of(&object, 0) {
+                    Some(json) => *value = Some(json),
+                    None => return Ok(false),
+                }
+            }
+        }
+        let [unstruct_event, contexts, derived_contexts] = &values;
+        let accepted = match self.store.read() {
+            Ok(store) => store.accept_event(unstruct_event.as_ref(), contexts.as_ref(), derived_contexts.as_ref(), now_ms),
+            Err(_) => None,
+        };
+        let Some(accepted) = accepted else { return Ok(false) };
+        rewrite(event, &accepted)?;
+        Ok(true)
+    }
+
+    fn __len__(&self) -> usize {
+        self.store.read().map_or(0, |store| store.len())
+    }
+}
+
+/// [`core::rewrite_event`] on the dict, keeping the entity objects (as the Python path does).
+fn rewrite(event: &Bound<'_, PyDict>, accepted: &Accepted) -> PyResult<()> {
+    let py = event.py();
+    let envelope = |data: &Bound<'_, PyAny>| -> PyResult<Bound<'_, PyDict>> {
+        let written = PyDict::new(py);
+        written.set_item("schema", CONTEXTS_WRITTEN)?;
+        written.set_item("data", data)?;
+        Ok(written)
+    };
+    if !accepted.validation_info.is_empty() {
+        let data = PyList::empty(py);
+        if let Some(derived) = event.get_item("derived_contexts")?.filter(|d| !d.is_none()) {
+            for entity in derived.get_item("data")?.try_iter()? {
+                data.append(entity?)?;
+            }
+        }
+        for (original, version) in &accepted.validation_info {
+            let info = PyDict::new(py);
+            info.set_item("originalSchema", original)?;
+            info.set_item("validatedWith", version)?;
+            let entity = PyDict::new(py);
+            entity.set_item("schema", VALIDATION_INFO)?;
+            entity.set_item("data", info)?;
+            data.append(entity)?;
+        }
+        event.set_item("derived_contexts", envelope(data.as_any())?)?;
+    }
+    for field in ["contexts", "derived_contexts"] {
+        let Some(current) = event.get_item(field)?.filter(|e| !e.is_none()) else { continue };
+        let data = current.get_item("data")?;
+        if data.is_truthy()? {
+            event.set_item(field, envelope(&data)?)?;
+        } else {
+            event.del_item(field)?;
+        }
+    }
+    Ok(())
+}
