@@ -357,17 +357,21 @@ def test_validate_nested_paths_enum_formats(tmp_path):
     assert message["error"]["dataReports"][0]["message"].startswith("$['odd key']: is not defined")
 
 
-def test_fastjsonschema_and_jsonschema_disagreement_reports_fast_message(tmp_path):
-    # fastjsonschema anchors "$" at the very end (\Z); Python's re.search("$") also matches before a final newline,
-    # so jsonschema finds nothing: the fastjsonschema message is reported.
+def test_pattern_dollar_is_read_as_python_re_reads_it(tmp_path):
+    # re.search("^[a-z]+$") also matches before a final newline: so do the slow path and the native store
     write_schema(tmp_path, "com.acme", "pat", "1-0-0", {"type": "object", "properties": {
         "code": {"type": "string", "pattern": "^[a-z]+$"}}})
     resolver = Resolver.from_config({"cacheSize": 10, "repositories": [
         {"name": "local", "priority": 0, "vendorPrefixes": [], "connection": {"embedded": {"path": str(tmp_path)}}}]})
-    (message,) = Validator(resolver).validate(sdj("iglu:com.acme/pat/jsonschema/1-0-0", {"code": "abc\n"}))
+    validator = Validator(resolver)
+    uri = "iglu:com.acme/pat/jsonschema/1-0-0"
+    assert validator.validate(sdj(uri, {"code": "abc\n"})) == []  # slow path; the store takes the schema
+    assert validator.store.valid(uri, {"code": "abc\n"}, 0)
+    assert not validator.store.valid(uri, {"code": "abc\nd"}, 0)
+    (message,) = validator.validate(sdj(uri, {"code": "abc\nd"}))
     (report,) = message["error"]["dataReports"]
-    assert report["path"] == "$.code" and report["keyword"] == "pattern"
-    assert report["message"].startswith("$.code: must match pattern")
+    assert report == {"message": "$.code: does not match the regex pattern ^[a-z]+$", "path": "$.code",
+                      "keyword": "pattern", "targets": ["^[a-z]+$"]}
 
 
 def test_invalid_schema_gives_schema_issues(tmp_path):
@@ -750,7 +754,7 @@ def test_all_messages_fit_schema_violations_bad_row(registries, tmp_path):
                                        {"id": "x", "count": 1.5, "kind": 3, "items": [{}], "extra": 1, "code": "A"}))
     messages += validator.validate(gitlab_context(environment="e" * 33, source=None))
     messages += validator.validate(sdj("iglu:com.acme/broken/jsonschema/1-0-0", {}))
-    messages += validator.validate(sdj("iglu:com.acme/pat/jsonschema/1-0-0", {"c": "a\n"}))
+    messages += validator.validate(sdj("iglu:com.acme/pat/jsonschema/1-0-0", {"c": "a\nb"}))
     kinds = [m.get("error") if isinstance(m.get("error"), str) else
              ("CriterionMismatch" if "schemaCriterion" in m else
               m["error"]["error"] + ("/schemaIssues" if "schemaIssues" in m["error"] else "")) for m in messages]

@@ -31,6 +31,8 @@ class EventValidator:
         schema is superseded (``$supersededBy``: validated with the superseding schema) is recorded in a
         ``validation_info`` derived context ``{originalSchema, validatedWith}``, as Snowplow does."""
         validator = self._validator
+        if validator.accept_event(event):
+            return []
         messages: list[dict] = []
         envelope = event.get("unstruct_event")
         if envelope is not None:

@@ -1,19 +1,21 @@
 """One JSON schema compiled for validation, and the failure reports of data it rejects.
 
-Each schema is compiled once with ``fastjsonschema`` (draft-04; the Iglu ``$schema``, ``self`` and ``$supersededBy``
-keywords are stripped, remote ``$ref`` is refused); only when that says "invalid" is ``jsonschema``
-(Draft4Validator, same format checks) run to collect every error for ``dataReports``, worded as the networknt
-validator that enrich uses words them. Formats checked by both: date-time, email, hostname, ipv4, ipv6, uri
-(fastjsonschema's draft-04 regexes), uuid and regex, each bounded in length; other formats are not asserted.
+Each schema is checked once (draft-04; the Iglu ``$schema``, ``self`` and ``$supersededBy`` keywords are
+stripped; remote ``$ref`` is refused, and so are unresolvable local ones and patterns Python's ``re`` cannot
+compile) and validated with ``jsonschema``'s Draft4Validator, whose errors make the ``dataReports``, worded as
+the networknt validator that enrich uses words them. Formats checked: date-time, email, hostname, ipv4, ipv6,
+uri (the draft-04 regexes of fastjsonschema, which this used to compile with), uuid and regex, each bounded in
+length; other formats are not asserted. The fast path of valid data is the native store (``validator.py``),
+which asserts the same formats.
 """
 from __future__ import annotations
 
 import json
 import re
 from typing import Any, Iterable
+from urllib.parse import unquote
 
-import fastjsonschema
-from fastjsonschema.draft04 import CodeGeneratorDraft04
+from jsonschema import Draft4Validator, FormatChecker
 
 from snowplow_beam.transforms.iglu.errors import bounded_message
 
@@ -21,11 +23,35 @@ _DRAFT4 = "http://json-schema.org/draft-04/schema#"
 MAX_DATA_REPORTS = 100  # failures reported per schema in a bad row; the rest are left out
 _STRIPPED_KEYWORDS = ("$schema", "self", "$supersededBy")
 
-# The same format assertions for fastjsonschema (fast path) and jsonschema (error collection), so they agree.
 # Event data meets these patterns, and some backtrack on long text (email's look-ahead is quadratic): each
 # runs only on text no longer than a value of that format can be (RFC 5321, 1035, 3339, 4291); longer fails.
-_FORMAT_REGEXES: dict[str, str] = dict(CodeGeneratorDraft04.FORMAT_REGEXS)
-_FORMAT_REGEXES["uuid"] = r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\Z"
+# The native store (native/src/validate.rs) asserts the same, translated to the regex crate.
+# Calendar date: the day must exist in its month, and 29 February only in a leap year.
+_DATE_REGEX = (
+    r'\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))'
+    r'|(?:\d\d(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29'
+)
+_FORMAT_REGEXES: dict[str, str] = {
+    'date-time': r'^(?:' + _DATE_REGEX + r')(t|T)(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d+)?(?:[+-](?:[01]\d|2[0-3]):[0-5]\d|[+-](?:[01]\d|2[0-3])[0-5]\d|z|Z)\Z',
+    'email': r'^(?!.*\.\..*@)[^@.][^@]*(?<!\.)@[^@]+\.[^@]+\Z',
+    'hostname': r'^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]{0,61}[A-Za-z0-9])\Z',
+    'ipv4': r'^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\Z',
+    'ipv6': (
+        r'^(?:'
+        r'(?:[0-9A-Fa-f]{1,4}:){6}(?:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}|(?:(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))'
+        r'|::(?:[0-9A-Fa-f]{1,4}:){5}(?:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}|(?:(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))'
+        r'|(?:[0-9A-Fa-f]{1,4})?::(?:[0-9A-Fa-f]{1,4}:){4}(?:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}|(?:(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))'
+        r'|(?:(?:[0-9A-Fa-f]{1,4}:){,1}[0-9A-Fa-f]{1,4})?::(?:[0-9A-Fa-f]{1,4}:){3}(?:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}|(?:(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))'
+        r'|(?:(?:[0-9A-Fa-f]{1,4}:){,2}[0-9A-Fa-f]{1,4})?::(?:[0-9A-Fa-f]{1,4}:){2}(?:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}|(?:(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))'
+        r'|(?:(?:[0-9A-Fa-f]{1,4}:){,3}[0-9A-Fa-f]{1,4})?::[0-9A-Fa-f]{1,4}:(?:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}|(?:(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))'
+        r'|(?:(?:[0-9A-Fa-f]{1,4}:){,4}[0-9A-Fa-f]{1,4})?::(?:[0-9A-Fa-f]{1,4}:[0-9A-Fa-f]{1,4}|(?:(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}(?:[0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))'
+        r'|(?:(?:[0-9A-Fa-f]{1,4}:){,5}[0-9A-Fa-f]{1,4})?::[0-9A-Fa-f]{1,4}'
+        r'|(?:(?:[0-9A-Fa-f]{1,4}:){,6}[0-9A-Fa-f]{1,4})?::'
+        r')\Z'
+    ),
+    'uri': r'^\w+:(\/?\/?)[^\s]+\Z',
+    "uuid": r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\Z",
+}
 _FORMAT_MAX_LENGTHS = {"email": 254, "hostname": 253, "date-time": 64, "ipv4": 15, "ipv6": 45, "uuid": 36}
 
 
@@ -48,20 +74,15 @@ _NO_REMOTE = {scheme: _refuse_remote_ref for scheme in ("http", "https", "file",
 
 _IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-_js_format_checker = None
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker(formats=())
+    for fmt, check in _FORMAT_CHECKS.items():
+        checker.checks(fmt)(check)
+    checker.checks("regex", raises=re.error)(lambda v: not isinstance(v, str) or re.compile(v) is not None)
+    return checker
 
 
-def _format_checker():
-    global _js_format_checker
-    if _js_format_checker is None:
-        from jsonschema import FormatChecker
-
-        checker = FormatChecker(formats=())
-        for fmt, check in _FORMAT_CHECKS.items():
-            checker.checks(fmt)(check)
-        checker.checks("regex", raises=re.error)(lambda v: not isinstance(v, str) or re.compile(v) is not None)
-        _js_format_checker = checker
-    return _js_format_checker
+_FORMAT_CHECKER = _format_checker()
 
 
 def _json_path(parts: Iterable[Any]) -> str:
@@ -169,17 +190,17 @@ def _reports_for_error(err, seen: set) -> list[dict]:
 
 
 class CompiledSchema:
-    """A schema compiled once: ``fast`` (fastjsonschema's function) when it compiles, else the ``issues`` that
-    make it unusable (``schemaIssues`` of a ValidationError). ``schema`` is the schema as the resolver gave it."""
+    """A schema checked once: ``definition`` (what is validated: the Iglu keywords stripped) when it can be used,
+    else the ``issues`` that make it unusable (``schemaIssues`` of a ValidationError). ``schema`` is the schema as
+    the resolver gave it."""
 
-    __slots__ = ("schema", "fast", "definition", "issues", "_slow")
+    __slots__ = ("schema", "definition", "issues", "_validator")
 
     def __init__(self, schema: Any):
         self.schema = schema
-        self.fast = None
         self.definition = None
         self.issues: list[dict] | None = None
-        self._slow = None
+        self._validator = None
         if not isinstance(schema, dict):
             self.issues = [{"path": "$", "message": f"schema is a JSON {_type_name(schema)}, not an object"}]
             return
@@ -190,57 +211,75 @@ class CompiledSchema:
             self.issues = issues
             return
         try:
-            self.fast = fastjsonschema.compile(
-                definition, handlers=_NO_REMOTE, formats=_FORMAT_CHECKS, use_default=False
-            )
-        except Exception as exc:  # JsonSchemaDefinitionException, re.error, ref resolution, ...
+            _check_compilable(definition, definition, 0)
+        except Exception as exc:  # re.error, a remote or unresolvable $ref, a schema nested too deep
             self.issues = [{"path": "$", "message": bounded_message(f"cannot compile schema: {exc}")}]
             return
         self.definition = definition
+        self._validator = Draft4Validator(definition, format_checker=_FORMAT_CHECKER)
 
     def failures(self, data: Any) -> list[dict]:
         """The ``dataReports`` of ``data`` (``[]`` when it is valid); only for a schema that compiled."""
-        try:
-            self.fast(data)
-            return []
-        except fastjsonschema.JsonSchemaValueException as exc:
-            return self._data_reports(data, exc)
-        except Exception as exc:  # e.g. data holding non-JSON values; report rather than crash the worker
-            return [_report(f"$: cannot validate data: {bounded_message(str(exc))}", "$", None, [])]
-
-    def _data_reports(self, data: Any, fast_error: Exception) -> list[dict]:
         reports: list[dict] = []
+        seen: set = set()
         try:
-            if self._slow is None:
-                from jsonschema import Draft4Validator
-
-                self._slow = Draft4Validator(self.definition, format_checker=_format_checker())
-            seen: set = set()
-            for err in self._slow.iter_errors(data):
+            for err in self._validator.iter_errors(data):
                 reports.extend(_reports_for_error(err, seen))
                 if len(reports) >= MAX_DATA_REPORTS:  # an array of a million bad items: a bounded bad row
                     del reports[MAX_DATA_REPORTS:]
                     break
-        except Exception:  # unresolvable $ref, exotic schema: fall back to fastjsonschema's message
-            reports = []
-        if not reports:
-            reports = [_fast_report(fast_error)]
+        except Exception as exc:  # e.g. data holding non-JSON values; report rather than crash the worker
+            return [_report(f"$: cannot validate data: {bounded_message(str(exc))}", "$", None, [])]
         return reports
 
 
-def _fast_report(exc: Exception) -> dict:
-    name = getattr(exc, "name", None) or "data"
-    parts = list(getattr(exc, "path", None) or ["data"])[1:]
-    path = _json_path(int(p) if p.isdigit() else p for p in parts)
-    message = getattr(exc, "message", str(exc))
-    if message.startswith(name):
-        message = path + ":" + message[len(name):]
-    return _report(message, path, getattr(exc, "rule", None), [])
+_MAX_SCHEMA_DEPTH = 200
+_DATA_KEYWORDS = ("enum", "default", "examples", "const")  # their values are data, not schemas
+
+
+def _check_compilable(node: Any, root: dict, depth: int) -> None:
+    """Raises what compiling the schema once used to: a pattern ``re`` cannot compile, a ``$ref`` that is not a
+    local JSON pointer into the schema (nothing is fetched), or one that points at nothing."""
+    if depth > _MAX_SCHEMA_DEPTH:
+        raise ValueError("schema nested too deeply")
+    if isinstance(node, list):
+        for item in node:
+            _check_compilable(item, root, depth + 1)
+        return
+    if not isinstance(node, dict):
+        return
+    pattern = node.get("pattern")
+    if isinstance(pattern, str):
+        re.compile(pattern)
+    properties = node.get("patternProperties")
+    if isinstance(properties, dict):
+        for key in properties:
+            re.compile(key)
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        if not ref.startswith("#"):
+            raise ValueError(f"remote $ref not supported: {ref}")
+        _resolve_pointer(root, ref[1:])
+    for key, value in node.items():
+        if key not in _DATA_KEYWORDS:
+            _check_compilable(value, root, depth + 1)
+
+
+def _resolve_pointer(schema: Any, fragment: str) -> Any:
+    """A JSON pointer (RFC 6901, percent-decoded) into the schema, as fastjsonschema resolved it."""
+    fragment = fragment.lstrip("/")
+    for part in unquote(fragment).split("/") if fragment else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(schema, list) and part.isdigit() and int(part) < len(schema):
+            schema = schema[int(part)]
+        elif isinstance(schema, dict) and part in schema:
+            schema = schema[part]
+        else:
+            raise ValueError(f"Unresolvable ref: {part}")
+    return schema
 
 
 def _schema_issues(definition: dict) -> list[dict]:
-    from jsonschema import Draft4Validator
-
     meta = Draft4Validator(Draft4Validator.META_SCHEMA)
     issues = []
     try:

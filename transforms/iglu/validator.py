@@ -4,15 +4,23 @@
 from __future__ import annotations
 
 import copy
+import math
 import threading
 from typing import Any
 
+from snowplow_beam.transforms import native
 from snowplow_beam.transforms.iglu.compiled_schema import CompiledSchema
 from snowplow_beam.transforms.iglu.errors import SchemaNotFound
 from snowplow_beam.transforms.iglu.keys import InvalidSchemaKey, SchemaCriterion, SchemaKey
 from snowplow_beam.transforms.iglu.resolver import Resolver
 
-_MAX_CACHED = 10_000  # compiled schemas and fast-path entries kept per validator
+_MAX_CACHED = 10_000  # compiled schemas kept per validator (the native store bounds itself alike)
+
+
+def _ms(seconds: float) -> int:
+    """Resolver-clock seconds as the store's milliseconds, rounded down on both sides (an expiry and now), so
+    the store never holds an entry longer than the resolver does."""
+    return math.floor(seconds * 1000)
 
 
 def _not_self_describing(instance: Any) -> dict | None:
@@ -35,13 +43,16 @@ class Validator:
 
     Results are lists of ``schema_violations`` 2-0-1 ``failure.messages`` items (``[]`` when valid).
     `IgluSystemError` from the resolver propagates.
+
+    Fast path: the native `SchemaStore` (``native/src/validate.rs``), given each schema whose data was valid on
+    the slow path while the resolver caches (until the resolver's entry expires); it says "valid" only where
+    this slow path would, and takes only schemas whose every keyword and pattern it reads as Python does.
     """
 
     def __init__(self, resolver: Resolver):
         self.resolver = resolver
         self._compiled: dict[SchemaKey, CompiledSchema] = {}
-        # Fast path: Iglu URI -> (compiled fastjsonschema function, expiry of the resolver's cache entry).
-        self._fast: dict[str, tuple] = {}
+        self.store = native.SchemaStore()
         # Iglu URI -> the version its schema's ``$supersededBy`` chain led to (only for superseded schemas).
         self._superseded: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -51,16 +62,10 @@ class Validator:
         else None. Known for every URI this validator has validated."""
         return self._superseded.get(uri)
 
-    def _valid_fast(self, uri: str, data: Any) -> bool:
-        """Whether the cached compiled schema of ``uri`` (while its resolver entry lasts) accepts ``data``."""
-        hit = self._fast.get(uri)
-        if hit is None or (hit[1] is not None and hit[1] <= self.resolver.clock()):
-            return False
-        try:
-            hit[0](data)
-        except Exception:
-            return False  # the slow path builds the failure messages
-        return True
+    def accept_event(self, event: dict) -> bool:
+        """Whether the native store alone finds all that `EventValidator.event` validates in ``event`` valid;
+        if so it has written what that writes on its valid path into the dict."""
+        return self.store.accept_event(event, _ms(self.resolver.clock()))
 
     def validate(self, instance: dict) -> list[dict]:
         """The failure messages of a self-describing JSON instance (``[]`` when it is valid)."""
@@ -86,7 +91,7 @@ class Validator:
         """Validate ``data`` against the schema of ``key`` (the SDJ already split; ``uri`` is ``key.to_uri()``)."""
         if uri is None:
             uri = key.to_uri()
-        if self._valid_fast(uri, data):
+        if self.store.valid(uri, data, _ms(self.resolver.clock())):
             return []
         return self._validate_slow(key, uri, data)
 
@@ -106,17 +111,16 @@ class Validator:
         schema = resolution.schema
         if compiled is None or (compiled.schema is not schema and compiled.schema != schema):
             compiled = self._compile(resolution.key, schema)
-        if compiled.fast is None:
+        if compiled.issues is not None:
             return [{
                 "schemaKey": uri,
                 "error": {"error": "ValidationError", "schemaIssues": copy.deepcopy(compiled.issues)},
             }]
-        if self.resolver.cache_size > 0:
-            if len(self._fast) >= _MAX_CACHED:
-                self._fast.clear()
-            self._fast[uri] = (compiled.fast, resolution.expires)
         reports = compiled.failures(data)
         if not reports:
+            if self.resolver.cache_size > 0:
+                expires = None if resolution.expires is None else _ms(resolution.expires)
+                self.store.add(uri, schema, expires, resolution.superseded_by)
             return []
         error = {"error": "ValidationError", "dataReports": reports}
         if resolution.superseded_by is not None:
