@@ -412,9 +412,9 @@ impl Format {
 }
 
 /// fastjsonschema's `^(?!.*\.\..*@)[^@.][^@]*(?<!\.)@[^@]+\.[^@]+\Z`, read by hand (the `regex` crate has no
-/// lookaround): one `@`; the local part starts with neither `.` nor... ends without `.`, and holds no `..`
-/// unless a newline precedes its `@` (`.` does not cross a newline); the domain has a `.` that is neither its
-/// first nor its last character.
+/// lookaround): one `@`; the local part neither starts nor ends with `.`, and holds no `..` unless it holds a
+/// newline (the look-ahead's `.` does not cross one); the domain has a `.` that is neither its first nor its
+/// last character.
 fn email(value: &str) -> bool {
     let Some((local, domain)) = value.split_once('@') else { return false };
     if domain.contains('@') || local.is_empty() || local.starts_with('.') || local.ends_with('.') {
