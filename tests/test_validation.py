@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 import re
 
 import pytest
 
+from snowplow_beam.transforms import native
 from snowplow_beam.transforms.iglu.resolver import Resolver
 from snowplow_beam.transforms.iglu.validator import Validator
 from snowplow_beam.transforms.validation import EventValidator
@@ -181,3 +183,33 @@ def test_payload_data_uses_the_store():
         {"schemaKey": CONTEXTS_1, "schemaCriterion": f"{SNOWPLOW}/payload_data/jsonschema/1-*-*"}]
     (message,) = event_validator.payload_data(sdj(body["schema"], [{"e": "pv"}]))
     assert message["error"]["error"] == "ValidationError"
+
+
+PATTERN_TOKENS = ["a", "b", ".", "^", "$", "\\d", "\\w", "\\s", "\\S", "\\W", "\\b", "[a-c]", "[^a]", "[\\d.]", "(", ")",
+                  "|", "*", "+", "?", "{2}", "{,2}", "*?", "\\.", "-", "é", "\\n", "\\Z", "[]a]", "}", "(?:", "(?=a)"]
+TEXT_CHARS = ["a", "b", "1", "٣", " ", "\n", "\x1c", "\xa0", ".", "-", "é", "_", "\u2028"]
+
+
+def test_patterns_are_never_more_lenient_than_python_re():
+    # seeded: random patterns from Python-and-regex-crate syntax, random texts; the store may say "not valid"
+    # where re.search matches (non-ASCII text under \d, \w, \s, \b), never the other way round
+    rng = random.Random(7)
+    taken = 0
+    for _ in range(400):
+        pattern = "".join(rng.choice(PATTERN_TOKENS) for _ in range(rng.randint(1, 7)))
+        try:
+            compiled = re.compile(pattern)
+        except re.error:
+            continue
+        store = native.SchemaStore()
+        if not store.add("iglu:com.acme/p/jsonschema/1-0-0", {"type": "string", "pattern": pattern}, None, None):
+            continue
+        taken += 1
+        for _ in range(30):
+            text = "".join(rng.choice(TEXT_CHARS) for _ in range(rng.randint(0, 6)))
+            matched = compiled.search(text) is not None
+            valid = store.valid("iglu:com.acme/p/jsonschema/1-0-0", text, 0)
+            assert matched or not valid, (pattern, text)
+            if text.isascii():
+                assert valid == matched, (pattern, text)
+    assert taken > 100
