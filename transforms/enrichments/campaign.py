@@ -25,6 +25,8 @@ class CampaignAttribution:
     present in the page URL's querystring; ``mkt_clickid``/``mkt_network`` come from the first click-id
     parameter present. Empty values set nothing. Never fails."""
 
+    NATIVE_KIND = "campaign_attribution"
+
     def __init__(self, parameters: dict[str, list[str]] | None = None, click_ids: dict[str, str] | None = None,
                  cache_size: int = 4096):
         parameters = parameters or {}
@@ -37,7 +39,17 @@ class CampaignAttribution:
         names = {name for _, names in self._fields for name in names} | set(networks)
         # One C-level search tells whether the querystring can hold any of the parameters at all.
         self._candidates = re.compile("|".join(sorted(map(re.escape, names)))) if names else None
+        self._cache_size = cache_size
         self._fields_for = lru_cache(maxsize=cache_size)(self._fields_uncached)
+
+    def native_settings(self) -> dict:
+        """The settings of the native ``campaign_attribution`` (``native/src/enrichments/campaign.rs``): each
+        ``mkt_*`` field with its parameters, the click ids in the order they are tried, the cache size."""
+        return {
+            "fields": [[field, list(names)] for field, names in self._fields],
+            "click_ids": [[name, network] for name, network in self._click_ids],
+            "cache_size": self._cache_size,
+        }
 
     @classmethod
     def from_config(cls, data: dict) -> "CampaignAttribution":

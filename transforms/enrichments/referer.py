@@ -67,6 +67,8 @@ class RefererParser:
     """Classifies referers against a database (the shipped one by default) plus ``custom`` mappings,
     which win over the database for the domains they list."""
 
+    NATIVE_KIND = "referer_parser"
+
     def __init__(self, database: dict | None = None, internal_domains=(), custom: dict | None = None,
                  cache_size: int = 10_000):
         if database is None:
@@ -80,7 +82,19 @@ class RefererParser:
                         lookup[domain] = entry
         self._lookup = lookup
         self._internal = frozenset(domain.strip() for domain in internal_domains)
+        self._cache_size = cache_size
         self._classify = lru_cache(maxsize=cache_size)(self._classify_uncached)
+
+    def native_settings(self) -> dict:
+        """The settings of the native ``referer_parser`` (``native/src/enrichments/referer.rs``): the domain table
+        (the database, then the ``referrers`` mappings, each domain with the entry that won), the internal domains
+        and the cache size."""
+        return {
+            "lookup": {domain: {"medium": medium, "source": source, "parameters": list(parameters)}
+                       for domain, (medium, source, parameters) in self._lookup.items()},
+            "internal_domains": sorted(self._internal),
+            "cache_size": self._cache_size,
+        }
 
     @classmethod
     def from_config(cls, data: dict) -> "RefererParser":
