@@ -28,6 +28,8 @@ _ENCODED = frozenset(("user_id", "source_id", "reason"))
 class CrossNavigation:
     """``extended=False``: the short format only, no context (Snowplow's behaviour without the enrichment)."""
 
+    NATIVE_KIND = "cross_navigation_config"
+
     def __init__(self, extended: bool = True, schema: str = SCHEMA):
         self._extended = extended
         self._schema = schema
@@ -35,6 +37,10 @@ class CrossNavigation:
     @classmethod
     def from_config(cls, data: dict, schema: str = SCHEMA) -> "CrossNavigation":
         return cls(True, schema)
+
+    def native_settings(self) -> dict:
+        """The settings of the native ``CrossNavigation`` (native/src/enrichments/cross_navigation.rs)."""
+        return {"extended": self._extended, "schema": self._schema}
 
     def enrich(self, event: dict, raw) -> list[dict]:
         query = event.get("page_urlquery")
