@@ -78,6 +78,11 @@ def _lookup(reader, address: str):
     return record if isinstance(record, dict) else None
 
 
+def _writes(results: tuple[dict, dict | None]) -> tuple[list[tuple[str, object]], list[dict], list[dict]]:
+    fields, asn = results
+    return list(fields.items()), ([] if asn is None else [{"schema": ASN_SCHEMA, "data": dict(asn)}]), []
+
+
 def _name(record) -> str | None:
     names = record.get("names") if isinstance(record, dict) else None
     return names.get("en") if isinstance(names, dict) else None
@@ -86,10 +91,13 @@ def _name(record) -> str | None:
 class IpLookups:
     """Each argument is the location of a database (see :mod:`transforms.enrichments.assets`), or None."""
 
+    NATIVE_KIND = "ip_lookups"
+
     def __init__(self, geo: str | None = None, isp: str | None = None, domain: str | None = None,
                  connection_type: str | None = None, asn: str | None = None, cache_size: int = 20_000):
         self._geo, self._isp, self._domain, self._connection, self._asn = (
             open_database(where) if where else None for where in (geo, isp, domain, connection_type, asn))
+        self._cache_size = cache_size
         self._results = lru_cache(maxsize=cache_size)(self._results_uncached)
 
     @classmethod
@@ -102,16 +110,29 @@ class IpLookups:
         return cls(where.get("geo"), where.get("isp"), where.get("domain"), where.get("connectionType"),
                    where.get("asn"))
 
+    def native_settings(self) -> dict:
+        """The settings of the native enrichment: ``writes`` (called on a cache miss with the GIL held; an
+        exception it raises sets nothing) and ``cache_size``."""
+        return {"writes": self.writes, "cache_size": self._cache_size}
+
     def enrich(self, event: dict, raw) -> list[dict]:
         address = event.get("user_ipaddress")
         if not address:
             return []
-        fields, asn = self._results(address)
-        if fields:
-            event.update(fields)
-        if asn is not None:
-            add_derived_contexts(event, [{"schema": ASN_SCHEMA, "data": dict(asn)}])
+        try:
+            fields, contexts, _ = _writes(self._results(address))
+        except Exception:  # a record the code does not expect: IP lookups never fail an event (not cached)
+            return []
+        event.update(fields)
+        if contexts:
+            add_derived_contexts(event, contexts)
         return []
+
+    def writes(self, address: str) -> tuple[list[tuple[str, object]], list[dict], list[dict]]:
+        """What the enrichment writes for ``address`` (the event's ``user_ipaddress``, uncached): ``(fields,
+        contexts, failures)``, the ``(name, value)`` fields to set in order, the ``asn`` context if any, and no
+        failures (never); raises what the databases' records make the lookup raise."""
+        return _writes(self._results_uncached(address))
 
     def _results_uncached(self, text: str) -> tuple[dict, dict | None]:
         address = _address(text)

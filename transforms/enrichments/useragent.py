@@ -71,11 +71,19 @@ def _version(*parts: str | None) -> str:
 
 
 class UaParser:
-    """Adds one ``ua_parser_context`` when the event has a user agent; an unparseable user agent fails the event."""
+    """Adds one ``ua_parser_context`` when the event has a user agent; an unparseable user agent fails the event.
+
+    :meth:`writes` is the one computation per user agent, what the enrichment writes as plain data; the Python
+    :meth:`enrich` and the native chain (``native_settings()``, ``python/lookups.rs``) both apply it, each behind
+    its own cache of ``cache_size`` user agents (failures are not cached).
+    """
+
+    NATIVE_KIND = "ua_parser_config"
 
     def __init__(self, resolver=None, schema: str = SCHEMA, cache_size: int = 10_000):
         self._resolver = resolver or builtin_resolver()
         self._schema = schema
+        self._cache_size = cache_size
         self._context_data = lru_cache(maxsize=cache_size)(self._parse)
 
     @classmethod
@@ -88,17 +96,36 @@ class UaParser:
             return cls(rules_resolver(assets.read_bytes(where), where), schema)
         return cls(None, schema)
 
+    def native_settings(self) -> dict:
+        """The settings of the native enrichment: ``writes`` (called on a cache miss with the GIL held),
+        ``cache_size``, ``max_length`` (longer user agents are not parsed), and ``schema`` / ``identifier`` for
+        its error message when ``writes`` itself raises."""
+        return {"writes": self.writes, "cache_size": self._cache_size, "max_length": _MAX_USERAGENT,
+                "schema": self._schema, "identifier": IDENTIFIER}
+
     def enrich(self, event: dict, raw) -> list[dict]:
         useragent = event.get("useragent")
         if useragent is None or len(useragent) > _MAX_USERAGENT:
             return []  # too long, the event fails the atomic maxLength anyway: not parsed (ua-parser is ~4 us a character)
+        fields, contexts, failures = self._writes(useragent, self._context_data)
+        event.update(fields)
+        if contexts:
+            add_derived_contexts(event, contexts)
+        return failures
+
+    def writes(self, useragent: str) -> tuple[list, list[dict], list[dict]]:
+        """What the enrichment writes for ``useragent`` (uncached): ``(fields, contexts, failures)``, the
+        ``(name, value)`` fields to set (none), the derived contexts to add and the enrichment_failures messages
+        (the engine's exception, by type, when it cannot parse it)."""
+        return self._writes(useragent, self._parse)
+
+    def _writes(self, useragent: str, parse) -> tuple[list, list[dict], list[dict]]:
         try:
-            data = self._context_data(useragent)
+            data = parse(useragent)
         except Exception as exc:
-            return [failure(self._schema, IDENTIFIER, "useragent", useragent,
-                            f"could not parse useragent: {type(exc).__name__}")]
-        add_derived_contexts(event, [{"schema": CONTEXT_SCHEMA, "data": dict(data)}])
-        return []
+            return [], [], [failure(self._schema, IDENTIFIER, "useragent", useragent,
+                                    f"could not parse useragent: {type(exc).__name__}")]
+        return [], [{"schema": CONTEXT_SCHEMA, "data": dict(data)}], []
 
     def _parse(self, useragent: str) -> dict:
         result = self._resolver(useragent, Domain.ALL).complete().with_defaults()
