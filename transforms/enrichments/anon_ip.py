@@ -22,6 +22,8 @@ def _integer(value, name: str, highest: int) -> int:
 
 
 class AnonIp:
+    NATIVE_KIND = "anon_ip"
+
     def __init__(self, octets: int, segments: int | None = None):
         self._octets = _integer(octets, "anonOctets", 4)
         # Without anonSegments, Snowplow masks as many IPv6 segments as IPv4 octets.
@@ -31,6 +33,10 @@ class AnonIp:
     def from_config(cls, data: dict) -> "AnonIp":
         parameters = data["parameters"]
         return cls(parameters["anonOctets"], parameters.get("anonSegments"))
+
+    def native_settings(self) -> dict:
+        """The settings of the native ``AnonIp`` (native/src/enrichments/anon_ip.rs)."""
+        return {"anonOctets": self._octets, "anonSegments": self._segments}
 
     def enrich(self, event: dict, raw) -> list[dict]:
         address = event.get("user_ipaddress")
