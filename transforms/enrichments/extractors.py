@@ -42,12 +42,18 @@ def cookie_pairs(value: str):
 
 
 class CookieExtractor:
+    NATIVE_KIND = "cookie_extractor_config"
+
     def __init__(self, cookies):
         self._names = frozenset(cookies)
 
     @classmethod
     def from_config(cls, data: dict) -> "CookieExtractor":
         return cls(data["parameters"]["cookies"])
+
+    def native_settings(self) -> dict:
+        """The settings of the native ``CookieExtractor`` (native/src/enrichments/extractors.rs)."""
+        return {"cookies": sorted(self._names)}
 
     def enrich(self, event: dict, raw) -> list[dict]:
         headers = raw.source.headers
@@ -67,6 +73,8 @@ class CookieExtractor:
 
 
 class HttpHeaderExtractor:
+    NATIVE_KIND = "http_header_extractor_config"
+
     def __init__(self, headers_pattern: str):
         try:
             self._pattern = re.compile(headers_pattern)
@@ -76,6 +84,11 @@ class HttpHeaderExtractor:
     @classmethod
     def from_config(cls, data: dict) -> "HttpHeaderExtractor":
         return cls(data["parameters"]["headersPattern"])
+
+    def native_settings(self) -> dict:
+        """The settings of the native ``HttpHeaderExtractor`` (native/src/enrichments/extractors.rs), which reads the
+        pattern as Python's ``re`` does, or refuses it (constructs whose meaning it cannot match exactly)."""
+        return {"headersPattern": self._pattern.pattern}
 
     def enrich(self, event: dict, raw) -> list[dict]:
         headers = raw.source.headers
