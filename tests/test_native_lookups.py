@@ -267,3 +267,16 @@ def test_ip_lookups_and_ua_parser_in_one_chain(maxmind):  # noqa: F811
         assert got.event == event and got.failures == []
         assert [entity["schema"] for entity in got.event["derived_contexts"]["data"]] == [
             f"{SP}/ua_parser_context/jsonschema/1-0-0", f"{SP}/asn/jsonschema/1-0-1"]
+
+
+def test_a_keyboard_interrupt_in_writes_is_not_swallowed():
+    def interrupted(useragent):
+        raise KeyboardInterrupt
+
+    chain = native.EnrichmentChain([("ua_parser_config", {**UaParser().native_settings(), "writes": interrupted})])
+    with pytest.raises(KeyboardInterrupt):
+        mapped = native.map_event(payload_of(raw_event(useragent=FIREFOX_MAC).source), {"e": "pv", "p": "web"},
+                                  SEED, 0, 0, "v", enrichments=chain)
+        assert mapped.failures[0]["message"] == {"error": "could not parse useragent: KeyboardInterrupt"}
+        for _ in range(10_000):  # the interrupt arrives at the next check of the eval loop
+            pass

@@ -14,12 +14,13 @@
 //! converted once to Rust values, cached unless it has failures, and applied from the cache after that. An
 //! exception `writes` raises (or a result that is not of that shape) never escapes and is not cached: the user
 //! agent gets an `error` message naming the exception's type (never its text), an address sets nothing (IP
-//! lookups never fail an event). Nothing is logged.
+//! lookups never fail an event). Nothing is logged. A KeyboardInterrupt is raised again (`_thread.interrupt_main`)
+//! for Python to see once the call into the chain returns.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyString};
 use serde_json::{Number, Value};
@@ -130,7 +131,15 @@ impl Lookup {
         }
         let computed = Python::with_gil(|py| {
             let result = self.writes.bind(py).call1((key,)).and_then(|result| converted(&result));
-            result.map_err(|err| err.get_type(py).name().map(|name| name.to_string()).unwrap_or_default())
+            result.map_err(|err| {
+                let name = err.get_type(py).name().map(|name| name.to_string()).unwrap_or_default();
+                if err.is_instance_of::<PyKeyboardInterrupt>(py) {
+                    // not the value's fault: Ctrl-C again (last: it is raised in the next Python code that runs),
+                    // so that Python sees it once the call into the chain returns
+                    let _ = py.import("_thread").and_then(|thread| thread.call_method0("interrupt_main"));
+                }
+                name
+            })
         })?;
         if computed.failures.is_empty() {
             self.cache.insert(key, computed.clone());
