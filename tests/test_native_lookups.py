@@ -31,7 +31,7 @@ USER_AGENTS = [
 ]
 
 ADDRESSES = [
-    LONDON_IP, MILFORD_IP, "2001:db8::8", f"[2001:db8::1]:443", f"::ffff:{LONDON_IP}", f"{LONDON_IP}:41234",
+    LONDON_IP, MILFORD_IP, "2001:db8::8", "[2001:db8::1]:443", f"::ffff:{LONDON_IP}", f"{LONDON_IP}:41234",
     f"  {LONDON_IP}  ", "81.2.69.1", "216.160.83.255", "198.51.100.1", "10.0.0.1", "127.0.0.1", "::1", "::",
     "0.0.0.0", "255.255.255.255", "2001:db9::1", "fe80::1%eth0", "not an ip", "999.1.1.1", "1.2.3", "-", " ",
     f"{LONDON_IP}, {MILFORD_IP}", "[::1", "]", "[]:80", "٨١.٢.٦٩.١٤٢", "81.2.69.142\x00", "x" * 128,
@@ -280,3 +280,38 @@ def test_a_keyboard_interrupt_in_writes_is_not_swallowed():
         assert mapped.failures[0]["message"] == {"error": "could not parse useragent: KeyboardInterrupt"}
         for _ in range(10_000):  # the interrupt arrives at the next check of the eval loop
             pass
+
+
+THREADS = r"""
+import hashlib, sys, threading, time
+from snowplow_beam.transforms import native
+from snowplow_beam.transforms.enrich import payload_of
+from snowplow_beam.transforms.enrichments import UaParser
+from tests.test_enrichments import raw_event
+settings = UaParser().native_settings()
+def slow(useragent):
+    time.sleep(0.002)  # releases the GIL inside the chain, as an engine may
+    return settings["writes"](useragent)
+chain = native.EnrichmentChain([("ua_parser_config", {**settings, "writes": slow})])
+def run(n):
+    for i in range(25):
+        raw = raw_event(useragent=f"UA {n} {i}")
+        native.map_event(payload_of(raw.source), raw.parameters, b"s" * 32, 0, 0, "v", enrichments=chain)
+threads = [threading.Thread(target=run, args=(n,)) for n in range(3)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print("done")
+"""
+
+
+def test_threads_sharing_a_chain_whose_lookup_releases_the_gil_do_not_deadlock():
+    # in a child process: a deadlock holds the GIL, and would hang this one
+    import subprocess
+    import sys
+
+    from tests.helpers import REPO
+
+    done = subprocess.run([sys.executable, "-c", THREADS], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "done"), done.stderr[-2000:]
