@@ -160,16 +160,20 @@ class AdapterRegistry:
     def __init__(self, validate_payload_data: Callable[[object], list[dict]]):
         self._validate_payload_data = validate_payload_data
 
-    def adapt_records(self, records: Sequence[bytes], base64_lines: bool, etl_tstamp: int, v_etl: str) -> list:
-        """Each record decoded, adapted and its events mapped: a ``native.PayloadProblem``, ``native.Rejected``
-        (see :func:`rejection`) or ``native.Adapted`` (its ``events``: ``native.MappedEvent``) per record."""
+    def adapt_records(self, records: Sequence[bytes], base64_lines: bool, etl_tstamp: int, v_etl: str,
+                      enrichments=None, store=None, store_now_ms: int = 0, keep_good: bool = False) -> tuple:
+        """Each record decoded, adapted and its events mapped (then, with ``enrichments``, a
+        ``native.EnrichmentChain``, enriched and checked, and with the validator's ``store``, validated where the
+        store can): a ``native.PayloadProblem``, ``native.Rejected`` (see :func:`rejection`) or ``native.Adapted``
+        (its ``events``: ``native.MappedEvent``) per record; and the ``native.GoodBatch`` of the events kept
+        native (with ``keep_good``: valid by the store, enriched without failure)."""
         return native.adapt_records(records, base64_lines, self._validate_payload_data, IgluSystemError,
-                                    etl_tstamp, v_etl)
+                                    etl_tstamp, v_etl, enrichments, store, store_now_ms, keep_good)
 
     def adapt(self, payload) -> list[RawEvent]:
         """The raw events of one payload (tools and tests); raises :class:`AdapterError` with the bad row, or
         :class:`PayloadFormatError` when the payload is not usable."""
-        (result,) = self.adapt_records([encode_payload(payload)], False, 0, "")
+        (result,), _ = self.adapt_records([encode_payload(payload)], False, 0, "")
         if isinstance(result, native.PayloadProblem):
             raise PayloadFormatError(result.message, result.field, result.value)
         if isinstance(result, native.Rejected):

@@ -99,34 +99,40 @@ class EnrichmentError(Exception):
 class EventEnricher:
     """Finishes mapped events into enriched events (dicts of :mod:`transforms.atomic` fields).
 
-    ``enrichments`` are run in order after the built-in steps; each is an object with
-    ``enrich(event, raw_event) -> list[dict]`` returning enrichment_failures messages. ``clock``: the time of
-    enrichment (``etl_tstamp``), read once per batch.
+    ``enrichments`` run in order after the built-in steps: those of the native core (a class with ``NATIVE_KIND``
+    and ``native_settings()``, every enrichment this project ships) in its :class:`native.EnrichmentChain`, within
+    the native call that maps the batch; then enrichments written in Python (an object with ``enrich(event,
+    raw_event) -> list[dict]`` returning enrichment_failures messages), here. ``clock``: the time of enrichment
+    (``etl_tstamp``), read once per batch.
     """
 
     def __init__(self, enrichments: Sequence = (), clock: Callable[[], int] = now_ms):
-        self._enrichments = tuple(enrichments)
+        self.chain = native.EnrichmentChain(
+            [(e.NATIVE_KIND, e.native_settings()) for e in enrichments if hasattr(e, "NATIVE_KIND")])
+        self._python = tuple(e for e in enrichments if not hasattr(e, "NATIVE_KIND"))
         self.clock = clock
 
     def enrich(self, raw: RawEvent, seed: bytes, index: int) -> dict:
         """The enriched event for the ``index``-th event of the record whose SHA-256 is ``seed`` (one event; the
         pipeline maps a batch of records per native call and calls :meth:`finish`)."""
-        mapped = native.map_event(payload_of(raw.source), raw.parameters, seed, index, self.clock(), V_ETL)
-        return self.finish(raw, mapped)
+        mapped = native.map_event(payload_of(raw.source), raw.parameters, seed, index, self.clock(), V_ETL, self.chain)
+        return self.finish(raw, mapped)[0]
 
-    def finish(self, raw: RawEvent, mapped: "native.MappedEvent") -> dict:
-        """The enriched event of a mapped one: its configured enrichments run and its lengths checked; raises
-        :class:`EnrichmentError` with the bad row."""
+    def finish(self, raw: RawEvent, mapped: "native.MappedEvent") -> tuple[dict, bool]:
+        """The enriched event of a mapped one, the enrichments written in Python run, and whether it is already
+        validated (by the store, in the native call); raises :class:`EnrichmentError` with the bad row."""
         event = mapped.event
         if mapped.invalid is not None:
             raise EnrichmentError(badrows.schema_violations(raw, event, mapped.invalid))
         failures = mapped.failures
-        for enrichment in self._enrichments:
+        for enrichment in self._python:
             failures.extend(enrichment.enrich(event, raw))
         if failures:
             raise EnrichmentError(badrows.enrichment_failures(raw, event, failures))
-        too_long = native.too_long_fields(event)
+        if not self._python:
+            return event, mapped.validated
+        too_long = native.too_long_fields(event)  # what the Python-written enrichments set is checked here
         if too_long:
             reports = [atomic_report(name, f"exceeds maxLength {limit}", "maxLength", event[name]) for name, limit in too_long]
             raise EnrichmentError(badrows.schema_violations(raw, event, [atomic_violation(reports)]))
-        return event
+        return event, False

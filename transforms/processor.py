@@ -151,8 +151,8 @@ class RecordProcessor:
         bytes with ``base64_lines=False``) -> their good events and bad rows, pseudonymized and serialized."""
         counters: Counter = Counter()
         micros: list[int] = []
-        events, bad = self.enriched(records, base64_lines, counters, micros)
-        good = self._good_pieces(events, counters)
+        native_good, events, bad = self._run(records, base64_lines, counters, micros, keep_good=True)
+        good = self._good_pieces(native_good, events, counters)
         return BatchResult(good, self._bad_pieces(bad, counters), counters, micros)
 
     def process_bad_rows(self, lines: Sequence) -> BatchResult:
@@ -162,11 +162,16 @@ class RecordProcessor:
         rows = [badrows.parse_collector_bad_row(line) for line in lines]
         return BatchResult([], self._bad_pieces(rows, counters), counters, [])
 
-    def enriched(self, records: Sequence, base64_lines: bool = True, counters: Counter | None = None,
-                 micros: list | None = None) -> tuple[list[dict], list[BadRow]]:
-        """The valid enriched events of a batch and its bad rows, before pseudonymization (each bad row made from
-        a raw record carries it as its ``original``). ``micros`` gets the batch's enrichment time per event."""
-        counters = Counter() if counters is None else counters
+    def enriched(self, records: Sequence, base64_lines: bool = True) -> tuple[list[dict], list[BadRow]]:
+        """The valid enriched events of a batch (as dicts) and its bad rows, before pseudonymization (each bad row
+        made from a raw record carries it as its ``original``): what tests and tools inspect."""
+        _, events, bad = self._run(records, base64_lines, Counter(), [], keep_good=False)
+        return events, bad
+
+    def _run(self, records: Sequence, base64_lines: bool, counters: Counter, micros: list,
+             keep_good: bool) -> tuple["native.GoodBatch", list[dict], list[BadRow]]:
+        """The batch's good events (with ``keep_good``, those the native call finished stay in the native batch;
+        the others, and all without it, as dicts), its bad rows, its counters and its time per event."""
         events: list[dict] = []
         bad: list[BadRow] = []
         counters["raw_records"] += len(records)
@@ -178,8 +183,10 @@ class RecordProcessor:
             else:
                 readable.append(record)
         started, events_before = time.perf_counter_ns(), counters["events"]
-        results = self._adapters.adapt_records(
-            [line_bytes(record) for record in readable], base64_lines, self._enricher.clock(), V_ETL)
+        validator = self._validator.validator
+        results, native_good = self._adapters.adapt_records(
+            [line_bytes(record) for record in readable], base64_lines, self._enricher.clock(), V_ETL,
+            self._enricher.chain, validator.store, validator.store_now_ms(), keep_good)
         for record, result in zip(readable, results):
             if base64_lines and type(record) is bytes:
                 record = record.decode("latin-1")  # one character per byte: any line, exactly; base64 is ASCII
@@ -193,10 +200,11 @@ class RecordProcessor:
                 bad.append(keep_original(rejection(result), record))
             else:
                 counters["records_adapted"] += 1
+                counters["events"] += result.good
                 self._finish_events(record, result, events, bad, counters)
-        if micros is not None and counters["events"] > events_before:
+        if counters["events"] > events_before:
             micros.append((time.perf_counter_ns() - started) // 1000 // (counters["events"] - events_before))
-        return events, bad
+        return native_good, events, bad
 
     def _finish_events(self, record, adapted, events: list, bad: list, counters: Counter) -> None:
         source = Source.from_payload(adapted.payload, adapted.vendor, adapted.version)
@@ -206,7 +214,7 @@ class RecordProcessor:
             counters["events"] += 1
             raw_event = RawEvent(mapped.parameters, source)
             try:
-                event = finish(raw_event, mapped)
+                event, validated = finish(raw_event, mapped)
             except EnrichmentError as exc:
                 bad.append(keep_original(exc.bad_row, record))
                 continue
@@ -215,7 +223,7 @@ class RecordProcessor:
             except Exception:  # a bug must not lose the record: keep it as a bad row and carry on
                 bad.append(keep_original(_internal_error(adapted.payload), record))
                 continue
-            messages = validate(event)
+            messages = [] if validated else validate(event)
             if messages:
                 bad.append(keep_original(badrows.schema_violations(raw_event, event, messages), record))
             else:
@@ -228,23 +236,41 @@ class RecordProcessor:
             self._pseudonymizer = self._config.pseudonymizer()
         return self._pseudonymizer
 
-    def _good_pieces(self, events: list[dict], counters: Counter) -> list[GoodPiece]:
-        counters["good"] += len(events)
+    def _shard(self, event_id: str, pseudonymizer) -> int:
+        return zlib.crc32(pseudonymizer.event_id_text(event_id).encode()) % self._shards if self._shards > 1 else 0
+
+    def _good_pieces(self, native_good: "native.GoodBatch", events: list[dict], counters: Counter) -> list[GoodPiece]:
+        """One piece per (partition, shard) of the batch's good events: those kept native and those finished in
+        Python, written together."""
+        counters["good"] += len(native_good) + len(events)
         pseudonymizer = self._pseudonymizing()
-        groups: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        partitions: dict[int, str] = {}  # hour -> its partition path
+
+        def partition(stamp: int) -> str:
+            hour = stamp // 3_600_000
+            if hour not in partitions:
+                partitions[hour] = layout.partition_path(stamp)
+            return partitions[hour]
+
+        natives: dict[tuple[str, int], list[int]] = defaultdict(list)
+        stamps = native_good.stamps()
+        ids = native_good.event_ids() if self._shards > 1 else ()
+        for at, stamp in enumerate(stamps):
+            natives[partition(stamp), self._shard(ids[at], pseudonymizer) if ids else 0].append(at)
+        dicts: dict[tuple[str, int], list[dict]] = defaultdict(list)
         for event in events:
-            shard = zlib.crc32(pseudonymizer.event_id(event).encode()) % self._shards if self._shards > 1 else 0
-            groups[layout.event_partition(event), shard].append(event)
+            dicts[partition(event[layout.PARTITION_FIELD]), self._shard(event["event_id"], pseudonymizer)].append(event)
         pieces = []
-        for (partition, shard), group in groups.items():
+        for key in {**natives, **dicts}:
+            indices, group = natives.get(key, []), dicts.get(key, [])
             if self._good_format == PARQUET:
-                table, pseudonymized = pseudonymizer.good_table(group)
+                table, pseudonymized = pseudonymizer.batch_table(native_good, indices, group)
                 data = arrow_ipc(table)
             else:
-                data, pseudonymized = pseudonymizer.good_tsv(group)
+                data, pseudonymized = pseudonymizer.batch_tsv(native_good, indices, group)
             counters["pseudonymized_values"] += pseudonymized
-            stamps = tuple(event[layout.PARTITION_FIELD] for event in group)
-            pieces.append(GoodPiece(partition, shard, data, len(group), stamps))
+            piece_stamps = tuple(stamps[at] for at in indices) + tuple(event[layout.PARTITION_FIELD] for event in group)
+            pieces.append(GoodPiece(key[0], key[1], data, len(indices) + len(group), piece_stamps))
         return pieces
 
     def _bad_pieces(self, rows: list[BadRow], counters: Counter) -> list[BadPiece]:

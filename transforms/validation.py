@@ -18,6 +18,11 @@ class EventValidator:
     def __init__(self, validator: Validator):
         self._validator = validator
 
+    @property
+    def validator(self) -> Validator:
+        """The Iglu validator (its native ``store`` is the fast path of the native record path too)."""
+        return self._validator
+
     def payload_data(self, body) -> list[dict]:
         """A tp2 POST body: a ``payload_data`` 1-*-* self-describing JSON."""
         return self._validator.validate_with_criterion(body, PAYLOAD_DATA)

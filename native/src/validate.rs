@@ -28,6 +28,7 @@ use jsonschema::{Keyword, ValidationError, Validator};
 use regex::Regex;
 use serde_json::{Map, Value};
 
+use crate::event::{Event, FieldValue};
 use crate::iglu_key::{parse_schema_key, SchemaKey};
 
 /// Entries kept (schemas taken or refused); the store is cleared when full, as the Python caches are.
@@ -785,27 +786,72 @@ fn snowplow_1(key: &SchemaKey, name: &str) -> bool {
     key.vendor == SNOWPLOW && key.name == name && key.format == "jsonschema" && key.version.split('-').next() == Some("1")
 }
 
+/// The JSON fields of an event, as [`rewrite_event`] writes them: a map of JSON values (tests, tools) or the
+/// pipeline's [`Event`].
+pub trait JsonFields {
+    fn json(&self, field: &str) -> Option<&Value>;
+    fn json_mut(&mut self, field: &str) -> Option<&mut Value>;
+    fn set_json(&mut self, field: &'static str, value: Value);
+    fn remove_field(&mut self, field: &str);
+}
+
+impl JsonFields for Map<String, Value> {
+    fn json(&self, field: &str) -> Option<&Value> {
+        self.get(field)
+    }
+    fn json_mut(&mut self, field: &str) -> Option<&mut Value> {
+        self.get_mut(field)
+    }
+    fn set_json(&mut self, field: &'static str, value: Value) {
+        self.insert(field.to_string(), value);
+    }
+    fn remove_field(&mut self, field: &str) {
+        self.shift_remove(field);
+    }
+}
+
+impl JsonFields for Event {
+    fn json(&self, field: &str) -> Option<&Value> {
+        match self.get(field) {
+            Some(FieldValue::Json(value)) => Some(value),
+            _ => None,
+        }
+    }
+    fn json_mut(&mut self, field: &str) -> Option<&mut Value> {
+        match self.get_mut(field) {
+            Some(FieldValue::Json(value)) => Some(value),
+            _ => None,
+        }
+    }
+    fn set_json(&mut self, field: &'static str, value: Value) {
+        self.insert(field, FieldValue::Json(value));
+    }
+    fn remove_field(&mut self, field: &str) {
+        self.shift_remove(field);
+    }
+}
+
 /// What `EventValidator.event` writes into a valid event: the `validation_info` entities appended to
 /// `derived_contexts`, then each contexts envelope as `contexts/jsonschema/1-0-1`, or removed when it holds no
 /// entity. (The Python binding does the same on the event dict.)
-pub fn rewrite_event(event: &mut Map<String, Value>, accepted: &Accepted) {
+pub fn rewrite_event<E: JsonFields>(event: &mut E, accepted: &Accepted) {
     if !accepted.validation_info.is_empty() {
-        let mut data = match event.get("derived_contexts") {
+        let mut data = match event.json("derived_contexts") {
             Some(Value::Null) | None => Vec::new(),
             Some(envelope) => envelope.get("data").and_then(Value::as_array).cloned().unwrap_or_default(),
         };
         data.extend(accepted.validation_info.iter().map(|(original, version)| {
             serde_json::json!({"schema": VALIDATION_INFO, "data": {"originalSchema": original, "validatedWith": version}})
         }));
-        event.insert("derived_contexts".into(), serde_json::json!({"schema": CONTEXTS_WRITTEN, "data": data}));
+        event.set_json("derived_contexts", serde_json::json!({"schema": CONTEXTS_WRITTEN, "data": data}));
     }
     for field in ["contexts", "derived_contexts"] {
-        let Some(envelope) = event.get_mut(field).filter(|v| !v.is_null()) else { continue };
+        let Some(envelope) = event.json_mut(field).filter(|v| !v.is_null()) else { continue };
         let data = envelope.get_mut("data").map(Value::take).unwrap_or(Value::Null);
         if data.as_array().is_some_and(|items| !items.is_empty()) {
             *envelope = serde_json::json!({"schema": CONTEXTS_WRITTEN, "data": data});
         } else {
-            event.shift_remove(field);
+            event.remove_field(field);
         }
     }
 }

@@ -11,6 +11,7 @@ import logging
 import os
 from typing import Callable, NamedTuple
 
+from snowplow_beam.transforms import native
 from snowplow_beam.transforms.enrichments.anon_ip import AnonIp
 from snowplow_beam.transforms.enrichments.assets import reading_assets_with
 from snowplow_beam.transforms.enrichments.campaign import CampaignAttribution
@@ -122,9 +123,12 @@ def load_enrichments(directory: str | None, resolver, files: Files | None = None
         names[key.name] = path
         try:
             with reading_assets_with(files):
-                found.append((supported.position, path, supported.factory(data, schema)))
+                enrichment = supported.factory(data, schema)
+            # what the native core cannot run (a header pattern beyond its regex engine) is refused here, by file
+            native.EnrichmentChain([(enrichment.NATIVE_KIND, enrichment.native_settings())])
         except (KeyError, ValueError, TypeError) as exc:  # AssetError is a ValueError
             raise EnrichmentConfigError(f"{path}: {exc}") from None
+        found.append((supported.position, path, enrichment))
     if "cross_navigation_config" not in names:
         found.append((_CROSS_NAVIGATION_POSITION, "", CrossNavigation(extended=False)))
     return [enrichment for _, _, enrichment in sorted(found, key=lambda item: item[:2])]

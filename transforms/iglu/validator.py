@@ -62,10 +62,14 @@ class Validator:
         else None. Known for every URI this validator has validated."""
         return self._superseded.get(uri)
 
+    def store_now_ms(self) -> int:
+        """Now on the store's clock (the resolver's, in ms), for the native calls that ask the store."""
+        return _ms(self.resolver.clock())
+
     def accept_event(self, event: dict) -> bool:
         """Whether the native store alone finds all that `EventValidator.event` validates in ``event`` valid;
         if so it has written what that writes on its valid path into the dict."""
-        return self.store.accept_event(event, _ms(self.resolver.clock()))
+        return self.store.accept_event(event, self.store_now_ms())
 
     def validate(self, instance: dict) -> list[dict]:
         """The failure messages of a self-describing JSON instance (``[]`` when it is valid)."""

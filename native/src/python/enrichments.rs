@@ -10,7 +10,7 @@ use super::lookups;
 use crate::enrichments::{self, Enrichment, RawEvent};
 use crate::event::Event;
 use serde_json::Value;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<EnrichmentChain>()
@@ -28,8 +28,16 @@ pub struct EnrichmentChain {
 pub(super) struct Running<'c>(MutexGuard<'c, Vec<Box<dyn Enrichment>>>);
 
 impl EnrichmentChain {
-    pub(super) fn running(&self) -> Running<'_> {
-        Running(self.enrichments.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    /// The chain locked for this thread. Never waits holding the GIL: a thread that holds the lock may be inside
+    /// a Python callback (a lookup) and need the GIL to finish.
+    pub(super) fn running(&self, py: Python<'_>) -> Running<'_> {
+        loop {
+            match self.enrichments.try_lock() {
+                Ok(guard) => return Running(guard),
+                Err(TryLockError::Poisoned(poisoned)) => return Running(poisoned.into_inner()),
+                Err(TryLockError::WouldBlock) => py.allow_threads(std::thread::yield_now),
+            }
+        }
     }
 }
 
@@ -57,7 +65,7 @@ impl EnrichmentChain {
         Ok(EnrichmentChain { enrichments: Mutex::new(built) })
     }
 
-    fn __len__(&self) -> usize {
-        self.running().0.len()
+    fn __len__(&self, py: Python<'_>) -> usize {
+        self.running(py).0.len()
     }
 }

@@ -9,6 +9,8 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
 use crate::good_events::policy::EntityRule;
 use crate::good_events::tsv::push_line;
 use crate::good_events::{self as core, Cell, Error, Event, Kind, MAX_DEPTH};
+use super::records::{py_field, GoodBatch};
+use crate::event::{Event as NativeEvent, FieldValue};
 use crate::pseudonym::{AsText, Text, Value};
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -151,6 +153,56 @@ fn read_event<'py>(
     Ok(())
 }
 
+
+/// A value of a native event as the writer reads it (its strings borrowed).
+fn native_value(value: &serde_json::Value) -> Value<&str> {
+    match value {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(flag) => Value::Bool(*flag),
+        serde_json::Value::Number(number) => match (number.as_i64(), number.as_u64()) {
+            (Some(int), _) => Value::Int(int.into()),
+            (None, Some(int)) => Value::Int(int.into()),
+            _ => Value::Float(number.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_json::Value::String(text) => Value::Str(text.as_str()),
+        serde_json::Value::Array(items) => Value::Array(items.iter().map(native_value).collect()),
+        serde_json::Value::Object(members) => {
+            Value::Object(members.iter().map(|(key, item)| (key.as_str(), native_value(item))).collect())
+        }
+    }
+}
+
+/// One event of a [`GoodBatch`] read into `event` (and, for Arrow, each field's value as Python into `originals`).
+fn read_native<'e>(
+    py: Python<'_>,
+    core: &core::GoodEvents,
+    source: &'e NativeEvent,
+    event: &mut Event<&'e str>,
+    mut originals: Option<&mut Vec<Option<PyObject>>>,
+) -> PyResult<()> {
+    event.values.iter_mut().for_each(|slot| *slot = None);
+    event.unknown_texts = 0;
+    if let Some(originals) = originals.as_deref_mut() {
+        originals.iter_mut().for_each(|slot| *slot = None);
+    }
+    for (name, value) in source {
+        let Some(at) = core.field_index(name) else { continue };
+        let read = match value {
+            FieldValue::Str(text) => Value::Str(text.as_str()),
+            FieldValue::Int(int) => Value::Int((*int).into()),
+            FieldValue::Bool(flag) => Value::Bool(*flag),
+            FieldValue::Json(json) => native_value(json),
+        };
+        if let Some(slot) = originals.as_deref_mut().and_then(|originals| originals.get_mut(at)) {
+            *slot = Some(py_field(py, value)?);
+        }
+        if let Some(slot) = event.values.get_mut(at) {
+            *slot = Some(read);
+        }
+    }
+    Ok(())
+}
+
 #[pymethods]
 impl GoodEvents {
     #[new]
@@ -219,6 +271,51 @@ impl GoodEvents {
         let mut count = 0;
         for dict in &events {
             read_event(&self.core, dict, &mut event, None)?;
+            count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
+            push_line(self.core.fields(), &event, &cells, &mut out).map_err(py_error)?;
+            out.push('\n');
+        }
+        Ok((PyBytes::new(py, out.as_bytes()), count))
+    }
+
+    /// `arrow_columns` of the events at `indices` of a native batch (`adapt_records`' good events).
+    fn arrow_columns_of<'py>(
+        &self,
+        py: Python<'py>,
+        batch: &GoodBatch,
+        indices: Vec<usize>,
+    ) -> PyResult<(Vec<Bound<'py, PyList>>, usize)> {
+        let width = self.core.fields().len();
+        let mut columns: Vec<Vec<PyObject>> = (0..width).map(|_| Vec::with_capacity(indices.len())).collect();
+        let mut event = Event::new(width);
+        let mut originals: Vec<Option<PyObject>> = (0..width).map(|_| None).collect();
+        let mut cells = Vec::with_capacity(width);
+        let mut count = 0;
+        for source in batch.events_at(&indices)? {
+            read_native(py, &self.core, source, &mut event, Some(&mut originals))?;
+            count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
+            for ((column, cell), original) in columns.iter_mut().zip(&cells).zip(&mut originals) {
+                column.push(match (cell, original.take()) {
+                    (Cell::Kept, Some(original)) => original,
+                    (Cell::Hashed(pseudonym), _) => PyString::new(py, pseudonym.as_str()).into_any().unbind(),
+                    (Cell::Json(text), _) => PyString::new(py, text).into_any().unbind(),
+                    (Cell::Absent | Cell::Kept, _) => py.None(),
+                });
+            }
+        }
+        let columns = columns.into_iter().map(|column| PyList::new(py, column)).collect::<PyResult<Vec<_>>>()?;
+        Ok((columns, count))
+    }
+
+    /// `tsv_lines` of the events at `indices` of a native batch.
+    fn tsv_lines_of<'py>(&self, py: Python<'py>, batch: &GoodBatch, indices: Vec<usize>) -> PyResult<(Bound<'py, PyBytes>, usize)> {
+        let width = self.core.fields().len();
+        let mut event = Event::new(width);
+        let mut cells = Vec::with_capacity(width);
+        let mut out = String::with_capacity(indices.len() * 2048);
+        let mut count = 0;
+        for source in batch.events_at(&indices)? {
+            read_native(py, &self.core, source, &mut event, None)?;
             count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
             push_line(self.core.fields(), &event, &cells, &mut out).map_err(py_error)?;
             out.push('\n');

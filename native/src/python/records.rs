@@ -9,11 +9,13 @@ use serde_json::Value;
 
 use super::decode::{decode_one, PyCollectorPayload};
 use super::enrichments::{EnrichmentChain, Running};
+use super::validate::SchemaStore;
 use super::json::{json_of, py_json, py_json_list};
 use crate::adapters::{self, FailureKind};
 use crate::atomic;
 use crate::enrich::{self, Mapped};
 use crate::enrichments::RawEvent;
+use crate::validate::{self, JsonFields};
 use crate::event::{Event, FieldValue, Parameters};
 use crate::thrift::CollectorPayload;
 
@@ -21,6 +23,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Rejected>()?;
     m.add_class::<Adapted>()?;
     m.add_class::<MappedEvent>()?;
+    m.add_class::<GoodBatch>()?;
     m.add_function(wrap_pyfunction!(adapt_records, m)?)?;
     m.add_function(wrap_pyfunction!(map_event, m)?)?;
     m.add_function(wrap_pyfunction!(too_long_fields, m)?)?;
@@ -47,17 +50,66 @@ pub struct Adapted {
     vendor: String,
     version: String,
     events: PyObject,
+    /// How many of the payload's events went into the batch's [`GoodBatch`] instead (valid and enriched).
+    good: usize,
+}
+
+/// The good events of a batch, kept in the native core (valid, enriched, not yet pseudonymized), for
+/// `GoodEvents.arrow_columns_of` / `tsv_lines_of`; `dicts()` gives them as Python dicts (tests, tools).
+#[pyclass(frozen, module = "snowplow_beam.transforms.native")]
+pub struct GoodBatch {
+    events: Vec<Event>,
+}
+
+impl GoodBatch {
+    pub(super) fn events_at(&self, indices: &[usize]) -> PyResult<Vec<&Event>> {
+        indices
+            .iter()
+            .map(|at| self.events.get(*at).ok_or_else(|| PyValueError::new_err(format!("no event {at} in the batch"))))
+            .collect()
+    }
+}
+
+#[pymethods]
+impl GoodBatch {
+    fn __len__(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Each event's `collector_tstamp` (ms; what picks its partition), in order.
+    fn stamps(&self) -> Vec<i64> {
+        self.events.iter().map(|event| match event.get("collector_tstamp") {
+            Some(FieldValue::Int(stamp)) => *stamp,
+            _ => 0,
+        }).collect()
+    }
+
+    /// Each event's `event_id`, in order.
+    fn event_ids(&self) -> Vec<&str> {
+        self.events.iter().map(|event| match event.get("event_id") {
+            Some(FieldValue::Str(id)) => id.as_str(),
+            _ => "",
+        }).collect()
+    }
+
+    /// The events as dicts of fields, as the Python path holds events.
+    fn dicts(&self, py: Python<'_>) -> PyResult<Vec<PyObject>> {
+        self.events.iter().map(|event| py_event(py, event)).collect()
+    }
 }
 
 /// One raw event mapped: its tracker `parameters` (dict), the enriched `event` (dict of fields, as far as it was
 /// mapped), `invalid`: the `schema_violations` messages of parameters that do not fit their fields (None when all
-/// fit), `failures`: the built-in enrichments' `enrichment_failures` messages (a list the caller may extend).
+/// fit, and with the enrichment chain the fields too long), `failures`: the `enrichment_failures` messages of the
+/// built-in enrichments (and with the chain, of the configured ones; a list the caller may extend), `validated`:
+/// the Iglu validator's store found the event's self-describing JSON valid (and rewrote it as valid events are).
 #[pyclass(frozen, get_all, module = "snowplow_beam.transforms.native")]
 pub struct MappedEvent {
     parameters: PyObject,
     event: PyObject,
     invalid: PyObject,
     failures: PyObject,
+    validated: bool,
 }
 
 fn py_parameters<'py>(py: Python<'py>, parameters: &Parameters) -> PyResult<Bound<'py, PyDict>> {
@@ -86,18 +138,20 @@ fn py_event(py: Python<'_>, event: &Event) -> PyResult<PyObject> {
     Ok(dict.into_any().unbind())
 }
 
-fn py_mapped(py: Python<'_>, parameters: &Parameters, mapped: Mapped) -> PyResult<MappedEvent> {
+fn py_mapped(py: Python<'_>, parameters: &Parameters, mapped: Mapped, validated: bool) -> PyResult<MappedEvent> {
     let (event, invalid, failures) = match mapped {
         Mapped::Event { event, failures } => (event, py.None(), py_json_list(py, &failures)?),
         Mapped::Invalid { event, messages } => (event, py_json_list(py, &messages)?, PyList::empty(py).into_any().unbind()),
     };
-    Ok(MappedEvent { parameters: py_parameters(py, parameters)?.into_any().unbind(), event: py_event(py, &event)?, invalid, failures })
+    let parameters = py_parameters(py, parameters)?.into_any().unbind();
+    Ok(MappedEvent { parameters, event: py_event(py, &event)?, invalid, failures, validated })
 }
 
 /// What one payload gives, before it is made into Python objects.
 enum Outcome {
     Failed(FailureKind, Vec<Value>),
-    Events(adapters::Adapted, Vec<Mapped>),
+    /// Each event mapped, and whether the store found it valid.
+    Events(adapters::Adapted, Vec<(Mapped, bool)>),
     /// The adapter or the mapping panicked (a bug, never the record's fault), or the validator raised.
     Internal(String),
 }
@@ -119,7 +173,7 @@ fn outcome(
     validate: &Bound<'_, PyAny>,
     stop_on: &Bound<'_, PyType>,
     clock: (i64, &str),
-    mut chain: Option<&mut Running<'_>>,
+    mut finishing: Option<&mut Finishing<'_>>,
 ) -> PyResult<Outcome> {
     let mut raised: Option<PyErr> = None;
     let mut validate_payload_data = |envelope: &Value| -> Result<Vec<Value>, ()> {
@@ -155,9 +209,9 @@ fn outcome(
             .map(|(index, parameters)| {
                 let index = u32::try_from(index).unwrap_or(u32::MAX);
                 let mapped = enrich::map_event(payload, parameters, &seed, index, etl_tstamp, v_etl);
-                match chain.as_deref_mut() {
-                    Some(chain) => enriched(mapped, &RawEvent { parameters, payload }, chain),
-                    None => mapped,
+                match finishing.as_deref_mut() {
+                    Some(finishing) => finished(mapped, &RawEvent { parameters, payload }, finishing),
+                    None => (mapped, false),
                 }
             })
             .collect::<Vec<_>>()
@@ -168,18 +222,36 @@ fn outcome(
     })
 }
 
-/// A mapped event through the configured enrichments, then the maxLength check of its fields: their
-/// `enrichment_failures`, or the `schema_violations` of fields too long.
-fn enriched(mapped: Mapped, raw: &RawEvent<'_>, chain: &mut Running<'_>) -> Mapped {
-    let Mapped::Event { mut event, mut failures } = mapped else { return mapped };
-    failures.extend(chain.enrich(&mut event, raw));
-    if failures.is_empty() {
-        let too_long = enrich::too_long_reports(&event);
-        if !too_long.is_empty() {
-            return Mapped::Invalid { event, messages: vec![enrich::atomic_violation(too_long)] };
-        }
+/// What runs on each mapped event within the native call: the configured enrichments, and the store of the Iglu
+/// validator (its fast path).
+struct Finishing<'c> {
+    chain: Running<'c>,
+    // locked per event: a tp2 body's validation (a Python callback) may add to the store between events
+    store: Option<&'c SchemaStore>,
+    now_ms: i64,
+}
+
+/// A mapped event through the configured enrichments, then the maxLength check of its fields (their
+/// `enrichment_failures`, or the `schema_violations` of fields too long), then the validator's store: whether the
+/// event's self-describing JSON is valid by the store alone (rewritten as the validator writes valid events).
+fn finished(mapped: Mapped, raw: &RawEvent<'_>, finishing: &mut Finishing<'_>) -> (Mapped, bool) {
+    let Mapped::Event { mut event, mut failures } = mapped else { return (mapped, false) };
+    failures.extend(finishing.chain.enrich(&mut event, raw));
+    if !failures.is_empty() {
+        return (Mapped::Event { event, failures }, false);
     }
-    Mapped::Event { event, failures }
+    let too_long = enrich::too_long_reports(&event);
+    if !too_long.is_empty() {
+        return (Mapped::Invalid { event, messages: vec![enrich::atomic_violation(too_long)] }, false);
+    }
+    let accepted = finishing.store.and_then(SchemaStore::reading).and_then(|store| {
+        store.accept_event(event.json("unstruct_event"), event.json("contexts"), event.json("derived_contexts"), finishing.now_ms)
+    });
+    let validated = accepted.is_some();
+    if let Some(accepted) = accepted {
+        validate::rewrite_event(&mut event, &accepted);
+    }
+    (Mapped::Event { event, failures }, validated)
 }
 
 /// Each record (bytes: base64 lines as read, or raw Thrift) decoded, adapted and mapped, in order: a
@@ -187,9 +259,12 @@ fn enriched(mapped: Mapped, raw: &RawEvent<'_>, chain: &mut Running<'_>) -> Mapp
 /// SHA-256 of the record's bytes (the line as read, or the Thrift bytes) and the event's index.
 /// `validate_payload_data(envelope) -> messages` checks tp2 bodies; an exception of type `stop_on` it raises is
 /// raised here. `etl_tstamp` (ms) and `v_etl` are set on every event. With `enrichments`, each mapped event goes
-/// through them and the maxLength check (see [`MappedEvent`]).
+/// through them and the maxLength check (see [`MappedEvent`]). Returns `(results, good)`: with `keep_good`, the
+/// events that are valid by the store and enriched without failure stay native, in `good` (a [`GoodBatch`]),
+/// counted in their payload's `Adapted.good` rather than listed in its `events`.
 #[pyfunction]
-#[pyo3(signature = (records, base64_lines, validate_payload_data, stop_on, etl_tstamp, v_etl, enrichments=None))]
+#[pyo3(signature = (records, base64_lines, validate_payload_data, stop_on, etl_tstamp, v_etl, enrichments=None,
+    store=None, store_now_ms=0, keep_good=false))]
 #[allow(clippy::too_many_arguments)]
 fn adapt_records<'py>(
     py: Python<'py>,
@@ -200,9 +275,17 @@ fn adapt_records<'py>(
     etl_tstamp: i64,
     v_etl: &str,
     enrichments: Option<Bound<'py, EnrichmentChain>>,
-) -> PyResult<Bound<'py, PyList>> {
-    let mut chain = enrichments.as_ref().map(|chain| chain.get().running());
+    store: Option<Bound<'py, SchemaStore>>,
+    store_now_ms: i64,
+    keep_good: bool,
+) -> PyResult<(Bound<'py, PyList>, GoodBatch)> {
+    let mut finishing = enrichments.as_ref().map(|chain| Finishing {
+        chain: chain.get().running(py),
+        store: store.as_ref().map(|store| store.get()),
+        now_ms: store_now_ms,
+    });
     let mut results = Vec::with_capacity(records.len());
+    let mut good = Vec::with_capacity(records.len());
     for record in &records {
         let payload = match decode_one(record, base64_lines) {
             Ok(payload) => payload,
@@ -212,7 +295,7 @@ fn adapt_records<'py>(
             }
         };
         let outcome =
-            outcome(py, &payload, record, &validate_payload_data, &stop_on, (etl_tstamp, v_etl), chain.as_mut())?;
+            outcome(py, &payload, record, &validate_payload_data, &stop_on, (etl_tstamp, v_etl), finishing.as_mut())?;
         let (vendor, version) =
             adapters::split_path(payload.path.as_deref()).map(|(vendor, version)| (vendor.to_owned(), version.to_owned())).unzip();
         let payload_object = Py::new(py, PyCollectorPayload::from(payload))?;
@@ -227,20 +310,22 @@ fn adapt_records<'py>(
                     .into_any()
             }
             Outcome::Events(adapted, mapped) => {
-                let events = adapted
-                    .events
-                    .iter()
-                    .zip(mapped)
-                    .map(|(parameters, mapped)| Py::new(py, py_mapped(py, parameters, mapped)?))
-                    .collect::<PyResult<Vec<_>>>()?;
+                let kept = good.len();
+                let mut events = Vec::with_capacity(mapped.len());
+                for (parameters, (mapped, validated)) in adapted.events.iter().zip(mapped) {
+                    match mapped {
+                        Mapped::Event { event, failures } if keep_good && validated && failures.is_empty() => good.push(event),
+                        mapped => events.push(Py::new(py, py_mapped(py, parameters, mapped, validated)?)?),
+                    }
+                }
                 let events = PyList::new(py, events)?.into_any().unbind();
-                Bound::new(py, Adapted { payload: payload_object, vendor: adapted.vendor, version: adapted.version, events })?
-                    .into_any()
+                let (vendor, version, good) = (adapted.vendor, adapted.version, good.len() - kept);
+                Bound::new(py, Adapted { payload: payload_object, vendor, version, events, good })?.into_any()
             }
         };
         results.push(item);
     }
-    PyList::new(py, results)
+    Ok((PyList::new(py, results)?, GoodBatch { events: good }))
 }
 
 /// One raw event mapped (for tools and tests that start from parameters rather than records): `payload` the
@@ -259,17 +344,17 @@ fn map_event(
     enrichments: Option<Bound<'_, EnrichmentChain>>,
 ) -> PyResult<MappedEvent> {
     let seed: [u8; 32] = seed.try_into().map_err(|_| PyValueError::new_err("seed must be 32 bytes (a SHA-256)"))?;
-    let mut chain = enrichments.as_ref().map(|chain| chain.get().running());
+    let mut finishing = enrichments.as_ref().map(|chain| Finishing { chain: chain.get().running(py), store: None, now_ms: 0 });
     let payload = payload.inner();
-    let mapped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let (mapped, validated) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mapped = enrich::map_event(payload, &parameters, &seed, index, etl_tstamp, v_etl);
-        match chain.as_mut() {
-            Some(chain) => enriched(mapped, &RawEvent { parameters: &parameters, payload }, chain),
-            None => mapped,
+        match finishing.as_mut() {
+            Some(finishing) => finished(mapped, &RawEvent { parameters: &parameters, payload }, finishing),
+            None => (mapped, false),
         }
     }))
     .map_err(|_| PyValueError::new_err("internal error in the native event mapping"))?;
-    py_mapped(py, &parameters, mapped)
+    py_mapped(py, &parameters, mapped, validated)
 }
 
 /// The (field, maxLength) of each text field of an event (a dict of fields, after the configured enrichments)

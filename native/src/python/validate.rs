@@ -3,7 +3,7 @@
 //! past 64 bits, a NaN, a non-str key, a tuple, another type, nesting past 128 levels) makes the answer "not valid
 //! here", and the Python path decides.
 
-use std::sync::RwLock;
+use std::sync::{RwLock, RwLockReadGuard};
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
@@ -53,8 +53,15 @@ fn json_of(object: &Bound<'_, PyAny>, depth: usize) -> Option<Value> {
 
 /// Iglu URI -> compiled schema, for one `Validator`; safe to share between threads.
 #[pyclass(module = "snowplow_beam.transforms.native", frozen)]
-struct SchemaStore {
+pub(super) struct SchemaStore {
     store: RwLock<core::SchemaStore>,
+}
+
+impl SchemaStore {
+    /// The store, read-locked (for a batch); None if a writer panicked.
+    pub(super) fn reading(&self) -> Option<RwLockReadGuard<'_, core::SchemaStore>> {
+        self.store.read().ok()
+    }
 }
 
 #[pymethods]
