@@ -21,6 +21,7 @@ from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.launcher import ConfigurationError, run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from tests.helpers import SAMPLE_START_MS
+from snowplow_beam.transforms import native
 from snowplow_beam.transforms.adapters import RawEvent, Source
 from snowplow_beam.transforms.enrich import EnrichmentError, EventEnricher
 from snowplow_beam.transforms.enrichments import (AnonIp, CampaignAttribution, CookieExtractor, CrossNavigation,
@@ -127,7 +128,11 @@ def write_mmdb(path: Path, database_type: str, networks: dict[str, dict]) -> Pat
 @pytest.fixture
 def maxmind(tmp_path) -> Path:
     """A directory of the five MaxMind databases Snowplow's ip_lookups reads, with test records."""
-    root = tmp_path / "maxmind"
+    return write_maxmind(tmp_path / "maxmind")
+
+
+def write_maxmind(root: Path) -> Path:
+    """The databases of :func:`maxmind`, written in ``root``."""
     write_mmdb(root / "GeoLite2-City.mmdb", "GeoLite2-City", {
         "81.2.69.0/24": city_record("London", "GB", "ENG", "England", 51.5142, -0.0931, "Europe/London", "EC2V"),
         "216.160.83.0/24": city_record("Milford", "US", "WA", "Washington", 47.2513, -122.3149,
@@ -420,9 +425,10 @@ def test_ip_lookups_config_errors_name_the_file(tmp_path, maxmind):
     (2, 8, "::ffff:94.15.223.151", "::ffff:94.15.x.x"),
     (2, 8, "777.2.23", "777.2.x"),  # not an address: masked by its shape, as Snowplow does
     (2, 8, "localhost", "localhost"),
+    (1, 1, "fe80::1%eth0", "fe80:0:0:0:0:0:0:x"),  # a zoned address: masked, the zone dropped
 ])
 def test_anon_ip_masks_octets_and_segments(octets, segments, address, expected):
-    assert AnonIp(octets, segments).anonymize(address) == expected
+    assert enrich([AnonIp(octets, segments)], ip=address)["user_ipaddress"] == expected
 
 
 def test_anon_ip_docs_example_config_and_geography_from_the_real_address(tmp_path, maxmind):
@@ -668,6 +674,72 @@ def test_the_same_enrichment_twice_is_an_error(tmp_path):
         (directory / name).write_text(json.dumps(UA_CONFIG_1_0_1))
     with pytest.raises(EnrichmentConfigError, match=r"b\.json: ua_parser_config is already configured by .*a\.json"):
         load(directory)
+
+
+# ---- native settings -----------------------------------------------------------------------------
+
+def configured_enrichments() -> list:
+    """Enrichments run by the native core alone (the lookups hold a callable: tests/test_native_lookups.py), in
+    several configurations."""
+    return [
+        CrossNavigation(extended=False), CrossNavigation(),
+        CrossNavigation(True, "iglu:com.acme/cross_navigation_config/jsonschema/1-0-0"),
+        EventFingerprint(), EventFingerprint("SHA256", ["eid", "dtm", "url"]), EventFingerprint("SHA1", []),
+        EventFingerprint("SHA512", ["e"]), EventFingerprint("SHA384", ["p"]),
+        CookieExtractor(["sp", "theme", "", "k\u00e9"]), CookieExtractor([]),
+        HttpHeaderExtractor("(?i)Host|Accept.*|x-[a-z]+"), HttpHeaderExtractor(".*"), HttpHeaderExtractor(r"[\w-]+"),
+        HttpHeaderExtractor(r"\S*\s\S*"),
+        AnonIp(2, 3), AnonIp(4, 8), AnonIp(1), AnonIp(3, 1),
+        RefererParser(), RefererParser.from_config(referer_config({
+            "internalDomains": ["community.snowplow.io", "docs.snowplow.io"], "database": "referers.json",
+            "uri": "builtin:data",
+            "referrers": {"search": {"Corporate Search": {"domains": ["search.example.com"],
+                                                          "parameters": ["q"]}}}})["data"]),
+        CampaignAttribution(), CampaignAttribution.from_config(campaign_config(
+            {**GOOGLE_FIELDS, "mktClickId": {"wbraid": "Google", "msclkid": "NotMicrosoft"}})["data"]),
+    ]
+
+
+def test_native_settings_are_json_and_name_the_config_schemas():
+    kinds = set()
+    for enrichment in configured_enrichments():
+        settings = enrichment.native_settings()
+        assert json.loads(json.dumps(settings)) == settings
+        assert len(EventEnricher([enrichment]).chain) == 1
+        kinds.add(enrichment.NATIVE_KIND)
+    assert kinds == {"cross_navigation_config", "event_fingerprint_config", "cookie_extractor_config",
+                     "http_header_extractor_config", "anon_ip", "referer_parser", "campaign_attribution"}
+
+
+def test_referer_and_campaign_settings_keep_snowplows_precedence():
+    database = {"search": {"S1": {"domains": ["dup.com", "s1.com"], "parameters": ["k", "kw"]}},
+                "social": {"Dup": {"domains": ["dup.com"]}}}
+    settings = RefererParser(database, [" intra.net ", "intra.org"], {"email": {"Mine": {"domains": ["s1.com"]}}},
+                             cache_size=5).native_settings()
+    assert settings == {"lookup": {"dup.com": {"medium": "social", "source": "Dup", "parameters": []},
+                                   "s1.com": {"medium": "email", "source": "Mine", "parameters": []}},
+                        "internal_domains": ["intra.net", "intra.org"], "cache_size": 5}
+    settings = CampaignAttribution({"mktMedium": ["", "utm_medium"], "mktTerm": [],
+                                    "mktCampaign": ["cid", "utm_campaign"]},
+                                   {"msclkid": "NotMicrosoft", "k": "Kay"}, cache_size=3).native_settings()
+    assert settings == {"fields": [["mkt_medium", ["", "utm_medium"]], ["mkt_source", ["utm_source"]],
+                                   ["mkt_term", []], ["mkt_content", ["utm_content"]],
+                                   ["mkt_campaign", ["cid", "utm_campaign"]]],
+                        "click_ids": [["gclid", "Google"], ["msclkid", "NotMicrosoft"], ["dclid", "DoubleClick"],
+                                      ["k", "Kay"]],
+                        "cache_size": 3}
+
+
+@pytest.mark.parametrize("kind, settings", [
+    ("anon_ip", {"anonOctets": 5}), ("event_fingerprint_config", {"hashAlgorithm": "CRC32"}),
+    ("cross_navigation_config", {}), ("cookie_extractor_config", {"cookies": "sp"}),
+    ("http_header_extractor_config", {"headersPattern": r"(?=Host)Host"}),
+    ("referer_parser", {"lookup": [], "internal_domains": []}),
+    ("campaign_attribution", {"fields": [["mkt_x", []]], "click_ids": []}),
+])
+def test_the_native_core_refuses_bad_settings_naming_the_kind(kind, settings):
+    with pytest.raises(ValueError, match=kind):
+        native.EnrichmentChain([(kind, settings)])
 
 
 # ---- assets over HTTP and S3 ---------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The native ``ua_parser_config`` and ``ip_lookups`` (``native/src/python/lookups.rs``): the Python engines behind
-a per-worker cache in the Rust chain give the events and failures the Python ``enrich`` gives, on cache misses
-and hits alike; an exception in the engine or in ``writes`` has the documented outcome.
+a per-worker cache in the Rust chain. On cache misses and hits alike, the native event and failures are what the
+enrichment's ``writes(value)`` says, applied to the event by this test (the fields set in order, the contexts
+appended to ``derived_contexts``, the failures added); an exception in the engine or in ``writes`` has the
+documented outcome.
 
 The MaxMind databases are the small test ones of ``tests/test_enrichments.py`` (written with ``mmdb_writer``, a
 test requirement), plus one with records the lookup code does not expect."""
@@ -14,10 +16,11 @@ from snowplow_beam.beam_pipeline.sample_data import _USER_AGENTS
 from snowplow_beam.transforms import native
 from snowplow_beam.transforms.enrich import payload_of
 from snowplow_beam.transforms.enrichments import IpLookups, UaParser
-from tests.test_enrichments import (CHROME_WINDOWS, FIREFOX_MAC, LONDON_IP, MILFORD_IP, maxmind,  # noqa: F401
-                                    raw_event, write_mmdb)
+from tests.test_enrichments import (CHROME_WINDOWS, FIREFOX_MAC, LONDON_IP, MILFORD_IP, raw_event, write_maxmind,
+                                    write_mmdb)
 
 SP = "iglu:com.snowplowanalytics.snowplow"
+CONTEXTS = f"{SP}/contexts/jsonschema/1-0-1"
 SEED = hashlib.sha256(b"seed").digest()
 
 USER_AGENTS = [
@@ -39,12 +42,32 @@ ADDRESSES = [
 ]
 
 
-def python_result(enrichment, raw) -> tuple:
-    """What the processor makes of an event with the Python ``enrich``: (event, failures, too long fields)."""
+def applied(enrichments, raw) -> tuple:
+    """What the processor must make of an event: mapped without the chain, then each enrichment's ``writes`` of the
+    value it reads applied here (``UaParser``: the ``useragent``, unless longer than ``max_length``; ``IpLookups``:
+    the ``user_ipaddress``, nothing set when ``writes`` raises). Returns (event, failures, too long fields)."""
     mapped = native.map_event(payload_of(raw.source), raw.parameters, SEED, 0, 0, "v")
     assert mapped.invalid is None
     event, failures = mapped.event, mapped.failures
-    failures.extend(enrichment.enrich(event, raw))
+    for enrichment in enrichments:
+        if isinstance(enrichment, UaParser):
+            value = event.get("useragent")
+            if value is None or len(value) > enrichment.native_settings()["max_length"]:
+                continue
+            fields, contexts, more = enrichment.writes(value)
+        else:
+            value = event.get("user_ipaddress")
+            if not value:
+                continue
+            try:
+                fields, contexts, more = enrichment.writes(value)
+            except Exception:  # a record the lookup does not expect: IP lookups never fail an event
+                continue
+        for name, field_value in fields:
+            event[name] = field_value
+        if contexts:
+            event.setdefault("derived_contexts", {"schema": CONTEXTS, "data": []})["data"].extend(contexts)
+        failures.extend(more)
     return event, failures, [] if failures else native.too_long_fields(event)
 
 
@@ -62,8 +85,9 @@ def chain_of(enrichment) -> "native.EnrichmentChain":
 
 
 def compare(enrichment, chain, raw) -> tuple:
-    """The native result of ``raw``, a miss or a hit, is the Python one; returns it."""
-    event, failures, too_long = python_result(enrichment, raw)
+    """The native result of ``raw``, a miss or a hit, is what ``enrichment.writes`` says (:func:`applied`); returns
+    it."""
+    event, failures, too_long = applied([enrichment], raw)
     got_event, got_failures, got_too_long = native_result(chain, raw)
     assert got_failures == failures
     assert got_too_long == [name for name, _ in too_long]
@@ -71,6 +95,12 @@ def compare(enrichment, chain, raw) -> tuple:
     assert list(got_event) == list(event)  # the same fields, in the same order
     assert [type(value) for value in got_event.values()] == [type(value) for value in event.values()]
     return got_event, got_failures
+
+
+@pytest.fixture
+def maxmind(tmp_path):
+    """The MaxMind databases of tests/test_enrichments.py."""
+    return write_maxmind(tmp_path / "maxmind")
 
 
 def counted(settings: dict) -> tuple[dict, list]:
@@ -98,7 +128,7 @@ def test_ua_parser_native_settings():
 
 
 @pytest.mark.parametrize("where", ["header", "ua"])
-def test_ua_parser_native_is_the_python_enrich_on_misses_and_hits(where):
+def test_ua_parser_native_applies_writes_on_misses_and_hits(where):
     parser = UaParser()
     settings, calls = counted(parser.native_settings())
     chain = native.EnrichmentChain([(parser.NATIVE_KIND, settings)])
@@ -136,7 +166,7 @@ def test_ua_parser_engine_exception_is_the_same_failure_and_not_cached():
                                             "identifier": "ua-parser"},
                              "message": {"field": "useragent", "value": FIREFOX_MAC,
                                          "expectation": "could not parse useragent: RuntimeError"}}]
-    assert len(seen) == 6  # 3 Python enrich calls (lru_cache keeps no exceptions) and 3 native misses
+    assert len(seen) == 6  # 3 writes by this test and 3 native misses (a failure is not cached)
 
 
 @pytest.mark.parametrize("writes, kind", [
@@ -181,7 +211,7 @@ def test_ua_parser_settings_errors():
 
 # ---- ip_lookups -------------------------------------------------------------------------------------------------
 
-def every_database(maxmind) -> IpLookups:  # noqa: F811
+def every_database(maxmind) -> IpLookups:
     return IpLookups(geo=str(maxmind / "GeoLite2-City.mmdb"), isp=str(maxmind / "GeoIP2-ISP.mmdb"),
                      domain=str(maxmind / "GeoIP2-Domain.mmdb"),
                      connection_type=str(maxmind / "GeoIP2-Connection-Type.mmdb"),
@@ -190,7 +220,7 @@ def every_database(maxmind) -> IpLookups:  # noqa: F811
 
 @pytest.mark.parametrize("databases", ["every", "free", "paid"])
 @pytest.mark.parametrize("where", ["source", "ip"])
-def test_ip_lookups_native_is_the_python_enrich_on_misses_and_hits(maxmind, databases, where):  # noqa: F811
+def test_ip_lookups_native_applies_writes_on_misses_and_hits(maxmind, databases, where):
     lookups = {
         "every": every_database(maxmind),
         "free": IpLookups(geo=str(maxmind / "GeoLite2-City.mmdb"), asn=str(maxmind / "GeoLite2-ASN.mmdb")),
@@ -244,7 +274,7 @@ def test_ip_lookups_records_the_code_does_not_expect_set_nothing(tmp_path):
     lambda address: ([("geo_country", "GB"), ("not_a_field", 1)], [], []),
     lambda address: ([("geo_latitude", float("inf"))], [], []),
 ])
-def test_ip_lookups_writes_that_raise_set_nothing(maxmind, writes):  # noqa: F811
+def test_ip_lookups_writes_that_raise_set_nothing(maxmind, writes):
     settings = {**every_database(maxmind).native_settings(), "writes": writes}
     chain = native.EnrichmentChain([("ip_lookups", settings)])
     mapped = native.map_event(payload_of(raw_event(ip=LONDON_IP).source), {"e": "pv", "p": "web"}, SEED, 0, 0, "v",
@@ -254,14 +284,13 @@ def test_ip_lookups_writes_that_raise_set_nothing(maxmind, writes):  # noqa: F81
     assert "derived_contexts" not in mapped.event
 
 
-def test_ip_lookups_and_ua_parser_in_one_chain(maxmind):  # noqa: F811
+def test_ip_lookups_and_ua_parser_in_one_chain(maxmind):
     parser, lookups = UaParser(), every_database(maxmind)
     chain = native.EnrichmentChain([(parser.NATIVE_KIND, parser.native_settings()),
                                     (lookups.NATIVE_KIND, lookups.native_settings())])
     raw = raw_event(ip=MILFORD_IP, useragent=CHROME_WINDOWS)
-    mapped = native.map_event(payload_of(raw.source), raw.parameters, SEED, 0, 0, "v")
-    event = mapped.event
-    assert parser.enrich(event, raw) == [] and lookups.enrich(event, raw) == []
+    event, failures, _ = applied([parser, lookups], raw)
+    assert failures == []
     for _ in range(2):
         got = native.map_event(payload_of(raw.source), raw.parameters, SEED, 0, 0, "v", enrichments=chain)
         assert got.event == event and got.failures == []

@@ -1,11 +1,11 @@
-"""``event_fingerprint_config``: a hash of the event's tracker parameters, to spot duplicates."""
+"""``event_fingerprint_config``: a hash of the event's tracker parameters, to spot duplicates.
+
+The hashing runs in the native core (``native/src/enrichments/fingerprint.rs``); this module reads and
+checks the configuration.
+"""
 from __future__ import annotations
 
-import hashlib
-
-IDENTIFIER = "event-fingerprint"
-SCHEMA = "iglu:com.snowplowanalytics.snowplow/event_fingerprint_config/jsonschema/1-0-1"
-_ALGORITHMS = {"MD5": "md5", "SHA1": "sha1", "SHA256": "sha256", "SHA384": "sha384", "SHA512": "sha512"}
+_ALGORITHMS = ("MD5", "SHA1", "SHA256", "SHA384", "SHA512")
 DEFAULT_EXCLUDED = ("eid", "nuid", "stm", "cv")
 
 
@@ -19,7 +19,6 @@ class EventFingerprint:
         if algorithm not in _ALGORITHMS:
             raise ValueError(f"hashAlgorithm must be one of {', '.join(_ALGORITHMS)}, not {algorithm!r}")
         self._algorithm = algorithm
-        self._hash = getattr(hashlib, _ALGORITHMS[algorithm])
         self._excluded = frozenset(exclude_parameters)
 
     @classmethod
@@ -30,16 +29,3 @@ class EventFingerprint:
     def native_settings(self) -> dict:
         """The settings of the native ``EventFingerprint`` (native/src/enrichments/fingerprint.rs)."""
         return {"hashAlgorithm": self._algorithm, "excludeParameters": sorted(self._excluded)}
-
-    def enrich(self, event: dict, raw) -> list[dict]:
-        excluded = self._excluded
-        parameters = raw.parameters
-        parts = []
-        append = parts.append
-        for name in sorted(parameters):
-            if name not in excluded:
-                append(name)
-                append(parameters[name])
-        append("")  # the text ends with a separator: name\x1fvalue\x1f...name\x1fvalue\x1f
-        event["event_fingerprint"] = self._hash("\x1f".join(parts).encode("utf-8")).hexdigest()
-        return []

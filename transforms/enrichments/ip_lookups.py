@@ -13,22 +13,21 @@ Databases (config 2-0-0 / 2-0-1, each ``{"database": NAME, "uri": DIRECTORY}``):
   ``{number, organization}`` (the ISP database's ASN is used when both are configured).
 
 Lookups run on the real address (before ``anon_ip`` and pseudonymization). An address that is not
-an IP, or that no database knows, sets nothing: IP lookups never fail an event. Results are cached
-per address.
+an IP, or that no database knows, sets nothing: IP lookups never fail an event.
+
+The enrichment runs in the native core's chain (``native/src/python/lookups.rs``): it reads the event's
+``user_ipaddress``, keeps a per-worker cache of results per address and, on a miss, calls
+:meth:`IpLookups.writes`, the lookup in the MaxMind readers of this module.
 """
 from __future__ import annotations
 
 import threading
 import ipaddress
-from functools import lru_cache
 
 import maxminddb
 
 from snowplow_beam.transforms.enrichments import assets
-from snowplow_beam.transforms.enrichments.base import add_derived_contexts
 
-SCHEMA = "iglu:com.snowplowanalytics.snowplow/ip_lookups/jsonschema/2-0-1"
-IDENTIFIER = "ip-lookups"
 ASN_SCHEMA = "iglu:com.snowplowanalytics.snowplow/asn/jsonschema/1-0-1"
 DATABASES = ("geo", "isp", "domain", "connectionType", "asn")
 _READERS: dict[str, object] = {}
@@ -78,11 +77,6 @@ def _lookup(reader, address: str):
     return record if isinstance(record, dict) else None
 
 
-def _writes(results: tuple[dict, dict | None]) -> tuple[list[tuple[str, object]], list[dict], list[dict]]:
-    fields, asn = results
-    return list(fields.items()), ([] if asn is None else [{"schema": ASN_SCHEMA, "data": dict(asn)}]), []
-
-
 def _name(record) -> str | None:
     names = record.get("names") if isinstance(record, dict) else None
     return names.get("en") if isinstance(names, dict) else None
@@ -98,7 +92,6 @@ class IpLookups:
         self._geo, self._isp, self._domain, self._connection, self._asn = (
             open_database(where) if where else None for where in (geo, isp, domain, connection_type, asn))
         self._cache_size = cache_size
-        self._results = lru_cache(maxsize=cache_size)(self._results_uncached)
 
     @classmethod
     def from_config(cls, data: dict) -> "IpLookups":
@@ -115,26 +108,14 @@ class IpLookups:
         exception it raises sets nothing) and ``cache_size``."""
         return {"writes": self.writes, "cache_size": self._cache_size}
 
-    def enrich(self, event: dict, raw) -> list[dict]:
-        address = event.get("user_ipaddress")
-        if not address:
-            return []
-        try:
-            fields, contexts, _ = _writes(self._results(address))
-        except Exception:  # a record the code does not expect: IP lookups never fail an event (not cached)
-            return []
-        event.update(fields)
-        if contexts:
-            add_derived_contexts(event, contexts)
-        return []
-
     def writes(self, address: str) -> tuple[list[tuple[str, object]], list[dict], list[dict]]:
         """What the enrichment writes for ``address`` (the event's ``user_ipaddress``, uncached): ``(fields,
         contexts, failures)``, the ``(name, value)`` fields to set in order, the ``asn`` context if any, and no
         failures (never); raises what the databases' records make the lookup raise."""
-        return _writes(self._results_uncached(address))
+        fields, asn = self._results(address)
+        return list(fields.items()), ([] if asn is None else [{"schema": ASN_SCHEMA, "data": asn}]), []
 
-    def _results_uncached(self, text: str) -> tuple[dict, dict | None]:
+    def _results(self, text: str) -> tuple[dict, dict | None]:
         address = _address(text)
         fields: dict = {}
         city = _lookup(self._geo, address)

@@ -14,18 +14,16 @@ Classification of an http(s) referer, as the referer-parser library does it:
 3. else ``unknown``.
 
 Other schemes (``android-app://``, ``file:``) set nothing. Never fails.
+
+The classification runs in the native core (``native/src/enrichments/referer.rs``, with its cache of
+referers); this module reads and checks the database and the configuration into its domain table.
 """
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
-from snowplow_beam.transforms.atomic import fix_tabs_newlines
 from snowplow_beam.transforms.enrichments import assets
-from snowplow_beam.transforms.querystring import query_pairs
 
-SCHEMA = "iglu:com.snowplowanalytics.snowplow/referer_parser/jsonschema/2-0-1"
-IDENTIFIER = "referer-parser"
 SHIPPED_DATABASE = assets.location("builtin:data", "referers.json")
 
 
@@ -83,7 +81,6 @@ class RefererParser:
         self._lookup = lookup
         self._internal = frozenset(domain.strip() for domain in internal_domains)
         self._cache_size = cache_size
-        self._classify = lru_cache(maxsize=cache_size)(self._classify_uncached)
 
     def native_settings(self) -> dict:
         """The settings of the native ``referer_parser`` (``native/src/enrichments/referer.rs``): the domain table
@@ -108,58 +105,3 @@ class RefererParser:
         else:  # 1-0-0 names no database: the shipped one
             database = None
         return cls(database, parameters.get("internalDomains", ()), custom)
-
-    def enrich(self, event: dict, raw) -> list[dict]:
-        host = event.get("refr_urlhost")
-        if host is None:
-            return []
-        details = self._classify(event.get("refr_urlscheme"), host, event.get("refr_urlpath") or "",
-                                 event.get("refr_urlquery"), event.get("page_urlhost"))
-        if details is not None:
-            medium, source, term = details
-            event["refr_medium"] = medium
-            if source is not None:
-                event["refr_source"] = source
-            if term is not None:
-                event["refr_term"] = term
-        return []
-
-    def classify(self, url_scheme: str | None, host: str, path: str = "", query: str | None = None,
-                 page_host: str | None = None) -> tuple[str, str | None, str | None] | None:
-        """``(medium, source, term)`` of a referer, or None if it is not an http(s) URL."""
-        return self._classify(url_scheme, host, path, query, page_host)
-
-    def _classify_uncached(self, scheme, host, path, query, page_host):
-        if scheme not in ("http", "https") or not host:
-            return None
-        if host == page_host or host in self._internal:
-            return "internal", None, None
-        found = self._find(host, path, True) or self._find(host, path, False)
-        if found is None:
-            return "unknown", None, None
-        medium, source, parameters = found
-        term = None
-        if medium == "search" and query and parameters:
-            for name, value in query_pairs(query):  # the first configured name present gives the term
-                if name in parameters:
-                    term = fix_tabs_newlines(value) or None
-                    break
-        return medium, source, term
-
-    def _find(self, host: str, path: str, with_path: bool):
-        lookup = self._lookup
-        while True:
-            if with_path:
-                found = lookup.get(host + path)
-                if found is None:
-                    segments = path.split("/")
-                    if len(segments) > 1:
-                        found = lookup.get(host + "/" + segments[1])
-            else:
-                found = lookup.get(host)
-            if found is not None:
-                return found
-            dot = host.find(".")
-            if dot < 0:
-                return None
-            host = host[dot + 1:]

@@ -2,13 +2,15 @@
 
 Rules: the ones shipped with ``ua-parser-builtins`` by default, or a ``regexes.yaml`` (uap-core format)
 named by the config's ``uri`` + ``database`` (1-0-1). Matching uses the Rust accelerator
-(``ua-parser-rs``) when installed, else ua-parser's pure-Python resolver; results are cached per user
-agent, since user agents repeat.
+(``ua-parser-rs``) when installed, else ua-parser's pure-Python resolver.
+
+The enrichment runs in the native core's chain (``native/src/python/lookups.rs``): it reads the event's
+``useragent``, keeps a per-worker cache of results per user agent (user agents repeat) and, on a miss,
+calls :meth:`UaParser.writes`, the parsing engine of this module.
 """
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
 
 import ua_parser
 from ua_parser import BasicResolver, Domain
@@ -16,7 +18,7 @@ from ua_parser.loaders import load_builtins, load_data, load_lazy, load_lazy_bui
 
 from snowplow_beam.transforms.atomic import MAX_LENGTHS
 from snowplow_beam.transforms.enrichments import assets
-from snowplow_beam.transforms.enrichments.base import add_derived_contexts, failure
+from snowplow_beam.transforms.enrichments.base import failure
 
 SCHEMA = "iglu:com.snowplowanalytics.snowplow/ua_parser_config/jsonschema/1-0-1"
 _MAX_USERAGENT = MAX_LENGTHS["useragent"]
@@ -73,9 +75,9 @@ def _version(*parts: str | None) -> str:
 class UaParser:
     """Adds one ``ua_parser_context`` when the event has a user agent; an unparseable user agent fails the event.
 
-    :meth:`writes` is the one computation per user agent, what the enrichment writes as plain data; the Python
-    :meth:`enrich` and the native chain (``native_settings()``, ``python/lookups.rs``) both apply it, each behind
-    its own cache of ``cache_size`` user agents (failures are not cached).
+    :meth:`writes` is the one computation per user agent, what the enrichment writes as plain data; the native
+    chain (``native_settings()``, ``native/src/python/lookups.rs``) applies it to the event, behind its cache of
+    ``cache_size`` user agents (failures are not cached).
     """
 
     NATIVE_KIND = "ua_parser_config"
@@ -84,7 +86,6 @@ class UaParser:
         self._resolver = resolver or builtin_resolver()
         self._schema = schema
         self._cache_size = cache_size
-        self._context_data = lru_cache(maxsize=cache_size)(self._parse)
 
     @classmethod
     def from_config(cls, data: dict, schema: str = SCHEMA) -> "UaParser":
@@ -103,29 +104,16 @@ class UaParser:
         return {"writes": self.writes, "cache_size": self._cache_size, "max_length": _MAX_USERAGENT,
                 "schema": self._schema, "identifier": IDENTIFIER}
 
-    def enrich(self, event: dict, raw) -> list[dict]:
-        useragent = event.get("useragent")
-        if useragent is None or len(useragent) > _MAX_USERAGENT:
-            return []  # too long, the event fails the atomic maxLength anyway: not parsed (ua-parser is ~4 us a character)
-        fields, contexts, failures = self._writes(useragent, self._context_data)
-        event.update(fields)
-        if contexts:
-            add_derived_contexts(event, contexts)
-        return failures
-
     def writes(self, useragent: str) -> tuple[list, list[dict], list[dict]]:
         """What the enrichment writes for ``useragent`` (uncached): ``(fields, contexts, failures)``, the
         ``(name, value)`` fields to set (none), the derived contexts to add and the enrichment_failures messages
         (the engine's exception, by type, when it cannot parse it)."""
-        return self._writes(useragent, self._parse)
-
-    def _writes(self, useragent: str, parse) -> tuple[list, list[dict], list[dict]]:
         try:
-            data = parse(useragent)
+            data = self._parse(useragent)
         except Exception as exc:
             return [], [], [failure(self._schema, IDENTIFIER, "useragent", useragent,
                                     f"could not parse useragent: {type(exc).__name__}")]
-        return [], [{"schema": CONTEXT_SCHEMA, "data": dict(data)}], []
+        return [], [{"schema": CONTEXT_SCHEMA, "data": data}], []
 
     def _parse(self, useragent: str) -> dict:
         result = self._resolver(useragent, Domain.ALL).complete().with_defaults()
