@@ -149,19 +149,19 @@ def _large(case) -> None:
 def large_cases():
     """One raw record of up to the collector's largest, its size in one place: a repeated fragment."""
     places = {
-        "useragent": lambda x: H.payload(querystring="e=pv&p=web&tv=js", userAgent=x),
+        "useragent": lambda x: H.sample_payload(querystring="e=pv&p=web&tv=js", userAgent=x),
         "ua": lambda x: H.get({**H.BASE, "ua": x}),
         "url": lambda x: H.get({**H.BASE, "url": "https://example.com/" + x}),
         "refr": lambda x: H.get({**H.BASE, "refr": "https://www.google.com/search?q=" + x}),
         "page": lambda x: H.get({**H.BASE, "page": x}),
-        "referer_uri": lambda x: H.payload(querystring="e=pv&p=web&tv=js", refererUri="https://a.io/" + x),
+        "referer_uri": lambda x: H.sample_payload(querystring="e=pv&p=web&tv=js", refererUri="https://a.io/" + x),
         "contexts": lambda x: H.get({**H.BASE, "co": f'{{"schema":"{H.CONTEXTS}","data":[{x.strip(",")}]}}'}),
         "post_events": lambda x: H.post(f'{{"schema":"{H.PAYLOAD_DATA}","data":[{x.strip(",")}]}}'),
         "webhook_array": lambda x: H.webhook(f"[{x.strip(',')}]", H.UNKNOWN_SCHEMA),
         "webhook_form": lambda x: H.webhook(x, H.UNKNOWN_SCHEMA, "application/x-www-form-urlencoded"),
-        "headers": lambda x: H.payload(querystring="e=pv&p=web&tv=js", headers=x.split("\n")),
-        "querystring": lambda x: H.payload(querystring="e=pv&p=web&tv=js&" + x),
-        "cookie": lambda x: H.payload(querystring="e=pv&p=web&tv=js", headers=["Cookie: " + x]),
+        "headers": lambda x: H.sample_payload(querystring="e=pv&p=web&tv=js", headers=x.split("\n")),
+        "querystring": lambda x: H.sample_payload(querystring="e=pv&p=web&tv=js&" + x),
+        "cookie": lambda x: H.sample_payload(querystring="e=pv&p=web&tv=js", headers=["Cookie: " + x]),
         "body_text": lambda x: H.post(x, "text/plain"),
     }
     fragments = {
