@@ -106,7 +106,7 @@ impl CampaignAttribution {
         Ok(CampaignAttribution { fields, click_ids, candidates: Candidates::new(names), cache: HashMap::new(), cache_size, cache_bytes: 0 })
     }
 
-    /// Python's `_fields_uncached`: the fields a querystring sets, in order.
+    /// The fields a querystring sets, in order (what the cache holds per querystring).
     fn fields_of(&self, query: &str) -> Fields {
         let params = parse_querystring(Some(query));
         let mut fields = Vec::new();

@@ -33,7 +33,7 @@ fn strip(text: &str) -> &str {
 }
 
 /// `(name, value)` pairs of a `Cookie` header value, `value` None for a bare name: pairs split on `;` and `,`,
-/// names and values stripped, a double-quoted value unquoted, empty items skipped (`cookie_pairs` in Python).
+/// names and values stripped, a double-quoted value unquoted, empty items skipped.
 pub fn cookie_pairs(value: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
     value.split([';', ',']).filter_map(|item| {
         let (name, text) = match item.split_once('=') {

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
 use serde_json::{Map, Number, Value};
 
-use crate::json::{self, MAX_JSON_DEPTH};
+use crate::json;
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(loads, m)?)
@@ -58,16 +58,38 @@ pub(super) fn py_json_list(py: Python<'_>, values: &[Value]) -> PyResult<PyObjec
     Ok(PyList::new(py, values.iter().map(|value| py_json(py, value)).collect::<PyResult<Vec<_>>>()?)?.into_any().unbind())
 }
 
-/// Python objects as JSON: what the Iglu validator returns (its failure messages).
+/// Python objects as JSON, leniently: what JSON cannot hold exactly is coerced (a str with lone surrogates gets
+/// U+FFFD, an int past 64 bits its decimal text, NaN null, a key its `str`). For what Python hands over to be
+/// read once (validator messages, enrichment settings, lookup results); ValueError when it is not JSON at all.
 pub(super) fn json_of(object: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
-    if depth > MAX_JSON_DEPTH + 8 {
-        return Err(PyValueError::new_err("validator message nested too deeply"));
+    read(object, depth, false).map_err(|NotJson(message)| PyValueError::new_err(message))
+}
+
+/// Python objects as JSON exactly, or None when JSON cannot hold them as Python's jsonschema reads them (a str
+/// with lone surrogates, an int past 64 bits, a NaN, a non-str key, a tuple, another type, nesting past 128
+/// levels): for the validator's store, which then leaves the decision to Python.
+pub(super) fn exact_json(object: &Bound<'_, PyAny>) -> Option<Value> {
+    read(object, 0, true).ok()
+}
+
+struct NotJson(String);
+
+const MAX_READ_DEPTH: usize = 128;
+
+fn read(object: &Bound<'_, PyAny>, depth: usize, exact: bool) -> Result<Value, NotJson> {
+    let inexact = || NotJson("a value JSON cannot hold exactly".to_string());
+    if depth > MAX_READ_DEPTH {
+        return Err(NotJson(format!("nested deeper than {MAX_READ_DEPTH} levels")));
     }
     if object.is_none() {
         return Ok(Value::Null);
     }
     if let Ok(text) = object.downcast::<PyString>() {
-        return Ok(Value::String(text.to_string_lossy().into_owned()));
+        return match text.to_str() {
+            Ok(text) => Ok(Value::String(text.to_owned())),
+            Err(_) if exact => Err(inexact()),
+            Err(_) => Ok(Value::String(text.to_string_lossy().into_owned())),
+        };
     }
     if let Ok(flag) = object.downcast::<PyBool>() {
         return Ok(Value::Bool(flag.is_true()));
@@ -79,21 +101,34 @@ pub(super) fn json_of(object: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value
         if let Ok(int) = object.extract::<u64>() {
             return Ok(Value::from(int));
         }
-        return Ok(Value::String(object.str()?.to_string_lossy().into_owned()));
+        return if exact { Err(inexact()) } else { Ok(Value::String(text_of(object)?)) };
     }
     if let Ok(float) = object.downcast::<PyFloat>() {
-        return Ok(Number::from_f64(float.value()).map_or(Value::Null, Value::Number));
+        return match Number::from_f64(float.value()) {
+            Some(number) => Ok(Value::Number(number)),
+            None if exact => Err(inexact()),
+            None => Ok(Value::Null),
+        };
     }
     if let Ok(dict) = object.downcast::<PyDict>() {
         let mut members = Map::new();
         for (key, item) in dict.iter() {
-            members.insert(key.str()?.to_string_lossy().into_owned(), json_of(&item, depth + 1)?);
+            let key = match key.downcast::<PyString>() {
+                Ok(key) if exact => key.to_str().map_err(|_| inexact())?.to_owned(),
+                Err(_) if exact => return Err(inexact()),
+                _ => text_of(&key)?,
+            };
+            members.insert(key, read(&item, depth + 1, exact)?);
         }
         return Ok(Value::Object(members));
     }
     if let Ok(list) = object.downcast::<PyList>() {
-        return Ok(Value::Array(list.iter().map(|item| json_of(&item, depth + 1)).collect::<PyResult<_>>()?));
+        return list.iter().map(|item| read(&item, depth + 1, exact)).collect::<Result<_, _>>().map(Value::Array);
     }
-    Err(PyValueError::new_err(format!("validator message of type {} is not JSON", object.get_type().name()?)))
+    let name = object.get_type().name().map(|name| name.to_string()).unwrap_or_default();
+    Err(NotJson(format!("a value of type {name} is not JSON")))
 }
 
+fn text_of(object: &Bound<'_, PyAny>) -> Result<String, NotJson> {
+    object.str().map(|text| text.to_string_lossy().into_owned()).map_err(|_| NotJson("a value without text".to_string()))
+}

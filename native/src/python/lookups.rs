@@ -5,8 +5,8 @@
 //!
 //! - `writes`: a callable, `writes(value) -> (fields, contexts, failures)` for one user agent / one
 //!   `user_ipaddress`: the `(name, value)` fields to set, in order, the derived contexts to add and the
-//!   enrichment_failures messages; the one computation per value, the Python `enrich` applies the same;
-//! - `cache_size`: how many values the cache holds (Python's `lru_cache` maxsize; 0: no cache);
+//!   enrichment_failures messages: the one computation per value (the Python engines);
+//! - `cache_size`: how many values the cache holds (0: no cache);
 //! - `ua_parser_config` only: `max_length` (a longer user agent is not parsed: the event fails the atomic
 //!   maxLength anyway), and `schema` / `identifier` for the error message when `writes` raises.
 //!
@@ -52,7 +52,7 @@ impl Writes {
 /// A bounded cache of `size` entries, evicted by CLOCK (second chance, an approximate LRU): a hit marks its entry
 /// used; a new entry, once the cache is full, takes the place of the first entry after the hand not used since the
 /// hand last passed (clearing the marks it passes). O(1) amortized, no cliff when full, and a working set of at most
-/// `size` values stays cached, as in Python's `lru_cache(maxsize=size)`.
+/// `size` values stays cached, as with an LRU cache of that size.
 struct Cache {
     index: HashMap<Arc<str>, usize>,
     slots: Vec<Slot>,

@@ -1,54 +1,21 @@
 //! `SchemaStore`: the fast path of `Validator` (see [`crate::validate`]). Python objects are read as JSON
-//! strictly: anything JSON cannot hold as Python's jsonschema reads it (a str with lone surrogates, an int
-//! past 64 bits, a NaN, a non-str key, a tuple, another type, nesting past 128 levels) makes the answer "not valid
+//! exactly ([`exact_json`]): anything JSON cannot hold as Python's jsonschema reads it makes the answer "not valid
 //! here", and the Python path decides.
 
 use std::sync::{RwLock, RwLockReadGuard};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
-use serde_json::{Map, Number, Value};
+use pyo3::types::{PyDict, PyList};
+use serde_json::Value;
+
+use super::json::exact_json;
 
 use crate::validate::{self as core, Accepted, CONTEXTS_WRITTEN, VALIDATION_INFO};
 
-const MAX_DEPTH: usize = 128;
 const FIELDS: [&str; 3] = ["unstruct_event", "contexts", "derived_contexts"];
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SchemaStore>()
-}
-
-/// A Python object as JSON, or None when it is not plain JSON.
-fn json_of(object: &Bound<'_, PyAny>, depth: usize) -> Option<Value> {
-    if depth > MAX_DEPTH {
-        return None;
-    }
-    if object.is_none() {
-        return Some(Value::Null);
-    }
-    if let Ok(text) = object.downcast::<PyString>() {
-        return text.to_str().ok().map(|text| Value::String(text.to_string()));
-    }
-    if let Ok(flag) = object.downcast::<PyBool>() {
-        return Some(Value::Bool(flag.is_true()));
-    }
-    if object.is_instance_of::<PyInt>() {
-        return object.extract::<i64>().map(Value::from).or_else(|_| object.extract::<u64>().map(Value::from)).ok();
-    }
-    if let Ok(float) = object.downcast::<PyFloat>() {
-        return Number::from_f64(float.value()).map(Value::Number);
-    }
-    if let Ok(dict) = object.downcast::<PyDict>() {
-        let mut members = Map::new();
-        for (key, item) in dict.iter() {
-            let key = key.downcast::<PyString>().ok()?.to_str().ok()?.to_string();
-            members.insert(key, json_of(&item, depth + 1)?);
-        }
-        return Some(Value::Object(members));
-    }
-    // a tuple is no array to jsonschema
-    let list = object.downcast::<PyList>().ok()?;
-    list.iter().map(|item| json_of(&item, depth + 1)).collect::<Option<_>>().map(Value::Array)
 }
 
 /// Iglu URI -> compiled schema, for one `Validator`; safe to share between threads.
@@ -76,7 +43,7 @@ impl SchemaStore {
     /// led to. Returns whether the store took it (else Python keeps validating `uri`).
     #[pyo3(signature = (uri, schema, expires_ms, superseded_by))]
     fn add(&self, uri: &str, schema: &Bound<'_, PyAny>, expires_ms: Option<i64>, superseded_by: Option<String>) -> bool {
-        let Some(schema) = json_of(schema, 0) else { return false };
+        let Some(schema) = exact_json(schema) else { return false };
         match self.store.write() {
             Ok(mut store) => store.add(uri, schema, expires_ms, superseded_by),
             Err(_) => false,
@@ -85,7 +52,7 @@ impl SchemaStore {
 
     /// Whether `data` is valid against the schema of `uri` by the store alone.
     fn valid(&self, uri: &str, data: &Bound<'_, PyAny>, now_ms: i64) -> bool {
-        let Some(data) = json_of(data, 0) else { return false };
+        let Some(data) = exact_json(data) else { return false };
         self.store.read().is_ok_and(|store| store.valid(uri, &data, now_ms))
     }
 
@@ -96,7 +63,7 @@ impl SchemaStore {
         let mut values: [Option<Value>; 3] = [None, None, None];
         for (value, field) in values.iter_mut().zip(FIELDS) {
             if let Some(object) = event.get_item(field)? {
-                match json_of(&object, 0) {
+                match exact_json(&object) {
                     Some(json) => *value = Some(json),
                     None => return Ok(false),
                 }
