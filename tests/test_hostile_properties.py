@@ -627,15 +627,19 @@ MAX_RECORD_BYTES = 1_000_000  # the collector's largest record (collector/config
 
 
 # found by fuzzing (tests/fuzz_pipeline.py, target "large": a webhook array of 75,870 items took 49 s, one of
-# 250,000 items 274 s)
-@pytest.mark.slow
-@pytest.mark.xfail(reason="one Iglu webhook POST of 8,000 array items (64 kB) takes ~5-6 s: ~0.2 ms per event in "
-                          "the steps and ~0.45 ms per bad row in Pseudonymizer.bad_row (its schema check)",
-                   raises=AssertionError, strict=False)
-def test_a_webhook_array_of_thousands_of_items_is_one_bounded_record():
-    p = webhook("[" + ",".join(['{"a":1}'] * 8000) + "]", UNKNOWN_SCHEMA)
+# 250,000 items 274 s, then with the native core 37-93 s: each item was an event, and a bad row). A payload of more
+# than 5,000 events is now one bad row.
+@pytest.mark.parametrize("send", [
+    lambda items: webhook(f"[{items}]", UNKNOWN_SCHEMA),
+    lambda items: post(f'{{"schema":"{PAYLOAD_DATA}","data":[{items}]}}'),
+], ids=["webhook_array", "tp2"])
+def test_a_payload_of_a_quarter_of_a_million_events_is_one_bounded_bad_row(send):
+    p = send(",".join(["{}"] * 250_000))
     assert len(record_bytes(p)) < MAX_RECORD_BYTES
-    check_case(Case(record(p), label="webhook array of 8,000 items"), time_first=True)
+    good, outs = check_case(Case(record(p), label="250,000 events in one payload"), time_first=True)
+    assert not good and [out.type_name for out in outs] in (["adapter_failures"], ["tracker_protocol_violations"])
+    [message] = outs[0].row["data"]["failure"]["messages"]
+    assert message["expectation"] == "at most 5000 events in one payload, not 250000"
 
 
 # found by a manual probe of large records beside the fuzzer (its "large" target covers such records since,

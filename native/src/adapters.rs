@@ -150,6 +150,20 @@ fn media_type(payload: &CollectorPayload) -> String {
     content_type.split(';').next().unwrap_or_default().trim_matches(is_python_space).to_lowercase()
 }
 
+/// The most events one payload may carry (a tp2 body, an Iglu webhook array). Trackers send tens to hundreds; a
+/// collector's largest record holds hundreds of thousands of `{}`, each of which would become a bad row: one
+/// record of a megabyte amplified into a quarter of a million rows and minutes of work. Beyond it, the payload is
+/// one bad row (its record sealed, recoverable).
+pub const MAX_EVENTS_PER_PAYLOAD: usize = 5_000;
+
+fn too_many_events(field: &str, count: usize) -> Value {
+    json!({
+        "field": field,
+        "value": null,
+        "expectation": format!("at most {MAX_EVENTS_PER_PAYLOAD} events in one payload, not {count}"),
+    })
+}
+
 fn tp1(payload: &CollectorPayload) -> Events {
     let parameters = parse_querystring(payload.querystring.as_deref());
     if parameters.is_empty() {
@@ -190,6 +204,10 @@ fn tp2<E>(
         Ok(envelope) => envelope,
         Err(error) => return Ok(Err(violation(vec![json!({"field": "body", "value": body, "error": error})]))),
     };
+    let count = envelope.get("data").and_then(Value::as_array).map_or(0, Vec::len);
+    if count > MAX_EVENTS_PER_PAYLOAD {
+        return Ok(Err(violation(vec![too_many_events("data", count)])));
+    }
     let messages = validate_payload_data(&envelope)?;
     if !messages.is_empty() {
         return Ok(Err(violation(messages)));
@@ -325,6 +343,9 @@ fn iglu_webhook(payload: &CollectorPayload) -> Events {
             |expectation: &str| adapter_failure(json!({"field": "body", "value": body, "expectation": expectation}));
         return match json_body(&body)? {
             Value::Array(items) if items.is_empty() => Err(body_failure("empty array of events")),
+            Value::Array(items) if items.len() > MAX_EVENTS_PER_PAYLOAD => {
+                Err(adapter_failure(too_many_events("body", items.len())))
+            }
             Value::Array(items) => Ok(items.into_iter().map(|item| iglu_event(schema, item, &query, "app")).collect()),
             Value::Object(members) if !members.is_empty() => {
                 Ok(vec![iglu_event(schema, Value::Object(members), &query, "app")])
@@ -619,5 +640,31 @@ mod tests {
         );
         let no_data = payload(Some(TP2_PATH), None, Some(b"{}"), Some("application/json"));
         assert_eq!(adapt(&no_data, &mut accept_all).unwrap().unwrap().events, Vec::<Parameters>::new());
+    }
+
+    #[test]
+    fn a_payload_of_more_events_than_the_limit_is_one_failure_and_is_not_validated() {
+        let items = |n: usize| vec![r#"{"e":"pv"}"#; n].join(",");
+        let calls = std::cell::Cell::new(0);
+        let mut counting = |_: &Value| -> Result<Vec<Value>, ()> {
+            calls.set(calls.get() + 1);
+            Ok(vec![])
+        };
+        let at_limit = format!(r#"{{"data":[{}]}}"#, items(MAX_EVENTS_PER_PAYLOAD));
+        let tp2 = payload(Some(TP2_PATH), None, Some(at_limit.as_bytes()), Some("application/json"));
+        assert_eq!(adapt(&tp2, &mut counting).unwrap().unwrap().events.len(), MAX_EVENTS_PER_PAYLOAD);
+        let beyond = format!(r#"{{"data":[{}]}}"#, items(MAX_EVENTS_PER_PAYLOAD + 1));
+        let tp2 = payload(Some(TP2_PATH), None, Some(beyond.as_bytes()), Some("application/json"));
+        let failure = adapt(&tp2, &mut counting).unwrap().unwrap_err();
+        assert_eq!(failure.kind, FailureKind::TrackerProtocolViolations);
+        assert_eq!(failure.messages, [json!({"field": "data", "value": null,
+            "expectation": "at most 5000 events in one payload, not 5001"})]);
+        assert_eq!(calls.get(), 1); // the body beyond the limit was not validated
+        let array = format!("[{}]", vec!["{}"; 250_000].join(","));
+        let iglu = payload(Some(IGLU_PATH), Some("schema=iglu:a/b/c/1-0-0"), Some(array.as_bytes()), Some("application/json"));
+        let failure = adapt(&iglu, &mut counting).unwrap().unwrap_err();
+        assert_eq!(failure.kind, FailureKind::AdapterFailures);
+        assert_eq!(failure.messages, [json!({"field": "body", "value": null,
+            "expectation": "at most 5000 events in one payload, not 250000"})]);
     }
 }
