@@ -717,6 +717,13 @@ impl SchemaStore {
         self.check(uri, data, now_ms).is_some()
     }
 
+    /// Whether a tp2 body is a `payload_data` 1-*-* self-describing JSON valid by the store alone (what
+    /// `EventValidator.payload_data` accepts with no message).
+    pub fn accept_payload_data(&self, envelope: &Value, now_ms: i64) -> bool {
+        self_describing(envelope)
+            .is_some_and(|(uri, key, data)| snowplow_1(&key, "payload_data") && self.valid(uri, data, now_ms))
+    }
+
     /// `Some(superseded_by)` when valid.
     fn check(&self, uri: &str, data: &Value, now_ms: i64) -> Option<Option<&str>> {
         let (validator, superseded_by) = self.live(uri, now_ms)?;
@@ -881,6 +888,23 @@ mod tests {
 
     fn valid(store: &SchemaStore, data: Value) -> bool {
         store.valid("iglu:com.acme/x/jsonschema/1-0-0", &data, 0)
+    }
+
+    #[test]
+    fn a_tp2_body_is_accepted_by_the_store_only_as_a_valid_payload_data() {
+        const PAYLOAD_DATA: &str = "iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-4";
+        let mut store = SchemaStore::new();
+        assert!(store.add(PAYLOAD_DATA, registry("payload_data/jsonschema/1-0-4"), Some(1_000), None));
+        let body = |schema: &str, data: Value| json!({"schema": schema, "data": data});
+        let event = json!([{"e": "pv", "p": "web", "tv": "js-3.0.0"}]);
+        assert!(store.accept_payload_data(&body(PAYLOAD_DATA, event.clone()), 0));
+        assert!(!store.accept_payload_data(&body(PAYLOAD_DATA, json!([{"e": "pv", "p": "web"}])), 0)); // no tv: Python reports it
+        assert!(!store.accept_payload_data(&body(PAYLOAD_DATA, event.clone()), 1_000)); // expired
+        assert!(!store.accept_payload_data(&body("iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/1-0-3",
+            event.clone()), 0)); // a version the store does not hold
+        store.add("iglu:com.acme/payload_data/jsonschema/1-0-0", registry("payload_data/jsonschema/1-0-4"), None, None);
+        assert!(!store.accept_payload_data(&body("iglu:com.acme/payload_data/jsonschema/1-0-0", event.clone()), 0));
+        assert!(!store.accept_payload_data(&event, 0)); // not self-describing
     }
 
     #[test]
