@@ -19,7 +19,3 @@ pub mod validate;
 
 #[cfg(feature = "python")]
 mod python;
-
-#[cfg(feature = "python")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
