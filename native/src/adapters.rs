@@ -6,6 +6,7 @@ use base64::Engine;
 use serde_json::{json, Map, Value};
 
 use crate::event::Parameters;
+use crate::python_text;
 use crate::iglu_key::{parse_schema_key, INVALID_IGLUURI};
 use crate::json;
 use crate::querystring::parse_querystring;
@@ -22,7 +23,7 @@ pub enum Base64Error {
 
 /// Base64 as trackers send it: URL-safe or standard alphabet, padding optional.
 pub fn decode_base64url(text: &str) -> Result<Vec<u8>, Base64Error> {
-    let stripped = text.trim_matches(is_python_space);
+    let stripped = text.trim_matches(python_text::is_space);
     if !stripped.is_ascii() {
         return Err(Base64Error::NotAscii);
     }
@@ -36,11 +37,6 @@ pub fn decode_base64url(text: &str) -> Result<Vec<u8>, Base64Error> {
         .collect();
     standard.resize(standard.len().next_multiple_of(4), b'=');
     decode_strict_base64(&standard).ok_or(Base64Error::Invalid)
-}
-
-/// Whitespace to Python's `str.strip`: Unicode's White_Space and the four separators U+001C..U+001F.
-fn is_python_space(character: char) -> bool {
-    character.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&character)
 }
 
 /// The bad row a payload's failure makes.
@@ -147,7 +143,7 @@ fn body_text(payload: &CollectorPayload) -> String {
 /// The media type of a Content-Type, lowercased (`Application/JSON; charset=utf-8` is `application/json`).
 fn media_type(payload: &CollectorPayload) -> String {
     let content_type = payload.content_type.as_deref().unwrap_or_default();
-    content_type.split(';').next().unwrap_or_default().trim_matches(is_python_space).to_lowercase()
+    content_type.split(';').next().unwrap_or_default().trim_matches(python_text::is_space).to_lowercase()
 }
 
 /// The most events one payload may carry (a tp2 body, an Iglu webhook array). Trackers send tens to hundreds; a

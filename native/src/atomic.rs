@@ -165,6 +165,23 @@ pub const FIELDS: [Field; FIELD_COUNT] = [
     def("true_tstamp", Kind::Timestamp, None),
 ];
 
+/// The UTC calendar fields of milliseconds since the epoch: (year, month, day, hour, minute, second, millisecond)
+/// (Howard Hinnant's days_from_civil, inverted; any year, proleptic Gregorian).
+pub fn civil(millis: i64) -> (i64, i64, i64, i64, i64, i64, i64) {
+    let days = millis.div_euclid(86_400_000);
+    let in_day = millis.rem_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day, in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000)
+}
+
 /// The position of a field in [`FIELDS`] (a hash lookup: it runs for every field of every event).
 pub fn field_index(name: &str) -> Option<usize> {
     static INDEX: OnceLock<NameMap<&'static str, usize>> = OnceLock::new();

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::adapters::{decode_base64url, Base64Error};
 use crate::atomic::{fix_tabs_newlines, DECIMAL_DIGITS, FIELDS, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS};
+use crate::python_text;
 use crate::event::{Event, FieldValue, Parameters};
 use crate::iglu_key::parse_schema_key;
 use crate::json;
@@ -390,36 +391,14 @@ pub fn parse_dimensions(value: &str) -> Result<(i64, i64), ParseError> {
     Ok((int_range(small_integer(width))?, int_range(small_integer(height))?))
 }
 
-/// Python's `str.isspace()`: what `str.strip()` removes.
-fn is_py_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t'..='\r'
-            | '\x1c'..='\x20'
-            | '\u{85}'
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202f}'
-            | '\u{205f}'
-            | '\u{3000}'
-    )
-}
-
-fn py_strip(text: &str) -> &str {
-    text.trim_matches(is_py_space)
-}
-
 /// The first address of a comma-, space- or pipe-separated list (X-Forwarded-For style), as Snowplow reads
 /// `user_ipaddress` (the collector's address and the `ip` parameter).
 pub fn first_ip(text: &str) -> &str {
-    let mut text = py_strip(text);
+    let mut text = python_text::strip(text);
     for separator in [',', ' ', '|'] {
         text = text.split(separator).next().unwrap_or("");
     }
-    py_strip(text)
+    python_text::strip(text)
 }
 
 /// What Snowplow's IpAddressExtractor takes from a forwarding header, matched on the lower-cased text: after an
@@ -428,7 +407,7 @@ pub fn first_ip(text: &str) -> &str {
 /// (`unknown`, `localhost`, RFC 7239's obfuscated `_hidden`) is not an address: `None`.
 pub fn proxied_address(text: &str) -> Option<String> {
     // Only ASCII can be matched, and no other character lower-cases into what is matched.
-    let text = py_strip(text);
+    let text = python_text::strip(text);
     let mut rest = text.strip_prefix('"').unwrap_or(text);
     rest = rest.strip_prefix('[').unwrap_or(rest);
     let bytes = rest.as_bytes();
@@ -461,13 +440,13 @@ pub fn client_address(headers: Option<&[String]>) -> Option<String> {
     let mut forwarded = None;
     for header in headers {
         let (name, value) = header.split_once(':').unwrap_or((header, ""));
-        let name = py_strip(name);
+        let name = python_text::strip(name);
         if name.eq_ignore_ascii_case("x-forwarded-for") {
             if let Some(address) = proxied_address(first_ip(value)) {
                 return Some(address);
             }
         } else if name.eq_ignore_ascii_case("forwarded") && forwarded.is_none() {
-            let value = py_strip(value);
+            let value = python_text::strip(value);
             if value.len() >= 4 && value.as_bytes()[..4].eq_ignore_ascii_case(b"for=") {
                 let element = &value[4..];
                 let element = element.split(',').next().unwrap_or("");

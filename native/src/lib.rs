@@ -13,6 +13,7 @@ pub mod good_events;
 pub mod iglu_key;
 pub mod json;
 pub mod pseudonym;
+pub mod python_text;
 pub mod querystring;
 pub mod thrift;
 pub mod validate;

@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 
 use super::{add_derived_contexts, error, failure, Enrichment, RawEvent};
 use crate::adapters::decode_base64url;
-use crate::atomic::{fix_tabs_newlines, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS};
+use crate::atomic::{civil, fix_tabs_newlines, MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS};
+use crate::python_text;
 use crate::event::{Event, FieldValue};
 use crate::querystring::parse_querystring;
 
@@ -55,29 +56,10 @@ fn timestamp(text: &str) -> Option<i64> {
     (MIN_TIMESTAMP_MS..MAX_TIMESTAMP_MS).contains(&stamp).then_some(stamp)
 }
 
-/// Python's `str.isspace` (Unicode's White_Space and U+001C..U+001F).
-fn is_python_space(c: char) -> bool {
-    matches!(c, '\t'..='\r' | '\u{1c}'..='\u{20}' | '\u{85}' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}'
-        | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}')
-}
-
 /// `format_iso_timestamp`: RFC 3339 with milliseconds, `2025-11-28T08:53:20.123Z` (years of four digits, for
 /// the range of atomic timestamps).
 pub fn format_iso_timestamp(millis: i64) -> String {
-    let days = millis.div_euclid(86_400_000);
-    let in_day = millis.rem_euclid(86_400_000);
-    // Howard Hinnant's days_from_civil, inverted
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let (hours, minutes, seconds, ms) =
-        (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000);
+    let (year, month, day, hours, minutes, seconds, ms) = civil(millis);
     format!("{year:04}-{month:02}-{day:02}T{hours:02}:{minutes:02}:{seconds:02}.{ms:03}Z")
 }
 
@@ -131,7 +113,7 @@ impl Enrichment for CrossNavigation {
                         }
                     }
                 }
-                let value = if text.chars().all(is_python_space) { Value::Null } else { Value::String(text) };
+                let value = if text.chars().all(python_text::is_space) { Value::Null } else { Value::String(text) };
                 values.insert((*name).to_string(), value);
             }
         }

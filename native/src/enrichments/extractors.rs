@@ -17,34 +17,25 @@ use regex::Regex;
 use serde_json::{json, Value};
 
 use super::{add_derived_contexts, Enrichment, RawEvent};
+use crate::python_text;
 use crate::event::Event;
 
 pub const COOKIE_CONTEXT: &str = "iglu:org.ietf/http_cookie/jsonschema/1-0-0";
 pub const HEADER_CONTEXT: &str = "iglu:org.ietf/http_header/jsonschema/1-0-0";
-
-/// Python's `str.isspace` (Unicode's White_Space and U+001C..U+001F): what `str.strip()` removes.
-fn is_python_space(c: char) -> bool {
-    matches!(c, '\t'..='\r' | '\u{1c}'..='\u{20}' | '\u{85}' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}'
-        | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}')
-}
-
-fn strip(text: &str) -> &str {
-    text.trim_matches(is_python_space)
-}
 
 /// `(name, value)` pairs of a `Cookie` header value, `value` None for a bare name: pairs split on `;` and `,`,
 /// names and values stripped, a double-quoted value unquoted, empty items skipped.
 pub fn cookie_pairs(value: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
     value.split([';', ',']).filter_map(|item| {
         let (name, text) = match item.split_once('=') {
-            Some((name, text)) => (strip(name), Some(text)),
-            None => (strip(item), None),
+            Some((name, text)) => (python_text::strip(name), Some(text)),
+            None => (python_text::strip(item), None),
         };
         match text {
             None if name.is_empty() => None,
             None => Some((name, None)),
             Some(text) => {
-                let text = strip(text);
+                let text = python_text::strip(text);
                 let quoted = text.len() >= 2 && text.starts_with('"') && text.ends_with('"');
                 Some((name, Some(if quoted { &text[1..text.len() - 1] } else { text })))
             }
@@ -121,7 +112,7 @@ impl Enrichment for HttpHeaderExtractor {
         for header in headers {
             let Some((name, value)) = header.split_once(':') else { continue };
             if self.pattern.is_match(name) {
-                entities.push(json!({"schema": HEADER_CONTEXT, "data": {"name": strip(name), "value": strip(value)}}));
+                entities.push(json!({"schema": HEADER_CONTEXT, "data": {"name": python_text::strip(name), "value": python_text::strip(value)}}));
             }
         }
         add_derived_contexts(event, entities);

@@ -4,29 +4,17 @@
 //! decimals as their text; an absent value as nothing.
 
 use super::{push_json, Cell, Error, Event, Field, Kind};
+use crate::atomic::civil;
 use crate::pseudonym::{AsText, Text, Value};
 
 /// Snowplow's enriched timestamp of milliseconds since the epoch (Python's `format_timestamp`), years 1 to 9999.
 pub fn push_timestamp(millis: i128, out: &mut String) -> Result<(), Error> {
     let overflow = || Error::Overflow(format!("timestamp out of range: {millis} ms"));
     let millis = i64::try_from(millis).map_err(|_| overflow())?;
-    let days = millis.div_euclid(86_400_000);
-    let in_day = millis.rem_euclid(86_400_000);
-    // the civil date of a day count (Howard Hinnant's days_from_civil, inverted)
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let (year, month, day, hour, minute, second, milli) = civil(millis);
     if !(1..=9999).contains(&year) {
         return Err(overflow());
     }
-    let (hour, minute) = (in_day / 3_600_000, in_day / 60_000 % 60);
-    let (second, milli) = (in_day / 1000 % 60, in_day % 1000);
     for (number, width, separator) in [(year, 4, ""), (month, 2, "-"), (day, 2, "-"), (hour, 2, " "), (minute, 2, ":"),
                                         (second, 2, ":"), (milli, 3, ".")] {
         out.push_str(separator);
