@@ -219,15 +219,14 @@ def _badrow_text(name: str, value) -> str:
     return str(value)
 
 
-def table_of_columns(columns: list[list]) -> pa.Table:
-    """The Arrow table of the native core's columns (``GoodEvents.arrow_columns``): per field, its values as
-    ``pa.array`` takes them (timestamps as int ms, JSON fields as their text), decimals as their exact text."""
-    arrays = []
-    for values, field in zip(columns, ARROW_SCHEMA):
-        if pa.types.is_decimal(field.type):  # decimal text, cast exactly (at most 18 digits after the point)
-            arrays.append(pa.array(values, type=pa.string()).cast(field.type))
-        else:
-            arrays.append(pa.array(values, type=field.type))
+def table_of_columns(rows: int, columns: list[tuple]) -> pa.Table:
+    """The Arrow table of the native core's columns (``GoodEvents.arrow_columns``): per field, ``(null_count,
+    buffers)`` in Arrow's memory layout for :data:`ARROW_SCHEMA`'s type, taken as they are (no copy)."""
+    arrays = [
+        pa.Array.from_buffers(field.type, rows, [None if data is None else pa.py_buffer(data) for data in buffers],
+                              null_count=nulls)
+        for (nulls, buffers), field in zip(columns, ARROW_SCHEMA)
+    ]
     return pa.Table.from_arrays(arrays, schema=ARROW_SCHEMA)
 
 
@@ -239,13 +238,14 @@ def _in_clear():
 def to_tsv(event: dict) -> str:
     """The canonical enriched TSV line of an event as it is, nothing pseudonymized (no trailing newline); the
     pipeline writes its lines with :meth:`transforms.pseudonymize.Pseudonymizer.good_tsv`, the same writer."""
-    return _in_clear().tsv_lines([event])[0][:-1].decode("utf-8")
+    return _in_clear().tsv_lines(None, [], [event])[0][:-1].decode("utf-8")
 
 
 def to_arrow_table(events: Iterable[dict]) -> pa.Table:
     """Columns typed as :data:`ARROW_SCHEMA`, one row per event as it is, nothing pseudonymized (the pipeline's
     are :meth:`transforms.pseudonymize.Pseudonymizer.good_table`, the same writer)."""
-    return table_of_columns(_in_clear().arrow_columns(list(events))[0])
+    rows, columns, _ = _in_clear().arrow_columns(None, [], list(events))
+    return table_of_columns(rows, columns)
 
 
 def to_partial_enriched(event: dict) -> dict:

@@ -221,7 +221,8 @@ class RecordProcessor:
             else:
                 counters["records_adapted"] += 1
                 counters["events"] += result.good
-                self._finish_events(record, result, events, bad, counters)
+                if result.events:  # events the native call did not finish (invalid, failed, or left to Python)
+                    self._finish_events(record, result, events, bad, counters)
         if counters["events"] > events_before:
             micros.append((time.perf_counter_ns() - started) // 1000 // (counters["events"] - events_before))
         return native_good, events, bad
@@ -284,10 +285,10 @@ class RecordProcessor:
         for key in {**natives, **dicts}:
             indices, group = natives.get(key, []), dicts.get(key, [])
             if self._good_format == PARQUET:
-                table, pseudonymized = pseudonymizer.batch_table(native_good, indices, group)
+                table, pseudonymized = pseudonymizer.good_table(group, native_good, indices)
                 data = arrow_ipc(table)
             else:
-                data, pseudonymized = pseudonymizer.batch_tsv(native_good, indices, group)
+                data, pseudonymized = pseudonymizer.good_tsv(group, native_good, indices)
             counters["pseudonymized_values"] += pseudonymized
             piece_stamps = tuple(stamps[at] for at in indices) + tuple(event[layout.PARTITION_FIELD] for event in group)
             pieces.append(GoodPiece(key[0], key[1], data, len(indices) + len(group), piece_stamps))

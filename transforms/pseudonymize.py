@@ -369,33 +369,19 @@ class Pseudonymizer:
         """An event id as the event's good row holds it (what spreads good events over files)."""
         return event_id if "event_id" in self.policy.atomic_allowlist else self._hash.text(event_id)
 
-    def good_table(self, events: list[dict]) -> tuple[pa.Table, int]:
-        """Good events (dicts) pseudonymized as one Arrow table (:data:`atomic.ARROW_SCHEMA`), and how many values
-        were pseudonymized (set, outside the allowlist), in one call into the native core."""
-        columns, pseudonymized = self._good.arrow_columns(events)
-        return table_of_columns(columns), pseudonymized
+    def good_table(self, events: list[dict], batch: "native.GoodBatch | None" = None,
+                   indices: list[int] = ()) -> tuple[pa.Table, int]:
+        """The good events at ``indices`` of a native batch (``adapt_records``' good events), then ``events``
+        (dicts), pseudonymized as one Arrow table (:data:`atomic.ARROW_SCHEMA`), and how many values were
+        pseudonymized (set, outside the allowlist), in one call into the native core."""
+        rows, columns, pseudonymized = self._good.arrow_columns(batch, list(indices), events)
+        return table_of_columns(rows, columns), pseudonymized
 
-    def good_tsv(self, events: list[dict]) -> tuple[bytes, int]:
-        """Good events (dicts) pseudonymized as canonical TSV lines (UTF-8, each ending in a newline), and how many
+    def good_tsv(self, events: list[dict], batch: "native.GoodBatch | None" = None,
+                 indices: list[int] = ()) -> tuple[bytes, int]:
+        """The same events pseudonymized as canonical TSV lines (UTF-8, each ending in a newline), and how many
         values were pseudonymized, in one call into the native core."""
-        return self._good.tsv_lines(events)
-
-    def batch_table(self, batch: "native.GoodBatch", indices: list[int], events: list[dict]) -> tuple[pa.Table, int]:
-        """:meth:`good_table` of the events at ``indices`` of a native batch, then of ``events``."""
-        columns, pseudonymized = self._good.arrow_columns_of(batch, indices)
-        if events:
-            more, counted = self._good.arrow_columns(events)
-            columns = [column + extra for column, extra in zip(columns, more)]
-            pseudonymized += counted
-        return table_of_columns(columns), pseudonymized
-
-    def batch_tsv(self, batch: "native.GoodBatch", indices: list[int], events: list[dict]) -> tuple[bytes, int]:
-        """:meth:`good_tsv` of the events at ``indices`` of a native batch, then of ``events``."""
-        data, pseudonymized = self._good.tsv_lines_of(batch, indices)
-        if events:
-            more, counted = self._good.tsv_lines(events)
-            data, pseudonymized = data + more, pseudonymized + counted
-        return data, pseudonymized
+        return self._good.tsv_lines(batch, list(indices), events)
 
     # ---- bad rows ------------------------------------------------------------------------------
 

@@ -369,7 +369,7 @@ fn self_describing(value: &Value) -> Result<(&str, &Value), &'static str> {
 /// One Iglu webhook event; the querystring's `p` and pass-through parameters become event parameters.
 fn iglu_event(schema: &str, data: Value, query: &Parameters, platform: &str) -> Parameters {
     let unstruct = json!({"schema": UNSTRUCT_EVENT_SCHEMA, "data": {"schema": schema, "data": data}});
-    let mut parameters = Parameters::new();
+    let mut parameters = Parameters::default();
     parameters.insert("tv".into(), IGLU_TRACKER_VERSION.into());
     parameters.insert("e".into(), "ue".into());
     parameters.insert("p".into(), query.get("p").map_or(platform, String::as_str).into());

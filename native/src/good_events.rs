@@ -11,6 +11,7 @@
 //! The field list (names, types, maxLengths), the allowlist, the shapes (regex texts) and the entity rules are
 //! Python's (`transforms/atomic.py`, `transforms/enrich.py`, the policy file): given to [`GoodEvents::new`].
 
+pub mod arrow;
 pub mod policy;
 pub mod tsv;
 
@@ -114,6 +115,13 @@ pub enum Cell {
     Json(String),
 }
 
+/// What takes a batch's pseudonymized events one by one: the Arrow columns ([`arrow::Columns`]), the TSV lines
+/// ([`tsv::Lines`]).
+pub trait Rows {
+    /// One event, pseudonymized as `cells` ([`GoodEvents::pseudonymize`]).
+    fn push<S: AsText>(&mut self, fields: &[Field], event: &Event<S>, cells: &[Cell]) -> Result<(), Error>;
+}
+
 /// The good-event path under one policy and one salt.
 pub struct GoodEvents {
     fields: Vec<Field>,
@@ -125,24 +133,8 @@ pub struct GoodEvents {
     clear: bool,
 }
 
-/// A fast hash of short names (field names, path keys): the maps it serves have fixed contents, so a crafted key
-/// cannot slow them down.
-#[derive(Default)]
-pub struct NameHasher(u64);
-
-impl std::hash::Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*byte)).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-pub type NameMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<NameHasher>>;
+/// A map of names (fields, path keys), with the pipeline's fast hash.
+pub type NameMap<K, V> = HashMap<K, V, crate::event::Hashing>;
 
 impl GoodEvents {
     /// `fields`: (name, type, maxLength) in their order; `allowlist`: the fields kept in clear; `shapes`: (field,

@@ -16,7 +16,7 @@ pub fn query_pairs(text: &str) -> Vec<(String, String)> {
 
 /// A querystring as parameters; for a repeated name the last value wins (in the place of the first).
 pub fn parse_querystring(text: Option<&str>) -> Parameters {
-    let mut parameters = Parameters::new();
+    let mut parameters = Parameters::default();
     for (name, value) in query_pairs(text.unwrap_or_default()) {
         parameters.insert(name, value);
     }

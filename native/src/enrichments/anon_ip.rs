@@ -750,9 +750,9 @@ mod tests {
         assert_eq!(anonymize(json!({"anonOctets": 2.0, "anonSegments": 8}), "::ffff:94.15.223.151"), "::ffff:94.15.x.x");
         assert_eq!(anonymize(json!({"anonOctets": 1, "anonSegments": 1}), "fe80::1%eth0"), "fe80:0:0:0:0:0:0:x");
         let mut enrichment = AnonIp::from_settings(&json!({"anonOctets": 1, "anonSegments": 1})).unwrap();
-        let (parameters, payload) = (Parameters::new(), CollectorPayload::default());
+        let (parameters, payload) = (Parameters::default(), CollectorPayload::default());
         let raw = RawEvent { parameters: &parameters, payload: &payload };
-        let mut event = Event::new();
+        let mut event = Event::default();
         assert!(enrichment.enrich(&mut event, &raw).is_empty());
         assert!(event.is_empty());
         event.insert("user_ipaddress", FieldValue::Str("81.2.69.142".to_string()));

@@ -216,7 +216,7 @@ mod tests {
     }
 
     fn event_of(query: Option<&str>) -> Event {
-        let mut event = Event::new();
+        let mut event = Event::default();
         event.insert("page_url", FieldValue::Str("https://x.example/".to_string()));
         if let Some(query) = query {
             event.insert("page_urlquery", FieldValue::Str(query.to_string()));
@@ -227,7 +227,7 @@ mod tests {
     /// The fields `enrich` set or changed, in the event's order.
     fn run(campaign: &mut CampaignAttribution, mut event: Event) -> Vec<(String, String)> {
         let before = event.clone();
-        let parameters = Parameters::new();
+        let parameters = Parameters::default();
         let payload = CollectorPayload::default();
         assert!(campaign.enrich(&mut event, &RawEvent { parameters: &parameters, payload: &payload }).is_empty());
         event
@@ -477,11 +477,11 @@ mod tests {
         // Python: {"mkt_source": "old", "page_url": "u", "page_urlquery": q} gives the keys
         // ['mkt_source', 'page_url', 'page_urlquery', 'mkt_medium'], mkt_source "new"
         let mut campaign = CampaignAttribution::from_settings(&default_settings()).unwrap();
-        let mut event = Event::new();
+        let mut event = Event::default();
         event.insert("mkt_source", FieldValue::Str("old".to_string()));
         event.insert("page_url", FieldValue::Str("u".to_string()));
         event.insert("page_urlquery", FieldValue::Str("utm_source=new&utm_medium=m".to_string()));
-        let parameters = Parameters::new();
+        let parameters = Parameters::default();
         let payload = CollectorPayload::default();
         assert!(campaign.enrich(&mut event, &RawEvent { parameters: &parameters, payload: &payload }).is_empty());
         assert_eq!(event.keys().copied().collect::<Vec<_>>(), ["mkt_source", "page_url", "page_urlquery", "mkt_medium"]);

@@ -275,14 +275,14 @@ mod tests {
     fn run(extended: bool, query: Option<FieldValue>, before: Option<Value>) -> (Value, Vec<Value>) {
         let settings = json!({"extended": extended, "schema": "iglu:test/schema"});
         let mut enrichment = CrossNavigation::from_settings(&settings).unwrap();
-        let mut event = Event::new();
+        let mut event = Event::default();
         if let Some(query) = query {
             event.insert("page_urlquery", query);
         }
         if let Some(before) = before {
             event.insert("derived_contexts", FieldValue::Json(before));
         }
-        let (parameters, payload) = (Parameters::new(), CollectorPayload::default());
+        let (parameters, payload) = (Parameters::default(), CollectorPayload::default());
         let failures = enrichment.enrich(&mut event, &RawEvent { parameters: &parameters, payload: &payload });
         event.shift_remove("page_urlquery");
         let fields: Map<String, Value> = event

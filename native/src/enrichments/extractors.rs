@@ -700,8 +700,8 @@ mod tests {
     fn run(enrichment: &mut dyn Enrichment, headers: Option<&[&str]>) -> Value {
         let payload =
             CollectorPayload { headers: headers.map(|h| h.iter().map(|s| s.to_string()).collect()), ..Default::default() };
-        let parameters = Parameters::new();
-        let mut event = Event::new();
+        let parameters = Parameters::default();
+        let mut event = Event::default();
         assert!(enrichment.enrich(&mut event, &RawEvent { parameters: &parameters, payload: &payload }).is_empty());
         match event.get("derived_contexts") {
             None => Value::Null,

@@ -93,7 +93,7 @@ mod tests {
     fn fingerprint(settings: &Value, parameters: &[(&str, &str)]) -> String {
         let parameters: Parameters = parameters.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         let payload = CollectorPayload::default();
-        let mut event = Event::new();
+        let mut event = Event::default();
         let mut enrichment = EventFingerprint::from_settings(settings).unwrap();
         assert!(enrichment.enrich(&mut event, &RawEvent { parameters: &parameters, payload: &payload }).is_empty());
         match event.get("event_fingerprint") {

@@ -295,7 +295,7 @@ mod tests {
     }
 
     fn event_of(values: [Option<&str>; 5]) -> Event {
-        let mut event = Event::new();
+        let mut event = Event::default();
         event.insert("page_url", FieldValue::Str("https://x.example/".to_string()));
         for (name, value) in INPUTS.into_iter().zip(values) {
             if let Some(value) = value {
@@ -308,7 +308,7 @@ mod tests {
     /// The fields `enrich` set or changed, in the event's order.
     fn run(parser: &mut RefererParser, mut event: Event) -> Vec<(String, String)> {
         let before = event.clone();
-        let parameters = Parameters::new();
+        let parameters = Parameters::default();
         let payload = CollectorPayload::default();
         assert!(parser.enrich(&mut event, &RawEvent { parameters: &parameters, payload: &payload }).is_empty());
         event

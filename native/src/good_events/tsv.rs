@@ -3,7 +3,7 @@
 //! (UTC); booleans `1`/`0`; the JSON fields as orjson's compact text; integers and floats as Python's `str()`;
 //! decimals as their text; an absent value as nothing.
 
-use super::{push_json, Cell, Error, Event, Field, Kind};
+use super::{push_json, Cell, Error, Event, Field, Kind, Rows};
 use crate::atomic::civil;
 use crate::pseudonym::{AsText, Text, Value};
 
@@ -115,6 +115,18 @@ fn push_kept<S: AsText>(field: &Field, value: &Value<S>, out: &mut String) -> Re
         (kind, _) => return Err(Error::Type(format!("{}: not a value of type {kind:?}", field.name))),
     }
     Ok(())
+}
+
+/// Canonical TSV lines, each ending in a newline.
+#[derive(Default)]
+pub struct Lines(pub String);
+
+impl Rows for Lines {
+    fn push<S: AsText>(&mut self, fields: &[Field], event: &Event<S>, cells: &[Cell]) -> Result<(), Error> {
+        push_line(fields, event, cells, &mut self.0)?;
+        self.0.push('\n');
+        Ok(())
+    }
 }
 
 /// The TSV line of `event` pseudonymized as `cells` (from [`super::GoodEvents::pseudonymize`]), without a line

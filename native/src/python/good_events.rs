@@ -7,9 +7,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
 
 use crate::good_events::policy::EntityRule;
-use crate::good_events::tsv::push_line;
-use crate::good_events::{self as core, Cell, Error, Event, Kind, MAX_DEPTH};
-use super::records::{py_field, GoodBatch};
+use crate::good_events::arrow::Columns;
+use crate::good_events::tsv::Lines;
+use crate::good_events::{self as core, Error, Event, Kind, Rows, MAX_DEPTH};
+use super::records::GoodBatch;
 use crate::event::{Event as NativeEvent, FieldValue};
 use crate::pseudonym::{AsText, Text, Value};
 
@@ -125,27 +126,19 @@ pub struct GoodEvents {
     core: core::GoodEvents,
 }
 
-/// One event's dict read into `event` (and, for Arrow, each field's Python value into `originals`).
-fn read_event<'py>(
-    core: &core::GoodEvents,
-    dict: &Bound<'py, PyDict>,
-    event: &mut Event<PyText<'py>>,
-    mut originals: Option<&mut Vec<Option<Bound<'py, PyAny>>>>,
-) -> PyResult<()> {
+/// A column's `(null_count, buffers)` for `pa.Array.from_buffers`.
+type ArrowColumn<'py> = (usize, Vec<Option<Bound<'py, PyBytes>>>);
+
+/// One event's dict read into `event`.
+fn read_event<'py>(core: &core::GoodEvents, dict: &Bound<'py, PyDict>, event: &mut Event<PyText<'py>>) -> PyResult<()> {
     event.values.iter_mut().for_each(|slot| *slot = None);
     event.unknown_texts = 0;
-    if let Some(originals) = originals.as_deref_mut() {
-        originals.iter_mut().for_each(|slot| *slot = None);
-    }
     for (key, item) in dict.iter() {
         let at = key.downcast::<PyString>().ok().and_then(|key| key.to_str().ok()).and_then(|key| core.field_index(key));
         let Some(at) = at else {
             event.unknown_texts += usize::from(item.is_instance_of::<PyString>());
             continue;
         };
-        if let Some(slot) = originals.as_deref_mut().and_then(|originals| originals.get_mut(at)) {
-            *slot = Some(item.clone());
-        }
         if let Some(slot) = event.values.get_mut(at) {
             *slot = Some(value(item, 0)?);
         }
@@ -172,35 +165,52 @@ fn native_value(value: &serde_json::Value) -> Value<&str> {
     }
 }
 
-/// One event of a [`GoodBatch`] read into `event` (and, for Arrow, each field's value as Python into `originals`).
-fn read_native<'e>(
-    py: Python<'_>,
-    core: &core::GoodEvents,
-    source: &'e NativeEvent,
-    event: &mut Event<&'e str>,
-    mut originals: Option<&mut Vec<Option<PyObject>>>,
-) -> PyResult<()> {
+/// One event of a [`GoodBatch`] read into `event` (its strings borrowed).
+fn read_native<'e>(core: &core::GoodEvents, source: &'e NativeEvent, event: &mut Event<&'e str>) {
     event.values.iter_mut().for_each(|slot| *slot = None);
     event.unknown_texts = 0;
-    if let Some(originals) = originals.as_deref_mut() {
-        originals.iter_mut().for_each(|slot| *slot = None);
-    }
     for (name, value) in source {
-        let Some(at) = core.field_index(name) else { continue };
-        let read = match value {
+        let Some(slot) = core.field_index(name).and_then(|at| event.values.get_mut(at)) else { continue };
+        *slot = Some(match value {
             FieldValue::Str(text) => Value::Str(text.as_str()),
             FieldValue::Int(int) => Value::Int((*int).into()),
             FieldValue::Bool(flag) => Value::Bool(*flag),
             FieldValue::Json(json) => native_value(json),
-        };
-        if let Some(slot) = originals.as_deref_mut().and_then(|originals| originals.get_mut(at)) {
-            *slot = Some(py_field(py, value)?);
-        }
-        if let Some(slot) = event.values.get_mut(at) {
-            *slot = Some(read);
-        }
+        });
     }
-    Ok(())
+}
+
+impl GoodEvents {
+    /// The events at `indices` of `batch`, then `events`, pseudonymized into `rows`; how many values were.
+    fn write<R: Rows>(
+        &self,
+        batch: Option<&GoodBatch>,
+        indices: &[usize],
+        events: &[Bound<'_, PyDict>],
+        rows: &mut R,
+    ) -> PyResult<usize> {
+        let fields = self.core.fields();
+        let mut cells = Vec::with_capacity(fields.len());
+        let mut count = 0;
+        let natives = match batch {
+            Some(batch) => batch.events_at(indices)?,
+            None if indices.is_empty() => Vec::new(),
+            None => return Err(PyValueError::new_err("event indices without a batch")),
+        };
+        let mut event = Event::new(fields.len());
+        for source in natives {
+            read_native(&self.core, source, &mut event);
+            count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
+            rows.push(fields, &event, &cells).map_err(py_error)?;
+        }
+        let mut event = Event::new(fields.len());
+        for dict in events {
+            read_event(&self.core, dict, &mut event)?;
+            count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
+            rows.push(fields, &event, &cells).map_err(py_error)?;
+        }
+        Ok(count)
+    }
 }
 
 #[pymethods]
@@ -231,96 +241,45 @@ impl GoodEvents {
         Ok(GoodEvents { core: core::GoodEvents::in_clear(&fields_of(fields)?).map_err(py_error)? })
     }
 
-    /// `(columns, pseudonymized)`: per field, in their order, the list of the batch's pseudonymized values, ready
-    /// for `pa.array` (timestamps as int ms, decimals as their text, JSON fields as JSON text); and how many values
-    /// outside the allowlist are set (pseudonymized) in the batch.
+    /// `(rows, columns, pseudonymized)`: the events at `indices` of a native batch (`adapt_records`' good events),
+    /// then the dicts of `events`, pseudonymized as Arrow columns: per field, in their order, `(null_count,
+    /// buffers)` for `pa.Array.from_buffers` (see [`crate::good_events::arrow`]); and how many values outside the
+    /// allowlist are set (pseudonymized).
+    #[pyo3(signature = (batch, indices, events))]
     fn arrow_columns<'py>(
         &self,
         py: Python<'py>,
+        batch: Option<&GoodBatch>,
+        indices: Vec<usize>,
         events: Vec<Bound<'py, PyDict>>,
-    ) -> PyResult<(Vec<Bound<'py, PyList>>, usize)> {
-        let width = self.core.fields().len();
-        let mut columns: Vec<Vec<PyObject>> = (0..width).map(|_| Vec::with_capacity(events.len())).collect();
-        let mut event = Event::new(width);
-        let mut originals: Vec<Option<Bound<'py, PyAny>>> = vec![None; width];
-        let mut cells = Vec::with_capacity(width);
-        let mut count = 0;
-        for dict in &events {
-            read_event(&self.core, dict, &mut event, Some(&mut originals))?;
-            count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
-            for ((column, cell), original) in columns.iter_mut().zip(&cells).zip(&originals) {
-                column.push(match (cell, original) {
-                    (Cell::Kept, Some(original)) => original.clone().unbind(),
-                    (Cell::Hashed(pseudonym), _) => PyString::new(py, pseudonym.as_str()).into_any().unbind(),
-                    (Cell::Json(text), _) => PyString::new(py, text).into_any().unbind(),
-                    (Cell::Absent | Cell::Kept, _) => py.None(),
-                });
-            }
-        }
-        let columns = columns.into_iter().map(|column| PyList::new(py, column)).collect::<PyResult<Vec<_>>>()?;
-        Ok((columns, count))
+    ) -> PyResult<(usize, Vec<ArrowColumn<'py>>, usize)> {
+        let mut columns = Columns::new(self.core.fields(), indices.len() + events.len());
+        let count = self.write(batch, &indices, &events, &mut columns)?;
+        let rows = columns.rows();
+        let columns = columns
+            .into_buffers()
+            .into_iter()
+            .map(|column| {
+                let buffers = column.buffers.into_iter().map(|buffer| buffer.map(|bytes| PyBytes::new(py, &bytes)));
+                (column.nulls, buffers.collect())
+            })
+            .collect();
+        Ok((rows, columns, count))
     }
 
-    /// `(lines, pseudonymized)`: the batch's canonical TSV lines, each ending in a newline, as UTF-8; and the count
-    /// of `arrow_columns`.
-    fn tsv_lines<'py>(&self, py: Python<'py>, events: Vec<Bound<'py, PyDict>>) -> PyResult<(Bound<'py, PyBytes>, usize)> {
-        let width = self.core.fields().len();
-        let mut event = Event::new(width);
-        let mut cells = Vec::with_capacity(width);
-        let mut out = String::with_capacity(events.len() * 2048);
-        let mut count = 0;
-        for dict in &events {
-            read_event(&self.core, dict, &mut event, None)?;
-            count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
-            push_line(self.core.fields(), &event, &cells, &mut out).map_err(py_error)?;
-            out.push('\n');
-        }
-        Ok((PyBytes::new(py, out.as_bytes()), count))
-    }
-
-    /// `arrow_columns` of the events at `indices` of a native batch (`adapt_records`' good events).
-    fn arrow_columns_of<'py>(
+    /// `(lines, pseudonymized)`: the same events' canonical TSV lines, each ending in a newline, as UTF-8; and the
+    /// count of `arrow_columns`.
+    #[pyo3(signature = (batch, indices, events))]
+    fn tsv_lines<'py>(
         &self,
         py: Python<'py>,
-        batch: &GoodBatch,
+        batch: Option<&GoodBatch>,
         indices: Vec<usize>,
-    ) -> PyResult<(Vec<Bound<'py, PyList>>, usize)> {
-        let width = self.core.fields().len();
-        let mut columns: Vec<Vec<PyObject>> = (0..width).map(|_| Vec::with_capacity(indices.len())).collect();
-        let mut event = Event::new(width);
-        let mut originals: Vec<Option<PyObject>> = (0..width).map(|_| None).collect();
-        let mut cells = Vec::with_capacity(width);
-        let mut count = 0;
-        for source in batch.events_at(&indices)? {
-            read_native(py, &self.core, source, &mut event, Some(&mut originals))?;
-            count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
-            for ((column, cell), original) in columns.iter_mut().zip(&cells).zip(&mut originals) {
-                column.push(match (cell, original.take()) {
-                    (Cell::Kept, Some(original)) => original,
-                    (Cell::Hashed(pseudonym), _) => PyString::new(py, pseudonym.as_str()).into_any().unbind(),
-                    (Cell::Json(text), _) => PyString::new(py, text).into_any().unbind(),
-                    (Cell::Absent | Cell::Kept, _) => py.None(),
-                });
-            }
-        }
-        let columns = columns.into_iter().map(|column| PyList::new(py, column)).collect::<PyResult<Vec<_>>>()?;
-        Ok((columns, count))
-    }
-
-    /// `tsv_lines` of the events at `indices` of a native batch.
-    fn tsv_lines_of<'py>(&self, py: Python<'py>, batch: &GoodBatch, indices: Vec<usize>) -> PyResult<(Bound<'py, PyBytes>, usize)> {
-        let width = self.core.fields().len();
-        let mut event = Event::new(width);
-        let mut cells = Vec::with_capacity(width);
-        let mut out = String::with_capacity(indices.len() * 2048);
-        let mut count = 0;
-        for source in batch.events_at(&indices)? {
-            read_native(py, &self.core, source, &mut event, None)?;
-            count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
-            push_line(self.core.fields(), &event, &cells, &mut out).map_err(py_error)?;
-            out.push('\n');
-        }
-        Ok((PyBytes::new(py, out.as_bytes()), count))
+        events: Vec<Bound<'py, PyDict>>,
+    ) -> PyResult<(Bound<'py, PyBytes>, usize)> {
+        let mut lines = Lines(String::with_capacity((indices.len() + events.len()) * 2048));
+        let count = self.write(batch, &indices, &events, &mut lines)?;
+        Ok((PyBytes::new(py, lines.0.as_bytes()), count))
     }
 
     /// The pseudonym of one text: `hmac.digest(salt, text.encode("utf-8", "surrogatepass"), "sha256").hex()`.

@@ -286,7 +286,7 @@ mod tests {
 
     #[test]
     fn writes_apply_in_order_keeping_positions() {
-        let mut event = Event::new();
+        let mut event = Event::default();
         event.insert("geo_city", FieldValue::Str("old".to_owned()));
         event.insert("app_id", FieldValue::Str("x".to_owned()));
         let failures = Writes {

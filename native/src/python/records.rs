@@ -55,7 +55,7 @@ pub struct Adapted {
 }
 
 /// The good events of a batch, kept in the native core (valid, enriched, not yet pseudonymized), for
-/// `GoodEvents.arrow_columns_of` / `tsv_lines_of`; `dicts()` gives them as Python dicts (tests, tools).
+/// `GoodEvents.arrow_columns` / `tsv_lines`; `dicts()` gives them as Python dicts (tests, tools).
 #[pyclass(frozen, module = "snowplow_beam.transforms.native")]
 pub struct GoodBatch {
     events: Vec<Event>,
