@@ -11,7 +11,8 @@ rows), measured on whole runs; the machine is shared, so read them with its nois
 0. ``floor``: the naive floor (:mod:`bench.naive_floor`) on the same records, in the same process: every other
    figure is also given as a ratio to it, so that it does not depend on the machine's noise.
 1. ``logic``: the record processor alone (decode, adapt, enrich, validate, pseudonymize, serialize), one process,
-   in the pipeline's batches of raw records.
+   in the pipeline's batches of raw records, with its cost per stage in µs per event (:data:`STAGES`; ``write``:
+   its good pieces written as Parquet afterwards, as the writer writes them).
 2. ``pipeline``: ``python -m snowplow_beam.beam_pipeline`` in-process on a file of the same records,
    Parquet output, timed from start to finish (graph construction and writes included), in wall seconds and in
    CPU seconds of this process (the FnApiRunner runs in it).
@@ -22,10 +23,12 @@ rows), measured on whole runs; the machine is shared, so read them with its nois
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import statistics
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from bench.naive_floor import decodable, floor
@@ -34,6 +37,7 @@ from snowplow_beam.beam_pipeline.files import BEAM_FILES
 from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
 from snowplow_beam.beam_pipeline.steps import BATCH_RECORDS
+from snowplow_beam.beam_pipeline.writers import ParquetFormat
 from snowplow_beam.transforms.config import PipelineConfig
 from snowplow_beam.transforms.processor import RecordProcessor
 from snowplow_beam.transforms.secrets import SecretSource
@@ -44,14 +48,25 @@ FLOOR_KEY = b"bench-floor-key-0123456789"
 
 
 def _logic_once(lines: list[bytes], config: PipelineConfig) -> dict:
-    """The record processor alone (what the pipeline's one DoFn runs), in the pipeline's batches."""
+    """The record processor alone (what the pipeline's one DoFn runs), in the pipeline's batches; then, apart,
+    its good pieces written as the Parquet writer writes them, for the cost per stage (µs per event)."""
     processor = RecordProcessor(config)
     events = 0
+    stages: Counter = Counter()
+    pieces = []
     started = time.perf_counter()
     for begin in range(0, len(lines), BATCH_RECORDS):
-        events += processor.process(lines[begin:begin + BATCH_RECORDS]).counters["events"]
+        result = processor.process(lines[begin:begin + BATCH_RECORDS])
+        events += result.counters["events"]
+        stages.update(result.stage_ns)
+        pieces.extend(result.good)
     elapsed = time.perf_counter() - started
-    return {"events": events, "seconds": elapsed, "events_per_s": events / elapsed}
+    stages["other"] = max(0, int(elapsed * 1e9) - sum(stages.values()))  # the loop's time outside the stages
+    written = time.perf_counter_ns()
+    ParquetFormat.write(io.BytesIO(), pieces)
+    stages["write"] = time.perf_counter_ns() - written
+    micros = {stage: ns / events / 1000 for stage, ns in stages.items()}
+    return {"events": events, "seconds": elapsed, "events_per_s": events / elapsed, "stage_us_per_event": micros}
 
 
 def _floor_once(lines: list[str]) -> dict:
@@ -78,6 +93,15 @@ def _marginal(small: list[dict], large: list[dict]) -> dict:
     events_small, events_large = small[0]["events"], large[0]["events"]
     per_event = (cpu_large - cpu_small) / (events_large - events_small)
     return {"us_per_event": per_event * 1e6, "fixed_cpu_seconds": cpu_small - per_event * events_small}
+
+
+# The stages of RecordProcessor.process (BatchResult.stage_ns), in the order of a record's path, and the writer.
+STAGES = ("decode", "adapt", "map", "enrich", "validate", "results", "pseudonymize", "serialize", "bad_rows",
+          "other", "write")
+
+
+def _median_run(runs: list[dict], key: str) -> dict:
+    return sorted(runs, key=lambda run: run[key])[len(runs) // 2]
 
 
 def _median(runs: list[dict], key: str) -> float:
@@ -129,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         "floor_runs_events_per_s": [round(r["events_per_s"]) for r in naive],
         "logic_events_per_s": _median(logic, "events_per_s"),
         "logic_runs_events_per_s": [round(r["events_per_s"]) for r in logic],
+        "stage_us_per_event": _median_run(logic, "events_per_s")["stage_us_per_event"],
         "pipeline_events_per_s": _median(pipeline, "events_per_s"),
         "pipeline_runs_events_per_s": [round(r["events_per_s"]) for r in pipeline],
         "pipeline_runs_seconds": [round(r["seconds"], 2) for r in pipeline],
@@ -143,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
           f" ({floor_cpu_rate:,.0f} per CPU-second)")
     print(f"record processor, one process:   {result['logic_events_per_s']:>10,.0f} events/s  "
           f"runs {result['logic_runs_events_per_s']}  = {result['logic_events_per_s'] / floor_rate:.2f}x the floor")
+    stages = result["stage_us_per_event"]
+    print("  cost per stage, µs per event (the median run; write: its good pieces as Parquet, apart): " + ", ".join(
+        f"{stage} {stages[stage]:.1f}" for stage in STAGES if stage in stages))
     print(f"whole DirectRunner batch run:    {result['pipeline_events_per_s']:>10,.0f} events/s  "
           f"runs {result['pipeline_runs_events_per_s']} ({result['pipeline_runs_seconds']} s)")
     print(f"  per CPU-second of this process: {result['pipeline_events_per_cpu_s']:>9,.0f} events  "

@@ -122,6 +122,16 @@ def test_good_events_leave_pseudonymized_by_partition_and_counted(config):
         "raw_records": 3, "records_unreadable": 1, "events": 2, "good": 2, RAW_BAD: 1}
 
 
+def test_a_batch_reports_the_time_of_each_stage_of_the_record_path(config):
+    lines = [raw_line(querystring=page_view(uid=f"user{n}")).encode() for n in range(20)] + [b"not base64!"]
+    stages = RecordProcessor(config).process(lines).stage_ns
+    assert set(stages) == {"decode", "adapt", "map", "enrich", "validate", "results", "pseudonymize", "serialize",
+                           "bad_rows"}
+    # every stage ran on these records (a bad row too), and the clock only adds time
+    assert all(ns > 0 for ns in stages.values()), stages
+    assert RecordProcessor(config).process([b"not base64!"]).stage_ns["map"] == 0  # no event was mapped
+
+
 # ---- the composite and the writers ---------------------------------------------------------------
 
 def test_process_records_and_the_writers_partition_by_collector_hour_with_deterministic_names(tmp_path, config):

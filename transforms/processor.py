@@ -80,6 +80,11 @@ class BatchResult(NamedTuple):
     bad: list[BadPiece]
     counters: Counter
     enrich_micros: list[int]  # the batch's decode-to-validated time per event (one value per batch with events)
+    stage_ns: Counter  # nanoseconds per stage (see :meth:`RecordProcessor.process`), for the benchmark
+
+
+def _elapsed_ns(started: int) -> int:
+    return time.perf_counter_ns() - started
 
 
 @contextlib.contextmanager
@@ -165,13 +170,25 @@ class RecordProcessor:
 
     def process(self, records: Sequence, base64_lines: bool = True) -> BatchResult:
         """Raw records (base64 lines as bytes, :class:`Unreadable` where a file could not be read; or raw Thrift
-        bytes with ``base64_lines=False``) -> their good events and bad rows, pseudonymized and serialized."""
+        bytes with ``base64_lines=False``) -> their good events and bad rows, pseudonymized and serialized.
+
+        Its ``stage_ns``: the native call's stages (``decode``, ``adapt``, ``map``, ``enrich``, ``validate``: see
+        ``GoodBatch.stage_ns``), ``results`` (the rest of the batch's path: the events and bad rows that leave the
+        native call as Python objects, Python enrichments and validation), ``pseudonymize`` (the good events'
+        columns or lines), ``serialize`` (their Arrow IPC stream) and ``bad_rows`` (pseudonymized, as JSON lines)."""
         counters: Counter = Counter()
+        stages: Counter = Counter()
         micros: list[int] = []
         with _collector_paused():
+            started = time.perf_counter_ns()
             native_good, events, bad = self._run(records, base64_lines, counters, micros, keep_good=True)
-            good = self._good_pieces(native_good, events, counters)
-            return BatchResult(good, self._bad_pieces(bad, counters), counters, micros)
+            stages.update(dict(native_good.stage_ns()))
+            stages["results"] = _elapsed_ns(started) - sum(stages.values())
+            good = self._good_pieces(native_good, events, counters, stages)
+            started = time.perf_counter_ns()
+            bad_pieces = self._bad_pieces(bad, counters)
+            stages["bad_rows"] = _elapsed_ns(started)
+            return BatchResult(good, bad_pieces, counters, micros, stages)
 
     def process_bad_rows(self, lines: Sequence) -> BatchResult:
         """Lines of the collector's raw-bad output (files or stream; :class:`Unreadable` where a file could not be
@@ -179,7 +196,7 @@ class RecordProcessor:
         counters: Counter = Counter({"collector_bad_rows": len(lines)})
         with _collector_paused():
             rows = [badrows.parse_collector_bad_row(line) for line in lines]
-            return BatchResult([], self._bad_pieces(rows, counters), counters, [])
+            return BatchResult([], self._bad_pieces(rows, counters), counters, [], Counter())
 
     def enriched(self, records: Sequence, base64_lines: bool = True) -> tuple[list[dict], list[BadRow]]:
         """The valid enriched events of a batch (as dicts) and its bad rows, before pseudonymization (each bad row
@@ -260,7 +277,8 @@ class RecordProcessor:
     def _shard(self, event_id: str, pseudonymizer) -> int:
         return zlib.crc32(pseudonymizer.event_id_text(event_id).encode()) % self._shards if self._shards > 1 else 0
 
-    def _good_pieces(self, native_good: "native.GoodBatch", events: list[dict], counters: Counter) -> list[GoodPiece]:
+    def _good_pieces(self, native_good: "native.GoodBatch", events: list[dict], counters: Counter,
+                     stages: Counter) -> list[GoodPiece]:
         """One piece per (partition, shard) of the batch's good events: those kept native and those finished in
         Python, written together."""
         counters["good"] += len(native_good) + len(events)
@@ -284,11 +302,16 @@ class RecordProcessor:
         pieces = []
         for key in {**natives, **dicts}:
             indices, group = natives.get(key, []), dicts.get(key, [])
+            started = time.perf_counter_ns()
             if self._good_format == PARQUET:
                 table, pseudonymized = pseudonymizer.good_table(group, native_good, indices)
+                stages["pseudonymize"] += _elapsed_ns(started)
+                started = time.perf_counter_ns()
                 data = arrow_ipc(table)
+                stages["serialize"] += _elapsed_ns(started)
             else:
                 data, pseudonymized = pseudonymizer.good_tsv(group, native_good, indices)
+                stages["pseudonymize"] += _elapsed_ns(started)
             counters["pseudonymized_values"] += pseudonymized
             piece_stamps = tuple(stamps[at] for at in indices) + tuple(event[layout.PARTITION_FIELD] for event in group)
             pieces.append(GoodPiece(key[0], key[1], data, len(indices) + len(group), piece_stamps))

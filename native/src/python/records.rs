@@ -55,10 +55,31 @@ pub struct Adapted {
 }
 
 /// The good events of a batch, kept in the native core (valid, enriched, not yet pseudonymized), for
-/// `GoodEvents.arrow_columns` / `tsv_lines`; `dicts()` gives them as Python dicts (tests, tools).
+/// `GoodEvents.arrow_columns` / `tsv_lines`; `dicts()` gives them as Python dicts (tests, tools). With them, the
+/// time the batch's call spent in each stage (`stage_ns()`).
 #[pyclass(frozen, module = "snowplow_beam.transforms.native")]
 pub struct GoodBatch {
     events: Vec<Event>,
+    stages: StageTimes,
+}
+
+/// Nanoseconds a batch's call spent in each stage of the per-event path, for the benchmark's cost per stage
+/// (a clock read costs about 20 ns; five per event).
+#[derive(Default, Clone, Copy)]
+struct StageTimes {
+    decode: u64,
+    adapt: u64,
+    map: u64,
+    enrich: u64,
+    validate: u64,
+}
+
+/// `work()`, its time added to `slot`.
+fn timed<T>(slot: &mut u64, work: impl FnOnce() -> T) -> T {
+    let started = std::time::Instant::now();
+    let out = work();
+    *slot += u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+    out
 }
 
 impl GoodBatch {
@@ -90,6 +111,14 @@ impl GoodBatch {
             Some(FieldValue::Str(id)) => id.as_str(),
             _ => "",
         }).collect()
+    }
+
+    /// `{stage: ns}` of the call that made this batch: `decode` (base64 and Thrift), `adapt` (the adapters: raw
+    /// events from payloads), `map` (the 131 fields and the built-in enrichments), `enrich` (the configured
+    /// enrichments and the maxLength check), `validate` (the validator's store).
+    fn stage_ns(&self) -> Vec<(&'static str, u64)> {
+        let StageTimes { decode, adapt, map, enrich, validate } = self.stages;
+        vec![("decode", decode), ("adapt", adapt), ("map", map), ("enrich", enrich), ("validate", validate)]
     }
 
     /// The events as dicts of fields, as the Python path holds events.
@@ -166,6 +195,7 @@ fn kind_name(kind: FailureKind) -> &'static str {
 
 /// Adapt and map one payload. `validate` is the Python validator of tp2 bodies; an exception it raises that is an
 /// instance of `stop_on` (an Iglu outage) is returned as `Err`, to fail the batch; any other is the record's.
+#[allow(clippy::too_many_arguments)]
 fn outcome(
     py: Python<'_>,
     payload: &CollectorPayload,
@@ -174,6 +204,7 @@ fn outcome(
     stop_on: &Bound<'_, PyType>,
     clock: (i64, &str),
     mut finishing: Option<&mut Finishing<'_>>,
+    stages: &mut StageTimes,
 ) -> PyResult<Outcome> {
     let mut raised: Option<PyErr> = None;
     let (store, now_ms) = finishing.as_ref().map_or((None, 0), |finishing| (finishing.store, finishing.now_ms));
@@ -187,7 +218,9 @@ fn outcome(
             .and_then(|messages| messages.downcast::<PyList>().map_err(PyErr::from)?.iter().map(|m| json_of(&m, 0)).collect());
         result.map_err(|err| raised = Some(err))
     };
-    let adapted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| adapters::adapt(payload, &mut validate_payload_data)));
+    let adapted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        timed(&mut stages.adapt, || adapters::adapt(payload, &mut validate_payload_data))
+    }));
     let adapted = match adapted {
         Err(_) => return Ok(Outcome::Internal("internal error in the native adapters".to_string())),
         Ok(Err(())) => {
@@ -213,9 +246,9 @@ fn outcome(
             .enumerate()
             .map(|(index, parameters)| {
                 let index = u32::try_from(index).unwrap_or(u32::MAX);
-                let mapped = enrich::map_event(payload, parameters, &seed, index, etl_tstamp, v_etl);
+                let mapped = timed(&mut stages.map, || enrich::map_event(payload, parameters, &seed, index, etl_tstamp, v_etl));
                 match finishing.as_deref_mut() {
-                    Some(finishing) => finished(mapped, &RawEvent { parameters, payload }, finishing),
+                    Some(finishing) => finished(mapped, &RawEvent { parameters, payload }, finishing, stages),
                     None => (mapped, false),
                 }
             })
@@ -239,23 +272,27 @@ struct Finishing<'c> {
 /// A mapped event through the configured enrichments, then the maxLength check of its fields (their
 /// `enrichment_failures`, or the `schema_violations` of fields too long), then the validator's store: whether the
 /// event's self-describing JSON is valid by the store alone (rewritten as the validator writes valid events).
-fn finished(mapped: Mapped, raw: &RawEvent<'_>, finishing: &mut Finishing<'_>) -> (Mapped, bool) {
+fn finished(mapped: Mapped, raw: &RawEvent<'_>, finishing: &mut Finishing<'_>, stages: &mut StageTimes) -> (Mapped, bool) {
     let Mapped::Event { mut event, mut failures } = mapped else { return (mapped, false) };
-    failures.extend(finishing.chain.enrich(&mut event, raw));
+    let too_long = timed(&mut stages.enrich, || {
+        failures.extend(finishing.chain.enrich(&mut event, raw));
+        if failures.is_empty() { enrich::too_long_reports(&event) } else { Vec::new() }
+    });
     if !failures.is_empty() {
         return (Mapped::Event { event, failures }, false);
     }
-    let too_long = enrich::too_long_reports(&event);
     if !too_long.is_empty() {
         return (Mapped::Invalid { event, messages: vec![enrich::atomic_violation(too_long)] }, false);
     }
-    let accepted = finishing.store.and_then(SchemaStore::reading).and_then(|store| {
-        store.accept_event(event.json("unstruct_event"), event.json("contexts"), event.json("derived_contexts"), finishing.now_ms)
+    let validated = timed(&mut stages.validate, || {
+        let accepted = finishing.store.and_then(SchemaStore::reading).and_then(|store| {
+            store.accept_event(event.json("unstruct_event"), event.json("contexts"), event.json("derived_contexts"), finishing.now_ms)
+        });
+        if let Some(accepted) = &accepted {
+            validate::rewrite_event(&mut event, accepted);
+        }
+        accepted.is_some()
     });
-    let validated = accepted.is_some();
-    if let Some(accepted) = accepted {
-        validate::rewrite_event(&mut event, &accepted);
-    }
     (Mapped::Event { event, failures }, validated)
 }
 
@@ -291,8 +328,9 @@ fn adapt_records<'py>(
     });
     let mut results = Vec::with_capacity(records.len());
     let mut good = Vec::with_capacity(records.len());
+    let mut stages = StageTimes::default();
     for record in &records {
-        let payload = match decode_one(record, base64_lines) {
+        let payload = match timed(&mut stages.decode, || decode_one(record, base64_lines)) {
             Ok(payload) => payload,
             Err(problem) => {
                 results.push(Bound::new(py, problem)?.into_any());
@@ -300,7 +338,7 @@ fn adapt_records<'py>(
             }
         };
         let outcome =
-            outcome(py, &payload, record, &validate_payload_data, &stop_on, (etl_tstamp, v_etl), finishing.as_mut())?;
+            outcome(py, &payload, record, &validate_payload_data, &stop_on, (etl_tstamp, v_etl), finishing.as_mut(), &mut stages)?;
         let (vendor, version) =
             adapters::split_path(payload.path.as_deref()).map(|(vendor, version)| (vendor.to_owned(), version.to_owned())).unzip();
         let payload_object = Py::new(py, PyCollectorPayload::from(payload))?;
@@ -330,7 +368,7 @@ fn adapt_records<'py>(
         };
         results.push(item);
     }
-    Ok((PyList::new(py, results)?, GoodBatch { events: good }))
+    Ok((PyList::new(py, results)?, GoodBatch { events: good, stages }))
 }
 
 /// One raw event mapped (for tools and tests that start from parameters rather than records): `payload` the
@@ -354,7 +392,7 @@ fn map_event(
     let (mapped, validated) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mapped = enrich::map_event(payload, &parameters, &seed, index, etl_tstamp, v_etl);
         match finishing.as_mut() {
-            Some(finishing) => finished(mapped, &RawEvent { parameters: &parameters, payload }, finishing),
+            Some(finishing) => finished(mapped, &RawEvent { parameters: &parameters, payload }, finishing, &mut StageTimes::default()),
             None => (mapped, false),
         }
     }))
