@@ -25,6 +25,9 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import resource
+import subprocess
+import sys
 import statistics
 import tempfile
 import time
@@ -87,6 +90,24 @@ def _pipeline_once(source: Path, salt: Path, extra: list[str]) -> dict:
             "events_per_cpu_s": events / cpu, "accounted": summary.ok}
 
 
+def _peak_memory(records: int, tmp: Path, salt: Path) -> dict:
+    """One whole run of ``records`` records in a child process (the pipeline's command), and its max RSS."""
+    source = tmp / "raw-memory.txt"
+    with source.open("w") as out:
+        for begin in range(0, records, 50_000):  # written in slices, so that this process stays small
+            out.write("\n".join(generate_lines(min(50_000, records - begin), START_MS, seed=begin)) + "\n")
+    child = ("import json, sys; from snowplow_beam.beam_pipeline.launcher import run; "
+             "summary = run(sys.argv[1:]); print(json.dumps({'events': summary.get('events'), 'ok': summary.ok}))")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", child, "--input", str(source), "--output", str(tmp / "memory-out"),
+                           "--salt_file", str(salt)], check=True, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    max_rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    return {"records": records, "events": summary["events"], "max_rss_mb": max_rss_kb / 1024, "seconds": seconds,
+            "accounted": summary["ok"]}
+
+
 def _marginal(small: list[dict], large: list[dict]) -> dict:
     """Marginal CPU µs per event between two sizes, and the fixed CPU seconds left in the small run (medians)."""
     cpu_small, cpu_large = _median(small, "cpu_seconds"), _median(large, "cpu_seconds")
@@ -116,6 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--marginal", type=int, metavar="LARGE",
                         help="also measure the marginal cost per event against a run of LARGE records "
                              "(e.g. 88000 against --records 29000: about 120,000 and 40,000 events)")
+    parser.add_argument("--memory", type=int, metavar="RECORDS",
+                        help="also measure the peak memory (max RSS) of one whole run of RECORDS records in its own "
+                             "process (730000: about 1,000,000 events)")
     args = parser.parse_args(argv)
 
     lines = generate_lines(args.records, START_MS)
@@ -143,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             large_naive = [_floor_once(large_floor) for _ in range(args.repeats)]
             marginal = {"pipeline": _marginal(pipeline, large), "floor": _marginal(naive, large_naive),
                         "events": [pipeline[0]["events"], large[0]["events"]]}
+        memory = _peak_memory(args.memory, Path(tmp), salt) if args.memory else None
 
     floor_rate, floor_cpu_rate = _median(naive, "events_per_s"), _median(naive, "events_per_cpu_s")
     result = {
@@ -159,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         "pipeline_runs_seconds": [round(r["seconds"], 2) for r in pipeline],
         "pipeline_events_per_cpu_s": _median(pipeline, "events_per_cpu_s"),
         "marginal": marginal,
+        "memory": memory,
         "accounted": all(r["accounted"] for r in pipeline),
     }
     OUT.mkdir(exist_ok=True)
@@ -184,8 +210,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  fixed cost of a run: {fixed:.2f} CPU-s" if fixed >= 0 else
               f"  fixed cost of a run: none measurable ({fixed:.2f} CPU-s): an event of the large run cost more "
               "than one of the small run, the cost grows faster than the events")
-    print(f"accounting: {'OK' if result['accounted'] else 'MISMATCH'}")
-    return 0 if result["accounted"] else 1
+    if memory:
+        print(f"peak memory of a run of {memory['events']:,} events ({memory['records']:,} records) in its own "
+              f"process: {memory['max_rss_mb']:,.0f} MB max RSS, {memory['seconds']:.0f} s")
+    accounted = result["accounted"] and (memory is None or memory["accounted"])
+    print(f"accounting: {'OK' if accounted else 'MISMATCH'}")
+    return 0 if accounted else 1
 
 
 if __name__ == "__main__":

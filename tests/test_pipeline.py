@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import apache_beam as beam
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from apache_beam.testing.test_pipeline import TestPipeline as BeamTestPipeline
@@ -130,6 +131,17 @@ def test_a_batch_reports_the_time_of_each_stage_of_the_record_path(config):
     # every stage ran on these records (a bad row too), and the clock only adds time
     assert all(ns > 0 for ns in stages.values()), stages
     assert RecordProcessor(config).process([b"not base64!"]).stage_ns["map"] == 0  # no event was mapped
+
+
+def test_parquet_pieces_carry_their_events_compressed(config):
+    lines = [raw_line(querystring=page_view(uid=f"user{n}")).encode() for n in range(200)]
+    piece, = RecordProcessor(config).process(lines).good
+    table = arrow_table(piece.data)
+    plain = pa.BufferOutputStream()
+    with pa.ipc.new_stream(plain, table.schema) as writer:
+        writer.write_table(table)
+    assert table.num_rows == piece.rows == 200
+    assert len(piece.data) * 3 < len(plain.getvalue())  # the runner holds pieces until the writers group them
 
 
 # ---- the composite and the writers ---------------------------------------------------------------

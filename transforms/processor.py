@@ -140,10 +140,16 @@ def _format_violation(record, problem) -> BadRow:
     return badrows.format_violation(text, message)
 
 
+# Pieces wait in the runner (a batch run's FnApiRunner holds every piece until the writers group them): their
+# buffers are compressed, about 7x for the sample mix (2.8 KB -> 0.4 KB per event) for ~4 µs per event.
+_PIECE_OPTIONS = pa.ipc.IpcWriteOptions(compression=pa.Codec("zstd", compression_level=1))
+
+
 def arrow_ipc(table: pa.Table) -> bytes:
-    """A table as a Parquet piece carries it: an Arrow IPC stream (read back by :func:`arrow_table`)."""
+    """A table as a Parquet piece carries it: an Arrow IPC stream, buffers compressed (read back by
+    :func:`arrow_table`)."""
     sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
+    with pa.ipc.new_stream(sink, table.schema, options=_PIECE_OPTIONS) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
 
