@@ -60,7 +60,7 @@ def _wait_port(port: int, proc, timeout: float = 30) -> None:
 class Servers:
     def __init__(self):
         sys.path.insert(0, str(REPO))
-        from tests.collector.conftest import KINESALITE_JS
+        from tests.servers import KINESALITE_JS
 
         self.kinesis_port, self.s3_port = _free_port(), _free_port()
         script = NODE_TOOLS / "kinesalite-local.js"
@@ -91,14 +91,22 @@ class Servers:
 def _templates(count: int = 2000):
     """Raw CollectorPayloads of the sample generator (its 5% of broken records included)."""
     from snowplow_beam.beam_pipeline.sample_data import generate_lines
-    from snowplow_beam.transforms.thrift_model import decode_payload
+    from thriftpy2.protocol.cybin import TCyBinaryProtocol
+    from thriftpy2.transport import TCyMemoryBuffer
+
+    from snowplow_beam.transforms.thrift_model import CollectorPayload, decode_payload
 
     payloads = []
     for line in generate_lines(count, 1_764_320_400_000, span_ms=1000):
         try:
-            payloads.append(decode_payload(base64.b64decode(line)))
+            data = base64.b64decode(line)
+            decode_payload(data)  # checked by the pipeline's reader first: thriftpy2 trusts what it reads
         except Exception:  # not base64 / not Thrift: put as raw bytes
             payloads.append(line.encode())
+            continue
+        payload = CollectorPayload()  # thriftpy2's, whose timestamp each put sets
+        TCyBinaryProtocol(TCyMemoryBuffer(data)).read_struct(payload)
+        payloads.append(payload)
     return payloads
 
 
