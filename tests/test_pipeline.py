@@ -144,6 +144,22 @@ def test_parquet_pieces_carry_their_events_compressed(config):
     assert len(piece.data) * 3 < len(plain.getvalue())  # the runner holds pieces until the writers group them
 
 
+def test_enrichments_written_in_python_see_every_event_of_a_batch(config, monkeypatch):
+    class Tagging:  # an enrichment without NATIVE_KIND: it runs after the native chain, on every event
+        def enrich(self, event, raw):
+            event["geo_country"] = "GB"
+            return []
+
+    lines = [raw_line(querystring=page_view(uid=f"user{n}")).encode() for n in range(5)]
+    plain = RecordProcessor(config).process(lines)
+    shipped = PipelineConfig.enrichments
+    monkeypatch.setattr(PipelineConfig, "enrichments", lambda self: [*shipped(self), Tagging()])
+    tagged = RecordProcessor(config).process(lines)
+    assert plain.counters["good"] == tagged.counters["good"] == 5
+    assert _table(plain.good[0])[0]["geo_country"] is None
+    assert [row["geo_country"] for row in _table(tagged.good[0])] == ["GB"] * 5
+
+
 # ---- the composite and the writers ---------------------------------------------------------------
 
 def test_process_records_and_the_writers_partition_by_collector_hour_with_deterministic_names(tmp_path, config):

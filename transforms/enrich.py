@@ -112,6 +112,11 @@ class EventEnricher:
         self._python = tuple(e for e in enrichments if not hasattr(e, "NATIVE_KIND"))
         self.clock = clock
 
+    @property
+    def all_native(self) -> bool:
+        """Whether every enrichment runs in the native chain (then an event the native call finishes is done)."""
+        return not self._python
+
     def enrich(self, raw: RawEvent, seed: bytes, index: int) -> dict:
         """The enriched event for the ``index``-th event of the record whose SHA-256 is ``seed`` (one event; the
         pipeline maps a batch of records per native call and calls :meth:`finish`)."""

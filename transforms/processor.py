@@ -187,7 +187,8 @@ class RecordProcessor:
         micros: list[int] = []
         with _collector_paused():
             started = time.perf_counter_ns()
-            native_good, events, bad = self._run(records, base64_lines, counters, micros, keep_good=True)
+            native_good, events, bad = self._run(records, base64_lines, counters, micros,
+                                                 keep_good=self._enricher.all_native)
             stages.update(dict(native_good.stage_ns()))
             stages["results"] = _elapsed_ns(started) - sum(stages.values())
             good = self._good_pieces(native_good, events, counters, stages)
