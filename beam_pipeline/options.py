@@ -100,9 +100,13 @@ class KinesisOptions(PipelineOptions):
         streaming.add_argument("--kinesis_start_timestamp",
                                help="For AT_TIMESTAMP: ISO 8601 time (e.g. 2026-11-28T09:00:00Z) or epoch seconds.")
         streaming.add_argument("--kinesis_max_records", type=int,
-                               help="Bounded mode: stop reading each stream after this many records.")
+                               help="Bounded mode: stop reading each stream after this many records (a count "
+                                    "over the whole stream: one reader per stream).")
         streaming.add_argument("--kinesis_max_read_seconds", type=float,
                                help="Bounded mode: stop reading after this many seconds.")
+        streaming.add_argument("--kinesis_read_to_tip", action="store_true",
+                               help="Bounded mode: stop reading once every shard has been read up to its tip "
+                                    "(what the stream holds when the reader gets there: a backfill).")
         streaming.add_argument("--kinesis_poll_seconds", type=float, default=0.5,
                                help="Wait before polling a caught-up shard again.")
         streaming.add_argument("--window_seconds", type=int, default=60,

@@ -14,12 +14,12 @@ from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from snowplow_beam.beam_pipeline.kinesis.deaggregation import KPL_MAGIC, aggregate, deaggregate
-from snowplow_beam.beam_pipeline.kinesis.restriction import (KinesisRestriction, KinesisRestrictionTracker,
+from snowplow_beam.beam_pipeline.kinesis.restriction import (AtTip, KinesisRestriction, KinesisRestrictionTracker,
                                                              RecordPosition, ShardEnd, ShardsDiscovered, ShardState,
-                                                             Stop)
+                                                             Stop, families, owner_of)
 from snowplow_beam.beam_pipeline.kinesis.settings import KinesisSettings
 from snowplow_beam.beam_pipeline.kinesis.shard_reader import ShardReader, classify_error
-from snowplow_beam.beam_pipeline.kinesis.source import ReadFromKinesis, read_stream
+from snowplow_beam.beam_pipeline.kinesis.source import ReadFromKinesis, ReadStreamFn, read_stream
 from tests.servers import put_records
 
 
@@ -67,7 +67,6 @@ def test_tracker_claims_move_checkpoints_and_a_checkpoint_splits_off_the_rest():
     assert tracker.current_restriction().shards["s2"].from_trim_horizon
     with pytest.raises(ValueError):
         tracker.check_done()
-    assert tracker.try_split(0.5) is None  # only checkpoints
     primary, residual = tracker.try_split(0)
     assert primary.done and not residual.done and residual.shards["s0"].drained
     tracker.check_done()
@@ -96,6 +95,70 @@ def test_tracker_ends_at_its_record_budget_deadline_or_a_stop():
     stopped.check_done()
     progress = stopped.current_progress()  # nothing claimed and nothing left: still a valid fraction
     assert progress.fraction_completed == 1.0 and progress.remaining_work == 0
+    # the SDK replaces "completed" by its estimate of the bytes output since the element began, 0 or NaN at times
+    for state in (_restriction(), _restriction(records_left=0), _restriction(done=True)):
+        for output_bytes in (0, float("nan"), 3_717_168.0):
+            fraction = KinesisRestrictionTracker(state).current_progress().with_completed(output_bytes)
+            assert 0.0 <= fraction.fraction_completed <= 1.0, (state, output_bytes)
+
+
+def test_a_stream_splits_into_one_restriction_per_shard_family():
+    closed = ShardState("a")
+    listed = [closed, ShardState("b", ("a",)), ShardState("c", ("a",)), ShardState("d"),
+              ShardState("e", ("d", "x"))]  # x: a parent past retention, no longer listed
+    whole = KinesisRestriction("stream", records_left=None)
+    parts = whole.by_family(listed)
+    assert [sorted(part.shards) for part in parts] == [["a", "b", "c"], ["d", "e"]]
+    assert all(part.discovered and not part.whole_stream for part in parts)
+    eight = KinesisRestriction("stream").by_family([ShardState(f"s{i}") for i in range(8)])
+    assert [list(part.shards) for part in eight] == [[f"s{i}"] for i in range(8)]  # no shard in two
+    budgeted = KinesisRestriction("stream", records_left=10)
+    assert budgeted.by_family(listed) == [budgeted]  # a count over the stream: one reader
+    assert families([ShardState("a", drained=True), ShardState("b", ("a",)), ShardState("c", ("a",))]) == [
+        ["b"], ["c"]]  # a drained parent ties nothing
+
+
+def test_a_running_restriction_splits_off_independent_families_only():
+    shards = {"s0": ShardState("s0"), "s1": ShardState("s1", ("s0",)), "s2": ShardState("s2", ("s0",))}
+    tracker = KinesisRestrictionTracker(KinesisRestriction("stream", shards=shards, discovered=True,
+                                                           whole_stream=False))
+    assert tracker.try_split(0.5) is None  # s1 and s2 wait for s0: one family
+    assert tracker.try_claim(ShardEnd("s0", ()))
+    primary, residual = tracker.try_split(0.5)
+    assert (sorted(primary.shards), sorted(residual.shards)) == (["s0", "s1"], ["s2"])
+    assert not primary.done and not residual.done and not residual.whole_stream
+    assert tracker.try_claim(RecordPosition("s1", "1", None, True, 1))
+    assert not tracker.try_claim(RecordPosition("s2", "1", None, True, 1))  # moved: the residual reads it
+    assert not tracker.current_restriction().done and residual.shards["s2"].sequence is None
+    assert tracker.try_split(0.5) is None  # one family left
+    budgeted = KinesisRestrictionTracker(KinesisRestriction("stream", shards=dict(residual.shards, s9=ShardState(
+        "s9")), discovered=True, records_left=5))
+    assert budgeted.try_split(0.5) is None
+
+
+def test_the_child_of_a_merge_is_read_by_the_group_of_its_first_parent():
+    child = ShardState("s3", ("s2", "s1"))
+    assert owner_of(child) == "s1"
+    first = KinesisRestrictionTracker(KinesisRestriction("stream", shards={"s1": ShardState("s1")}, discovered=True,
+                                                         whole_stream=False))
+    second = KinesisRestrictionTracker(KinesisRestriction("stream", shards={"s2": ShardState("s2")},
+                                                          discovered=True, whole_stream=False))
+    for tracker, parent in ((first, "s1"), (second, "s2")):
+        assert tracker.try_claim(ShardEnd(parent, (child,)))
+        assert tracker.try_claim(ShardsDiscovered((child, ShardState("s7"))))  # a listed stranger: not ours
+    assert sorted(first.current_restriction().shards) == ["s1", "s3"]
+    assert sorted(second.current_restriction().shards) == ["s2"]
+
+
+def test_a_read_to_the_tip_ends_when_every_shard_was_caught_up():
+    shards = {"s0": ShardState("s0"), "s1": ShardState("s1")}
+    tracker = KinesisRestrictionTracker(KinesisRestriction("stream", shards=shards, discovered=True, to_tip=True))
+    assert tracker.is_bounded()
+    assert tracker.try_claim(AtTip("s0"))
+    assert tracker.try_claim(RecordPosition("s0", "1", None, True, 1))  # records after the tip are still read
+    assert tracker.try_claim(ShardEnd("s1", ()))
+    assert not tracker.try_claim(ShardsDiscovered(()))
+    tracker.check_done()
 
 
 def test_discovery_adds_new_shards_and_forgets_expired_drained_ones():
@@ -470,3 +533,121 @@ def test_a_shard_past_retention_is_skipped_with_an_error_not_retried_forever(kin
     assert sorted(r.data for r in drain(reader, tracker, until=3, timeout=1.5)) == [b"x", b"y"]
     assert tracker.current_restriction().shards["shardId-000000000077"].drained
     assert not tracker.current_restriction().shards[real].drained
+
+
+# ---------------------------------------------------------------------------- shard groups, against kinesalite
+def _put_per_shard(kinesalite, stream, count) -> dict[str, list[bytes]]:
+    """``count`` records on every shard of ``stream`` (explicit hash keys), each naming its shard."""
+    client = kinesalite.client()
+    shards = client.list_shards(StreamName=stream)["Shards"]
+    out = {}
+    for shard in shards:
+        if "EndingSequenceNumber" in shard["SequenceNumberRange"]:
+            continue  # closed
+        data = [f"{shard['ShardId']}/{i:04d}".encode() for i in range(count)]
+        for start in range(0, count, 500):
+            client.put_records(StreamName=stream, Records=[
+                {"Data": d, "PartitionKey": "k", "ExplicitHashKey": shard["HashKeyRange"]["StartingHashKey"]}
+                for d in data[start:start + 500]])
+        out[shard["ShardId"]] = data
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.node
+def test_the_initial_split_makes_one_restriction_per_shard_of_eight(kinesalite):
+    kinesalite.create_stream("eight", shards=8)
+    fn = ReadStreamFn(_settings(kinesalite, "eight"))
+    parts = list(fn.split("eight", fn.initial_restriction("eight")))
+    ids = [shard_id for part in parts for shard_id in part.shards]
+    listed = [s["ShardId"] for s in kinesalite.client().list_shards(StreamName="eight")["Shards"]]
+    assert len(parts) == 8 and sorted(ids) == sorted(listed)  # each shard once
+    assert [fn.restriction_size("eight", part) for part in parts] == [1] * 8
+    budgeted = ReadStreamFn(_settings(kinesalite, "eight", max_records=10))
+    (whole,) = budgeted.split("eight", budgeted.initial_restriction("eight"))
+    assert whole.whole_stream and not whole.discovered
+
+
+@pytest.mark.slow
+@pytest.mark.node
+def test_shard_groups_follow_a_split_and_a_merge_without_a_second_reader(kinesalite):
+    kinesalite.create_stream("groups", shards=3)
+    client = kinesalite.client()
+    fn = ReadStreamFn(_settings(kinesalite, "groups"))
+    trackers = [KinesisRestrictionTracker(part) for part in fn.split("groups", fn.initial_restriction("groups"))]
+    readers = [_reader(kinesalite, "groups") for _ in trackers]  # one per worker
+    (s0,), (s1,), (s2,) = [list(t.current_restriction().shards) for t in trackers]
+    first = _put_per_shard(kinesalite, "groups", 15)
+    got = [drain(reader, tracker, until=8) for reader, tracker in zip(readers, trackers)]  # mid-read
+    shard = next(s for s in client.list_shards(StreamName="groups")["Shards"] if s["ShardId"] == s0)
+    middle = (int(shard["HashKeyRange"]["StartingHashKey"]) + int(shard["HashKeyRange"]["EndingHashKey"])) // 2
+    client.split_shard(StreamName="groups", ShardToSplit=s0, NewStartingHashKey=str(middle))
+    _wait_active(client, "groups")
+    client.merge_shards(StreamName="groups", ShardToMerge=s1, AdjacentShardToMerge=s2)
+    _wait_active(client, "groups")
+    second = _put_per_shard(kinesalite, "groups", 10)
+    for index, (reader, tracker) in enumerate(zip(readers, trackers)):
+        got[index] += drain(reader, tracker, timeout=8)
+    everything = [d for batch in (first, second) for records in batch.values() for d in records]
+    read = [r.data for records in got for r in records]
+    assert sorted(read) == sorted(everything) and len(read) == len(everything)  # exactly once
+    shards_of = [[r.position.shard_id for r in records] for records in got]
+    listed = client.list_shards(StreamName="groups")["Shards"]
+    children = sorted(d["ShardId"] for d in listed if d.get("ParentShardId") == s0)
+    (merged,) = [d["ShardId"] for d in listed if d.get("AdjacentParentShardId")]
+    assert len(children) == 2 and sorted(set(shards_of[0])) == sorted([s0, *children])  # a split's: its group
+    assert sorted(set(shards_of[1])) == sorted([s1, merged])  # a merge's child: the group of its first parent
+    assert set(shards_of[2]) == {s2}  # one reader a shard
+    for order, parents in ((shards_of[0], [s0]), (shards_of[1], [s1])):  # parents first, within the group
+        assert order.index(next(s for s in order if s not in parents)) == len([s for s in order if s in parents])
+    last = trackers[2]  # s2 drained, its child read by the other group: the group is done
+    assert list(read_stream(readers[2], last, ManualWatermarkEstimator(MIN_TIMESTAMP))) == []
+    last.check_done()
+
+
+@pytest.mark.slow
+@pytest.mark.node
+def test_restarts_from_checkpoints_taken_mid_read_on_several_shards(kinesalite):
+    kinesalite.create_stream("resume", shards=4)
+    put = _put_per_shard(kinesalite, "resume", 30)
+    settings = _settings(kinesalite, "resume", bundle_seconds=0.5, read_to_tip=True)
+    fn = ReadStreamFn(settings)
+    seen = []
+    for part, stop_after in zip(fn.split("resume", fn.initial_restriction("resume")), (3, 11, 29, 17)):
+        got, residual = _read_sdf(settings, part, stop_after=stop_after)
+        residual = pickle.loads(pickle.dumps(residual))  # as a runner keeps it
+        rest, none = _read_sdf(settings, residual)
+        assert none is None and len(got) == stop_after
+        seen += got + rest
+    everything = [d for records in put.values() for d in records]
+    assert sorted(seen) == sorted(everything) and len(seen) == len(everything)
+
+
+def _tag_with_worker(data):
+    import os
+    return f"{os.getpid()} {data.decode()}"
+
+
+@pytest.mark.slow
+@pytest.mark.node
+def test_two_workers_read_disjoint_shards_and_agree_with_one(kinesalite, tmp_path):
+    kinesalite.create_stream("two", shards=8)
+    put = _put_per_shard(kinesalite, "two", 40)
+    outputs = {}
+    for workers in (1, 2):
+        options = PipelineOptions(["--runner=FnApiRunner", f"--direct_num_workers={workers}",
+                                   "--direct_running_mode=multi_processing"])
+        prefix = tmp_path / f"w{workers}" / "out"
+        with beam.Pipeline(options=options) as p:
+            (p | ReadFromKinesis(_settings(kinesalite, "two", read_to_tip=True, bundle_seconds=0.5))
+               | beam.Map(_tag_with_worker) | beam.io.WriteToText(str(prefix)))
+        lines = [line.split(" ", 1) for f in prefix.parent.iterdir() for line in f.read_text().splitlines()]
+        outputs[workers] = lines
+    everything = sorted(d.decode() for records in put.values() for d in records)
+    for workers, lines in outputs.items():
+        assert sorted(data for _, data in lines) == everything, workers  # exactly once
+    workers_of = {}
+    for pid, data in outputs[2]:
+        workers_of.setdefault(data.split("/")[0], set()).add(pid)
+    assert all(len(pids) == 1 for pids in workers_of.values())  # a shard is read by one worker
+    assert len(set().union(*workers_of.values())) == 2  # and both workers read

@@ -20,7 +20,7 @@ from apache_beam.options.pipeline_options import (FlinkRunnerOptions, PipelineOp
 
 from snowplow_beam.beam_pipeline.launcher import run
 from snowplow_beam.beam_pipeline.sample_data import generate_lines
-from snowplow_beam.runners import UnsuitableRunner, prepare_runner
+from snowplow_beam.runners import UnsuitableRunner, prepare_runner, spreads_restrictions
 from snowplow_beam.runners.flink import FlinkSettings, flink_args
 from snowplow_beam.runners.portable import portable_args, worker_pool_command
 from snowplow_beam.runners.prism import PRISM_BINARY, job_server_command, prism_args
@@ -70,6 +70,16 @@ def test_prism_preset_arguments():
     assert prism_args() == ["--runner=PrismRunner", f"--prism_location={Path(__file__).parents[1]}/.tools/go/bin/prism"]
     assert job_server_command(8073, "/opt/prism") == ["/opt/prism", "--job_port=8073", "--serve_http=false"]
     assert job_server_command(1, "p", idle_shutdown_seconds=60)[-1] == "--idle_shutdown_timeout=60s"
+
+
+def test_only_prism_keeps_one_restriction_per_stream():
+    def spreads(*args):
+        return spreads_restrictions(_prepared(list(args), unbounded=False))
+
+    assert not spreads(*prism_args("/opt/prism"))
+    assert not spreads("--runner=DirectRunner", "--prism_location=/opt/prism")  # the DirectRunner on Prism
+    assert spreads("--runner=DirectRunner")  # given no Prism: the FnApiRunner underneath
+    assert spreads() and spreads("--runner=FlinkRunner") and spreads("--runner=PortableRunner")
 
 
 def test_portable_arguments_and_the_worker_pool():

@@ -25,6 +25,8 @@ class KinesisSettings:
     start_timestamp: float | None = None   # epoch seconds, for AT_TIMESTAMP
     max_records: int | None = None          # bounded mode: stop after this many (user) records
     max_read_seconds: float | None = None   # bounded mode: stop after this long
+    read_to_tip: bool = False               # bounded mode: stop each shard group once every shard was caught up
+    split_by_shard: bool = True             # one restriction per shard family (False: one for the whole stream)
     records_per_call: int = MAX_RECORDS_PER_CALL
     idle_poll_seconds: float = 0.5          # wait after a read that found a shard caught up
     idle_skew_seconds: float = 2.0          # watermark of a caught-up shard: poll time minus this
@@ -46,7 +48,7 @@ class KinesisSettings:
 
     @property
     def bounded(self) -> bool:
-        return self.max_records is not None or self.max_read_seconds is not None
+        return self.max_records is not None or self.max_read_seconds is not None or self.read_to_tip
 
     def client(self):
         """A boto3 Kinesis client: credentials from the standard AWS chain; retries are ours."""

@@ -7,6 +7,8 @@
   errors back off exponentially (with jitter); an expired iterator is replaced from the checkpoint.
 - **Watermark**: the minimum, over the shards being read, of the last ApproximateArrivalTimestamp seen, advanced
   to "poll time - ``idle_skew_seconds``" for a shard found caught up.
+- **Lag** (:meth:`ShardReader.lag`): per shard, the last ``MillisBehindLatest`` and the iterator age (now minus
+  the arrival time of the last record read; 0 when caught up), for the per-shard metrics.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import time
 from typing import NamedTuple
 
 from snowplow_beam.beam_pipeline.kinesis.deaggregation import deaggregate
-from snowplow_beam.beam_pipeline.kinesis.restriction import (KinesisRestriction, RecordPosition, ShardEnd,
+from snowplow_beam.beam_pipeline.kinesis.restriction import (AtTip, KinesisRestriction, RecordPosition, ShardEnd,
                                                              ShardsDiscovered, ShardState)
 from snowplow_beam.beam_pipeline.kinesis.settings import (AT_TIMESTAMP, GET_RECORDS_PER_SECOND, LATEST,
                                                           READ_BYTES_PER_SECOND, TRIM_HORIZON, KinesisSettings)
@@ -47,6 +49,7 @@ class _Runtime:
         self.caught_up_ms: int | None = None   # local time of the last read that found the shard caught up
         self.errors = 0
         self.record_bytes: float | None = None  # running mean size of the shard's records
+        self.lag: ShardLag | None = None
 
     def limit(self, most: int) -> int:
         """Records to ask for: about one second of the per-shard read limit (2 MB), so reads stay
@@ -54,6 +57,13 @@ class _Runtime:
         if self.record_bytes is None:
             return min(most, 1000)
         return max(1, min(most, int(READ_BYTES_PER_SECOND / max(self.record_bytes, 1.0))))
+
+
+class ShardLag(NamedTuple):
+    """How far behind a shard's reader is, after its last read."""
+
+    millis_behind_latest: int | None   # as GetRecords reported it (None: not reported)
+    iterator_age_ms: int               # now minus the arrival of the last record read; 0 when caught up
 
 
 class Record(NamedTuple):
@@ -121,7 +131,8 @@ def list_shards(client, stream: str) -> list[dict]:
             return shards
 
 
-def _shard_state(description: dict) -> ShardState:
+def shard_state(description: dict) -> ShardState:
+    """A shard as ListShards describes it, unread."""
     parents = tuple(p for p in (description.get("ParentShardId"), description.get("AdjacentParentShardId")) if p)
     return ShardState(description["ShardId"], parents)
 
@@ -146,7 +157,7 @@ class ShardReader:
         listed = list_shards(self.client, restriction.stream)
         self._next_discovery = self._monotonic() + self.settings.discovery_seconds
         listed_ids = {d["ShardId"] for d in listed}
-        new = tuple(_shard_state(d) for d in listed if d["ShardId"] not in restriction.shards)
+        new = tuple(shard_state(d) for d in listed if d["ShardId"] not in restriction.shards)
         gone = tuple(s for s, state in restriction.shards.items() if state.drained and s not in listed_ids)
         return ShardsDiscovered(new, gone)
 
@@ -159,7 +170,7 @@ class ShardReader:
         readable = restriction.readable()
         for shard_id in list(self._runtime):
             if shard_id not in restriction.shards or restriction.shards[shard_id].drained:
-                del self._runtime[shard_id]
+                del self._runtime[shard_id]  # drained, or moved to another group (and its reader)
         if not readable:
             return ReadResult([], self.settings.idle_poll_seconds)
         now = self._monotonic()
@@ -239,6 +250,11 @@ class ShardReader:
         next_iterator = response.get("NextShardIterator")
         behind = response.get("MillisBehindLatest")
         caught_up = not records or (behind == 0 and len(records) < limit)
+        at_tip = behind == 0 if behind is not None else not records
+        last_arrival = _millis(records[-1]["ApproximateArrivalTimestamp"]) if records else None
+        runtime.lag = ShardLag(behind, 0 if at_tip or last_arrival is None else max(0, polled_ms - last_arrival))
+        if at_tip and restriction.to_tip and not shard.at_tip:
+            items.append(AtTip(shard.shard_id))
         if records:
             mean = size / len(records)
             runtime.record_bytes = mean if runtime.record_bytes is None else 0.8 * runtime.record_bytes + 0.2 * mean
@@ -263,8 +279,13 @@ class ShardReader:
                          for c in children)
         self.calls["ListShards"] += 1
         listed = list_shards(self.client, restriction.stream)
-        return tuple(_shard_state(d) for d in listed
+        return tuple(shard_state(d) for d in listed
                      if shard.shard_id in (d.get("ParentShardId"), d.get("AdjacentParentShardId")))
+
+    def lag(self, shard_id: str) -> ShardLag | None:
+        """The shard's lag after its last read (None before one)."""
+        runtime = self._runtime.get(shard_id)
+        return runtime.lag if runtime is not None else None
 
     # -- watermark
     def watermark_ms(self, restriction: KinesisRestriction) -> int | None:
