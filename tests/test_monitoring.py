@@ -22,6 +22,8 @@ REPO = Path(__file__).resolve().parents[1]
 MONITORING = REPO / "monitoring"
 ALERTS = MONITORING / "alerts.yml"
 FLINK_PREFIX = "flink_taskmanager_job_task_operator_snowplow_"
+# the Kinesis source's per-shard metrics: one series per stream and shard, selected by a name prefix
+KINESIS_PREFIX = "flink_taskmanager_job_task_operator_kinesis_"
 # Metrics that come from neither the collector nor the pipeline, each with where it does come from.
 EXTERNAL = {
     "up": "Prometheus itself, per scrape target",
@@ -94,7 +96,10 @@ def rule_metric_names() -> set[str]:
     names = set()
     for group in yaml.safe_load(ALERTS.read_text())["groups"]:
         for rule in group["rules"]:
+            # a family selected by its name's prefix (per-shard series): the prefix, without its last "_"
+            names.update(prefix.rstrip("_") for prefix in re.findall(r'__name__=~"([A-Za-z0-9_:]+)', rule["expr"]))
             expr = re.sub(r"\{[^}]*\}", "", rule["expr"])          # label matchers
+            expr = re.sub(r'"[^"]*"', "", expr)                     # strings (label_replace's arguments)
             expr = re.sub(r"\b(by|without)\s*\([^)]*\)", "", expr)  # grouping labels
             expr = re.sub(r"\[[^\]]*\]", "", expr)                  # ranges
             expr = re.sub(r"\boffset\s+\w+", "", expr)              # offsets
@@ -106,7 +111,7 @@ def rule_metric_names() -> set[str]:
 
 
 PROMQL_WORDS = {"sum", "rate", "increase", "max", "min", "avg", "absent", "vector", "or", "and", "unless",
-                "avg_over_time", "on", "ignoring", "count"}
+                "avg_over_time", "on", "ignoring", "count", "label_replace"}
 
 
 def collector_exported_names() -> set[str]:
@@ -123,6 +128,12 @@ def collector_exported_names() -> set[str]:
     metrics.rejected["too_large"] += 1
     text = metrics.render([Sink()]).decode()
     return {line.split("{")[0].split(" ")[0] for line in text.splitlines() if line and not line.startswith("#")}
+
+
+def kinesis_shard_metric_names() -> set[str]:
+    """The per-shard metrics of the Kinesis source (``kinesis.<name>.<stream>.<shard>``)."""
+    text = (REPO / "beam_pipeline" / "kinesis" / "source.py").read_text()
+    return set(re.findall(r'_metric\(Metrics\.(?:counter|gauge), "([a-z_]+)"', text))
 
 
 def pipeline_counter_names() -> set[str]:
@@ -155,6 +166,8 @@ def test_rules_read_only_metrics_the_code_exports():
             ok = name in collector
         elif name.startswith(FLINK_PREFIX):
             ok = name[len(FLINK_PREFIX):] in pipeline
+        elif name.startswith(KINESIS_PREFIX):
+            ok = name[len(KINESIS_PREFIX):] in kinesis_shard_metric_names()
         else:
             ok = name in EXTERNAL
         if not ok:
@@ -168,7 +181,8 @@ def test_rules_read_only_metrics_the_code_exports():
 def test_readme_lists_every_metric_the_rules_read():
     readme = (MONITORING / "README.md").read_text()
     for name in rule_metric_names() - {"up"}:
-        short = name[len(FLINK_PREFIX):] if name.startswith(FLINK_PREFIX) else name
+        short = next((name[len(prefix):] for prefix in (FLINK_PREFIX, KINESIS_PREFIX) if name.startswith(prefix)),
+                     name)
         assert short in readme, name
 
 
@@ -293,7 +307,8 @@ def test_prometheus_scrapes_the_collector_and_evaluates_the_rules(tmp_path):
 
         groups = prometheus.wait(all_rules_ok, 30, "evaluating every rule")
         assert {g["name"] for g in groups} == {"snowplow-collector", "snowplow-pipeline", "snowplow-kinesis"}
-        assert len([r for g in groups for r in g["rules"]]) == 19
+        in_file = sum(len(group["rules"]) for group in yaml.safe_load(ALERTS.read_text())["groups"])
+        assert len([r for g in groups for r in g["rules"]]) == in_file == 20
         assert prometheus.wait(lambda: [v for _, v in prometheus.values("snowplow:collector_good_records:rate5m")
                                         if v > 0], 30, "recording a good-records rate")
         refused = prometheus.values("snowplow:collector_refused_share:rate5m")
