@@ -250,7 +250,9 @@ class ShardReader:
         next_iterator = response.get("NextShardIterator")
         behind = response.get("MillisBehindLatest")
         caught_up = not records or (behind == 0 and len(records) < limit)
-        at_tip = behind == 0 if behind is not None else not records
+        # at the tip: a read that got less than it asked for, and nothing behind (when the service says so; a full
+        # read is never the tip: kinesalite reports 0 behind whatever is left)
+        at_tip = len(records) < limit and (behind is None or behind == 0)
         last_arrival = _millis(records[-1]["ApproximateArrivalTimestamp"]) if records else None
         runtime.lag = ShardLag(behind, 0 if at_tip or last_arrival is None else max(0, polled_ms - last_arrival))
         if at_tip and restriction.to_tip and not shard.at_tip:
