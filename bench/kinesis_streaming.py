@@ -9,9 +9,13 @@ Two measurements (see beam_pipeline/STREAMING.md, "Figures"):
   records stamped with the current time (collector_tstamp = now) at ``--rate`` records/s for
   ``--seconds``; it lists the bucket every 0.25 s, and each event's delay is the time its file
   was first listed minus its collector_tstamp.
+- ``--mode scale-out``: ``--backlog N`` records on ``--shards`` shards, read to the tip
+  (``--kinesis_read_to_tip``) by 1 and then 2 workers (``--direct_num_workers``, multi-processing), each
+  ``--repeats`` times: events/s = good events / wall time of the run (median), and the ratio of 2 workers to 1.
 
     python -m bench.kinesis_streaming --mode throughput --backlog 20000
     python -m bench.kinesis_streaming --mode latency --rate 200 --seconds 300 --prism .tools/go/bin/prism
+    python -m bench.kinesis_streaming --mode scale-out --backlog 40000 --shards 8
 """
 from __future__ import annotations
 
@@ -159,6 +163,19 @@ def _list(s3, prefix: str) -> list[str]:
             return keys
 
 
+def _run_counters(command: list[str], env: dict) -> dict:
+    """Run the pipeline to its end; its summary's counters (``name: value`` lines)."""
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(result.stdout[-3000:] + result.stderr[-5000:])
+    counters = {}
+    for line in result.stdout.splitlines():
+        if ":" in line:
+            name, value = line.rsplit(":", 1)
+            counters[name.strip()] = value.strip()
+    return counters
+
+
 def throughput(servers: Servers, args, salt: Path) -> dict:
     kinesis, s3 = servers.client("kinesis"), servers.client("s3")
     templates = _templates()
@@ -171,22 +188,44 @@ def throughput(servers: Servers, args, salt: Path) -> dict:
         extra += ["--runner=PrismRunner", f"--prism_location={args.prism}"]
     started = time.monotonic()
     # no raw-bad stream here: its bound would be the time limit (it holds fewer than N records)
-    result = subprocess.run(_pipeline_cmd(servers, "s3://lake/tp", salt, extra, raw_bad=False), env=_pipeline_env(servers),
-                            capture_output=True, text=True)
+    counters = _run_counters(_pipeline_cmd(servers, "s3://lake/tp", salt, extra, raw_bad=False),
+                             _pipeline_env(servers))
     elapsed = time.monotonic() - started
-    if result.returncode != 0:
-        raise RuntimeError(result.stdout[-3000:] + result.stderr[-5000:])
-    counters = {}
-    for line in result.stdout.splitlines():
-        if ":" in line:
-            name, value = line.rsplit(":", 1)
-            counters[name.strip()] = value.strip()
     good = int(counters.get("good", "0").replace(",", ""))
     files = _list(s3, "tp/")
     return {"mode": "throughput", "runner": "PrismRunner" if args.prism else "FnApiRunner",
             "records": args.backlog, "good_events": good, "seconds": round(elapsed, 1),
             "events_per_s": round(good / elapsed), "records_per_s": round(args.backlog / elapsed),
             "files": len(files), "accounting": counters.get("accounting (every record in exactly one place)")}
+
+
+def scale_out(servers: Servers, args, salt: Path) -> dict:
+    """The same backlog read to the tip by 1 and by 2 workers (each run reads it all: nothing is acknowledged)."""
+    import statistics
+
+    kinesis = servers.client("kinesis")
+    templates = _templates()
+    now = int(time.time() * 1000)
+    _put(kinesis, "raw-good", [_encode(templates[i % len(templates)], now) for i in range(args.backlog)], 0)
+    figures = {"mode": "scale-out", "records": args.backlog, "shards": args.shards, "repeats": args.repeats}
+    for workers in (1, 2):
+        rates = []
+        for repeat in range(args.repeats):
+            extra = ["--kinesis_read_to_tip", "--window_seconds", str(args.window), "--runner=DirectRunner",
+                     f"--direct_num_workers={workers}", "--direct_running_mode=multi_processing"]
+            started = time.monotonic()
+            counters = _run_counters(_pipeline_cmd(servers, f"s3://lake/so{workers}-{repeat}", salt, extra),
+                                     _pipeline_env(servers))
+            elapsed = time.monotonic() - started
+            good = int(counters.get("good", "0").replace(",", ""))
+            raw = int(counters.get("raw_records", "0").replace(",", ""))
+            if raw != args.backlog:
+                raise RuntimeError(f"{workers} workers read {raw} records, not {args.backlog}: {counters}")
+            rates.append(good / elapsed)
+        figures[f"events_per_s_{workers}_worker{'s' if workers > 1 else ''}"] = round(statistics.median(rates))
+        figures[f"runs_{workers}"] = [round(rate) for rate in rates]
+    figures["ratio_2_to_1"] = round(figures["events_per_s_2_workers"] / figures["events_per_s_1_worker"], 2)
+    return figures
 
 
 def latency(servers: Servers, args, salt: Path) -> dict:
@@ -257,7 +296,7 @@ def latency(servers: Servers, args, salt: Path) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=("throughput", "latency"), default="throughput")
+    parser.add_argument("--mode", choices=("throughput", "latency", "scale-out"), default="throughput")
     parser.add_argument("--backlog", type=int, default=20_000)
     parser.add_argument("--max_seconds", type=float, default=600)
     parser.add_argument("--rate", type=float, default=200, help="records/s put during the latency run")
@@ -266,6 +305,7 @@ def main(argv=None) -> int:
     parser.add_argument("--window", type=int, default=60)
     parser.add_argument("--shards", type=int, default=2)
     parser.add_argument("--prism", help="Prism binary: run on PrismRunner (latency mode needs it)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per worker count (scale-out; the median)")
     args = parser.parse_args(argv)
     if args.mode == "latency" and not args.prism:
         parser.error("--mode latency needs --prism (FnApiRunner writes nothing before the end of the input)")
@@ -280,7 +320,8 @@ def main(argv=None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             salt = Path(tmp) / "salt"
             salt.write_bytes(b"bench-salt-0123456789\n")
-            figures = throughput(servers, args, salt) if args.mode == "throughput" else latency(servers, args, salt)
+            run_mode = {"throughput": throughput, "latency": latency, "scale-out": scale_out}[args.mode]
+            figures = run_mode(servers, args, salt)
     finally:
         servers.stop()
     print(json.dumps(figures, indent=2))
