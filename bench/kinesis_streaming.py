@@ -24,7 +24,6 @@ import base64
 import io
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -239,6 +238,8 @@ def scale_out(servers: Servers, args, salt: Path) -> dict:
 
 
 def latency(servers: Servers, args, salt: Path) -> dict:
+    from tests.servers import stop_process_group
+
     kinesis, s3 = servers.client("kinesis"), servers.client("s3")
     templates = _templates()
     extra = ["--window_seconds", str(args.window), "--runner=PrismRunner", f"--prism_location={args.prism}"]
@@ -282,11 +283,7 @@ def latency(servers: Servers, args, salt: Path) -> dict:
     finally:
         stop.set()
         watcher.join()
-        os.killpg(pipeline.pid, signal.SIGTERM)
-        try:
-            pipeline.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(pipeline.pid, signal.SIGKILL)
+        stop_process_group(pipeline, 20)
         log.close()
     delays = []
     for key, visible in seen.items():

@@ -147,6 +147,17 @@ process.on('SIGTERM', () => server.close(() => process.exit(0)));
 """
 
 
+def stop_process_group(proc: subprocess.Popen, timeout: float = 30) -> None:
+    """SIGTERM to a process started with ``start_new_session=True`` and all it started (Prism, SDK workers), then
+    SIGKILL if it has not ended within ``timeout``."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+
 class Kinesalite:
     """kinesalite, an in-memory Kinesis, as a node process on a free port of 127.0.0.1."""
 

@@ -23,7 +23,7 @@ from snowplow_beam.beam_pipeline.writers import (CHUNK_ROWS, ParquetFormat, Writ
                                                  WriteWindowedGoodEvents, arrival_windows)
 from snowplow_beam.runners.prism import PRISM_BINARY, prism_args
 from tests.helpers import SAMPLE_START_MS, require, sample_payload
-from tests.servers import DUMMY_AWS, put_records, request
+from tests.servers import DUMMY_AWS, put_records, request, stop_process_group
 from snowplow_beam.lake.layout import stream_file_name
 from snowplow_beam.transforms.badrow_json import size_violation
 from snowplow_beam.transforms.badrows import PROCESSOR
@@ -278,7 +278,6 @@ def test_under_overload_memory_stays_flat_the_lag_grows_and_then_drains_losing_n
     defect, beam_pipeline/STREAMING.md)."""
     require(PRISM_BINARY.is_file(), f"no Prism at {PRISM_BINARY}: run runners/install-prism.sh (make tools)")
     import os
-    import signal
     import subprocess
     import sys
     import threading
@@ -346,11 +345,7 @@ def test_under_overload_memory_stays_flat_the_lag_grows_and_then_drains_losing_n
             samples.append((time.monotonic() - started, total, _good_rows(root)[0], _tree_rss_mb(pipeline.pid)))
             time.sleep(3)
     finally:
-        os.killpg(pipeline.pid, signal.SIGTERM)
-        try:
-            pipeline.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(pipeline.pid, signal.SIGKILL)
+        stop_process_group(pipeline)
         log.close()
     offered = (total - 1) / 60
     processed = written_at_stop / 60
