@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NATIVE_STAMP := $(VENV)/.native-built
 
-.PHONY: venv tools native-check demo test test-fast bench clean
+.PHONY: venv tools node-tools native-check demo test test-fast bench clean
 
 venv: $(NATIVE_STAMP)
 
@@ -37,9 +37,15 @@ test: venv tools native-check
 test-fast: venv
 	$(PY) -m pytest -q -m "not slow" tests
 
-bench: venv
+bench: venv node-tools
 	$(PY) -m bench.pipeline
 	$(PY) -m bench.collector
+	$(PY) -m bench.kinesis_streaming --mode scale-out --backlog 40000 --shards 8
+
+# kinesalite and the npm tracker, as the tests install them (the Kinesis benchmark needs kinesalite)
+node-tools:
+	test -d .tools/node/node_modules/kinesalite || (mkdir -p .tools/node && cp tests/collector/node/package.json \
+		.tools/node/ && cd .tools/node && npm install --no-audit --no-fund --loglevel=error)
 
 clean:
 	rm -rf demo-input demo-output bench-output .pytest_cache
