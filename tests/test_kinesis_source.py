@@ -639,7 +639,10 @@ def test_two_workers_read_disjoint_shards_and_agree_with_one(kinesalite, tmp_pat
                                    "--direct_running_mode=multi_processing"])
         prefix = tmp_path / f"w{workers}" / "out"
         with beam.Pipeline(options=options) as p:
-            (p | ReadFromKinesis(_settings(kinesalite, "two", read_to_tip=True, bundle_seconds=0.5))
+            # 5 records a call, 5 calls a second: a shard takes longer than a bundle (0.05 s) to read, so a read
+            # that checkpointed would hand its residual to the runner, which drops it with several workers
+            (p | ReadFromKinesis(_settings(kinesalite, "two", read_to_tip=True, bundle_seconds=0.05,
+                                           records_per_call=5))
                | beam.Map(_tag_with_worker) | beam.io.WriteToText(str(prefix)))
         lines = [line.split(" ", 1) for f in prefix.parent.iterdir() for line in f.read_text().splitlines()]
         outputs[workers] = lines
