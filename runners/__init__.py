@@ -47,7 +47,7 @@ def spreads_restrictions(options: PipelineOptions) -> bool:
     shard is read in parallel. Not Prism (``--runner=PrismRunner``, or the DirectRunner given a Prism binary):
     it runs one SDK worker per environment, so a split gains nothing there; and with two restrictions of a stream
     in flight at once, Prism 2.73 let the watermark pass records still being read (observed here under overload:
-    8-20% of the records in late panes; none with one restriction per stream)."""
+    6-21% of the rows of a window in late panes; none with one restriction per stream)."""
     runner = runner_name(options)
     on_prism = runner == "prismrunner" or (
         runner in DIRECT_RUNNERS and options.view_as(PrismRunnerOptions).prism_location not in (None, NO_PRISM))
