@@ -11,7 +11,8 @@
   here and the recovery graph use it.
 
 Bounded Kinesis reads (``--kinesis_max_records``, ``--kinesis_max_read_seconds``, ``--kinesis_read_to_tip``) finish
-their windows and return their counters on any runner; unbounded ones run until cancelled on a streaming runner (Prism, Flink).
+their windows and return their counters on any runner; unbounded ones run until cancelled on a streaming runner
+(Prism, Flink).
 """
 from __future__ import annotations
 
@@ -118,12 +119,13 @@ def _check_config(config: PipelineConfig) -> None:
 
 def kinesis_settings(options: KinesisOptions, stream: str, split_by_shard: bool = True) -> KinesisSettings:
     start = options.kinesis_start_timestamp
-    return KinesisSettings(split_by_shard=split_by_shard,
+    return KinesisSettings(
         stream=stream, endpoint_url=options.kinesis_endpoint_url, region=options.kinesis_region,
         initial_position=options.kinesis_initial_position,
         start_timestamp=parse_time(start).timestamp() if start else None,
         max_records=options.kinesis_max_records, max_read_seconds=options.kinesis_max_read_seconds,
-        read_to_tip=options.kinesis_read_to_tip, idle_poll_seconds=options.kinesis_poll_seconds)
+        read_to_tip=options.kinesis_read_to_tip, idle_poll_seconds=options.kinesis_poll_seconds,
+        split_by_shard=split_by_shard)
 
 
 def build(pipeline: beam.Pipeline, options: PipelineOptions, config: PipelineConfig, run_id: str | None = None) -> dict:

@@ -34,9 +34,9 @@ def prepare_runner(options: PipelineOptions, unbounded: bool) -> PipelineOptions
         runner = runner_name(options)
         if runner in BATCH_RUNNERS:
             raise UnsuitableRunner(
-                f"an unbounded Kinesis read never finishes a window on {runner}: give --kinesis_max_records or "
-                "--kinesis_max_read_seconds (or --kinesis_read_to_tip), or a streaming runner (--runner=PrismRunner --prism_location=..., "
-                "or Flink); see beam_pipeline/STREAMING.md")
+                f"an unbounded Kinesis read never finishes a window on {runner}: give --kinesis_max_records, "
+                "--kinesis_max_read_seconds or --kinesis_read_to_tip, or a streaming runner "
+                "(--runner=PrismRunner --prism_location=..., or Flink); see beam_pipeline/STREAMING.md")
         options.view_as(StandardOptions).streaming = True
         keep_unbounded_job_alive(options)
     return options

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
@@ -277,11 +281,6 @@ def test_under_overload_memory_stays_flat_the_lag_grows_and_then_drains_losing_n
     Rows in late panes are counted and printed, not asserted: under this load a few per cent land there (an open
     defect, beam_pipeline/STREAMING.md)."""
     require(PRISM_BINARY.is_file(), f"no Prism at {PRISM_BINARY}: run runners/install-prism.sh (make tools)")
-    import os
-    import subprocess
-    import sys
-    import threading
-
     kinesalite.create_stream("raw-good", shards=2)
     client = kinesalite.client()
     root = tmp_path / "lake"
@@ -339,11 +338,7 @@ def test_under_overload_memory_stays_flat_the_lag_grows_and_then_drains_losing_n
             producer.join()
         total = put[0]
         written_at_stop = samples[-1][2] // per_record - 1
-        end = time.monotonic() + 480
-        while _good_rows(root)[0] < per_record * total:
-            assert time.monotonic() < end and pipeline.poll() is None, (tmp_path / "pipeline.log").read_text()[-3000:]
-            samples.append((time.monotonic() - started, total, _good_rows(root)[0], _tree_rss_mb(pipeline.pid)))
-            time.sleep(3)
+        wait_written(per_record * total, 480)
     finally:
         stop_process_group(pipeline)
         log.close()

@@ -92,10 +92,16 @@ class KinesisRestriction:
         """Whether a shard a read finds (a child, a listed shard) belongs to this group."""
         return shard.shard_id not in self.shards and (self.whole_stream or owner_of(shard) in self.shards)
 
+    @property
+    def splits_by_family(self) -> bool:
+        """Whether :meth:`by_family` divides this restriction: a stream's first one, without a record budget (a
+        count over the whole stream, which no two readers can share)."""
+        return not self.discovered and self.records_left is None
+
     def by_family(self, listed) -> list["KinesisRestriction"]:
-        """A stream's first restriction split by the shards ListShards lists: one restriction per family (a
-        record budget is a count over the whole stream, which no two readers can share: then it stays whole)."""
-        if self.records_left is not None or self.discovered:
+        """A stream's first restriction split by the shards ListShards lists: one restriction per family (whole
+        when it :attr:`splits_by_family` not)."""
+        if not self.splits_by_family:
             return [self]
         whole = replace(self, shards={shard.shard_id: shard for shard in listed}, discovered=True)
         return [whole.family(group) for group in families(listed)] or [whole]
@@ -125,7 +131,7 @@ class ShardEnd(NamedTuple):
 
 
 class AtTip(NamedTuple):
-    """A read found the shard caught up (MillisBehindLatest 0)."""
+    """A read found the shard at its tip (fewer records than asked for, nothing behind)."""
 
     shard_id: str
 

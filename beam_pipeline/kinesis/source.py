@@ -58,7 +58,7 @@ class ReadStreamFn(beam.DoFn, RestrictionProvider):
             deadline=time.time() + s.max_read_seconds if s.max_read_seconds is not None else None)
 
     def split(self, element, restriction):
-        if restriction.discovered or restriction.records_left is not None or not self._settings.split_by_shard:
+        if not (self._settings.split_by_shard and restriction.splits_by_family):
             yield restriction
             return
         yield from restriction.by_family([shard_state(d) for d in list_shards(self._settings.client(), element)])
