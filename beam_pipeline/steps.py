@@ -11,7 +11,7 @@ Metrics (namespace ``snowplow``), counted per batch: ``raw_records``, ``records_
 ``enriched_bad_schema_violations``...), ``bad_rows_sealed`` (bad rows carrying a recovery copy),
 ``pseudonymized_values`` (values of good events replaced by pseudonyms); the distribution ``enrich_micros`` (a
 batch's time from decoding to validated events, per event: one value per batch). The writers add ``files_written``,
-``rows_written``, ``late_files_written`` and ``e2e_latency_ms``.
+``rows_written``, ``late_files_written``, ``pieces_spilled`` and ``e2e_latency_ms``.
 """
 from __future__ import annotations
 

@@ -9,7 +9,10 @@
   ``write(handle, pieces)``, which writes the pieces' data and returns the row count; Parquet gathers pieces into
   row groups of up to ``CHUNK_ROWS``, so a file's memory is bounded by a row group, not by its window or partition.
 - Batch (:class:`WriteGoodEvents`, :class:`WriteBadRows`): one file per partition and shard,
-  ``part-<run>-<shard>``; ``<run>`` is derived from the input, so a rerun replaces its files.
+  ``part-<run>-<shard>``; ``<run>`` is derived from the input, so a rerun replaces its files. Before the shuffle
+  that groups them by file, a bundle's pieces beyond :data:`SPILL_BYTES` wait in spill files of the run's
+  temporary area and only references to them are shuffled (:class:`_SpillPiecesFn`): a runner that holds a
+  shuffle in memory (the FnApiRunner does) then holds a bounded part of the run, not all of its events.
 - Streaming (:class:`WriteWindowedGoodEvents`, :class:`WriteWindowedBadRows`): the pieces come windowed by arrival
   time (:func:`arrival_windows`, applied before the records are batched); one file per window, pane, partition and
   shard, ``stream-<window>-<seconds>s-p<pane>-<shard>``. The partition is the event's collector hour, so a record
@@ -21,14 +24,17 @@
 
 Metrics (namespace ``snowplow``), the same for batch and streaming: ``files_written``, ``rows_written``,
 ``late_files_written`` (files of late panes), and for good events the distribution ``e2e_latency_ms``: from
-each event's ``collector_tstamp`` to the moment its file is written (the clock is read once per file).
+each event's ``collector_tstamp`` to the moment its file is written (the clock is read once per file); batch
+runs also count ``pieces_spilled``.
 
 Recover reads the lake through :func:`finished_files` and :func:`existing_event_ids` (Beam's FileSystems, so
 local folders and ``s3://`` alike), and picks rows of pieces with the formats' ``event_ids`` and ``take``.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Sequence
+import pickle
+from array import array
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 import apache_beam as beam
 import pyarrow as pa
@@ -36,7 +42,8 @@ import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 from apache_beam.transforms import trigger, window
-from apache_beam.utils.timestamp import Duration
+from apache_beam.utils.timestamp import MIN_TIMESTAMP, Duration
+from apache_beam.utils.windowed_value import WindowedValue
 
 from snowplow_beam.beam_pipeline.summary import NAMESPACE
 from snowplow_beam.lake import layout
@@ -45,6 +52,7 @@ from snowplow_beam.transforms.processor import arrow_ipc, arrow_table
 from snowplow_beam.transforms.timestamps import now_ms
 
 CHUNK_ROWS = 20_000
+SPILL_BYTES = 64 * 2 ** 20  # piece data a batch writer's bundle holds before it spills (see _SpillPiecesFn)
 _EVENT_ID_COLUMN = FIELD_NAMES.index("event_id")
 
 
@@ -190,6 +198,74 @@ def existing_event_ids(root: str, partition: str, wanted: set[str]) -> set[str]:
 
 # ---- the writers --------------------------------------------------------------------------------------------
 
+class _Spilled(NamedTuple):
+    """Pieces of one file that wait in a spill file (``path``, in the run's temporary area) for its writer."""
+
+    path: str
+
+
+def _unspilled(pieces: Iterable) -> Iterator:
+    """The pieces of a file as its writer takes them: a :class:`_Spilled` reference read back, in order."""
+    for piece in pieces:
+        if not isinstance(piece, _Spilled):
+            yield piece
+            continue
+        with FileSystems.open(piece.path, compression_type="uncompressed") as handle:
+            while True:
+                try:
+                    yield pickle.load(handle)
+                except EOFError:
+                    break
+
+
+class _SpillPiecesFn(beam.DoFn):
+    """``(file, piece)`` -> the same, or ``(file, _Spilled)`` for pieces a bundle spilled (batch runs only: the
+    elements are in the global window).
+
+    A bundle holds its pieces by file; when they pass :data:`SPILL_BYTES`, the pieces of its largest file go to
+    one spill file and a reference replaces them. At the end of the bundle what is held goes on as it is if the
+    bundle never spilled (a small run touches no disk), else it is spilled too. Spill files are named afresh for
+    each attempt, so a retried bundle never shares one; they go with the run's temporary area."""
+
+    def __init__(self, root: str, run_id: str, limit: int | None = None):
+        self._root = root.rstrip("/")
+        self._run_id = run_id
+        self._limit = SPILL_BYTES if limit is None else limit
+        self._pieces_spilled = Metrics.counter(NAMESPACE, "pieces_spilled")
+
+    def start_bundle(self):
+        self._held: dict[tuple, list] = {}
+        self._bytes: dict[tuple, int] = {}
+        self._total = 0
+        self._spilled = False
+
+    def process(self, element):
+        key, piece = element
+        self._held.setdefault(key, []).append(piece)
+        self._bytes[key] = self._bytes.get(key, 0) + len(piece.data)
+        self._total += len(piece.data)
+        if self._total > self._limit:
+            largest = max(self._bytes, key=self._bytes.__getitem__)
+            yield largest, self._spill(largest)
+
+    def finish_bundle(self):
+        for key in list(self._held):
+            values = [self._spill(key)] if self._spilled else self._held.pop(key)
+            for value in values:
+                yield WindowedValue((key, value), MIN_TIMESTAMP, [window.GlobalWindow()])
+
+    def _spill(self, key) -> _Spilled:
+        path = layout.temporary_path(self._root, self._run_id, ".spill")
+        with FileSystems.create(path, compression_type="uncompressed") as handle:
+            pieces = self._held.pop(key)
+            for piece in pieces:
+                pickle.dump(piece, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self._pieces_spilled.inc(len(pieces))
+        self._total -= self._bytes.pop(key)
+        self._spilled = True
+        return _Spilled(path)
+
+
 class _WriteFilesFn(beam.DoFn):
     """``((directory, shard), pieces)`` -> one finished file; batch names without ``window_seconds``,
     streaming names (window and pane) with it."""
@@ -216,10 +292,17 @@ class _WriteFilesFn(beam.DoFn):
                                            self._format.suffix)
             run = layout.STREAMING_RUN
         final = f"{self._root}/{directory}/{name}"
-        pieces = list(pieces)
-        count = write_file(self._root, run, final, self._format, pieces)
+        stamps = array("q")
+
+        def taken(pieces):  # the pieces as they are written, one at a time, their collector times kept
+            for piece in _unspilled(pieces):
+                if self._good:
+                    stamps.extend(piece.stamps)
+                yield piece
+
+        count = write_file(self._root, run, final, self._format, taken(pieces))
         if self._good:
-            observe_latency(self._latency, (stamp for piece in pieces for stamp in piece.stamps))
+            observe_latency(self._latency, stamps)
         self._files.inc()
         self._rows.inc(count)
         if pane.index > 0:
@@ -244,17 +327,21 @@ def _bad_file(piece) -> tuple:
 
 
 class _WriteFiles(beam.PTransform):
-    """Pieces -> one file per (directory, shard) (and window and pane, when the pieces are windowed)."""
+    """Pieces -> one file per (directory, shard) (and window and pane, when the pieces are windowed); in batch
+    runs, through ``spill`` (a :class:`_SpillPiecesFn`) before the shuffle."""
 
-    def __init__(self, fn: _WriteFilesFn, place, label: str | None = None):
+    def __init__(self, fn: _WriteFilesFn, place, spill: _SpillPiecesFn | None = None, label: str | None = None):
         super().__init__(label)
         self._fn = fn
         self._place = place
+        self._spill = spill
 
     def expand(self, pieces):
+        keyed = pieces | "KeyByFile" >> beam.Map(self._place)
+        if self._spill is not None:
+            keyed = keyed | "Spill" >> beam.ParDo(self._spill)
         return (
-            pieces
-            | "KeyByFile" >> beam.Map(self._place)
+            keyed
             | "GroupByFile" >> beam.GroupByKey()
             | "WriteFiles" >> beam.ParDo(self._fn)
         )
@@ -276,9 +363,10 @@ class WriteGoodEvents(beam.PTransform):
     def __init__(self, root: str, run_id: str, good_format: str = "parquet", label: str | None = None):
         super().__init__(label)
         self._fn = _WriteFilesFn(root, GOOD_FORMATS[good_format], run_id=run_id, good=True)
+        self._spill = _SpillPiecesFn(root, run_id)
 
     def expand(self, pieces):
-        return pieces | "Write" >> _WriteFiles(self._fn, _good_file)
+        return pieces | "Write" >> _WriteFiles(self._fn, _good_file, self._spill)
 
 
 class WriteBadRows(beam.PTransform):
@@ -287,9 +375,10 @@ class WriteBadRows(beam.PTransform):
     def __init__(self, root: str, run_id: str, label: str | None = None):
         super().__init__(label)
         self._fn = _WriteFilesFn(root, JsonLinesFormat, run_id=run_id)
+        self._spill = _SpillPiecesFn(root, run_id)
 
     def expand(self, pieces):
-        return pieces | "Write" >> _WriteFiles(self._fn, _bad_file)
+        return pieces | "Write" >> _WriteFiles(self._fn, _bad_file, self._spill)
 
 
 class WriteWindowedGoodEvents(beam.PTransform):

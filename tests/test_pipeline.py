@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -233,6 +234,36 @@ def test_rerunning_the_same_input_replaces_its_files(tmp_path, salt_file, monkey
     _, out = _run(tmp_path, salt_file, lines)
     assert _files(out) == first
     assert sorted(pq.read_table(out / "good").column("event_id").to_pylist()) == ids_first
+
+
+def _sorted_rows(out: Path) -> dict[str, list]:
+    """Every file of a lake by name, its rows sorted (the order of pieces in a file is the shuffle's), the time
+    of processing (``etl_tstamp``) left out."""
+    rows = {}
+    for name in _files(out):
+        if name.endswith(".parquet"):
+            table = pq.read_table(out / name).drop_columns(["etl_tstamp"])
+            rows[name] = sorted(json.dumps(row, default=str) for row in table.to_pylist())
+        else:
+            text = re.sub(r'"etl_tstamp":"[^"]*"', "", (out / name).read_text())
+            rows[name] = sorted(text.splitlines())
+    return rows
+
+
+def test_a_run_that_spills_its_pieces_writes_the_same_files_and_leaves_no_spill(tmp_path, salt_file, monkeypatch):
+    """Past SPILL_BYTES a bundle's pieces wait on disk and the shuffle carries references: what is written must
+    not change, and the spill files go with the run's temporary area."""
+    monkeypatch.setattr("snowplow_beam.transforms.badrows.now_ms", lambda: SAMPLE_START_MS + 3_600_000)
+    lines = generate_lines(400, SAMPLE_START_MS)
+    held, out = _run(tmp_path, salt_file, lines)
+    held_out = out.rename(tmp_path / "held")
+    monkeypatch.setattr("snowplow_beam.beam_pipeline.writers.SPILL_BYTES", 20_000)
+    spilled, spilled_out = _run(tmp_path, salt_file, lines)
+    assert held.get("pieces_spilled") == 0
+    assert spilled.get("pieces_spilled") > 0
+    assert held.ok and spilled.ok and spilled.get("good") == held.get("good") > 0
+    assert _sorted_rows(spilled_out) == _sorted_rows(held_out)
+    assert not (spilled_out / "_temporary").exists() or not any((spilled_out / "_temporary").rglob("*.spill"))
 
 
 def test_gzip_input_and_tsv_output_that_the_snowplow_sdk_reads(tmp_path, salt_file):
