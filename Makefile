@@ -38,7 +38,7 @@ test-fast: venv
 	$(PY) -m pytest -q -m "not slow" tests
 
 bench: venv node-tools
-	$(PY) -m bench.pipeline
+	$(PY) -m bench.pipeline --records 29000 --marginal 88000 --memory 730000
 	$(PY) -m bench.collector
 	$(PY) -m bench.kinesis_streaming --mode scale-out --backlog 40000 --shards 8
 

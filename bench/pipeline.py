@@ -25,7 +25,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import resource
+import os
 import subprocess
 import sys
 import statistics
@@ -96,14 +96,19 @@ def _peak_memory(records: int, tmp: Path, salt: Path) -> dict:
     with source.open("w") as out:
         for begin in range(0, records, 50_000):  # written in slices, so that this process stays small
             out.write("\n".join(generate_lines(min(50_000, records - begin), START_MS, seed=begin)) + "\n")
-    child = ("import json, sys; from snowplow_beam.beam_pipeline.launcher import run; "
-             "summary = run(sys.argv[1:]); print(json.dumps({'events': summary.get('events'), 'ok': summary.ok}))")
+    code = ("import json, sys; from snowplow_beam.beam_pipeline.launcher import run; "
+            "summary = run(sys.argv[1:]); print(json.dumps({'events': summary.get('events'), 'ok': summary.ok}))")
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", child, "--input", str(source), "--output", str(tmp / "memory-out"),
-                           "--salt_file", str(salt)], check=True, capture_output=True, text=True)
+    child = subprocess.Popen([sys.executable, "-c", code, "--input", str(source), "--output", str(tmp / "memory-out"),
+                              "--salt_file", str(salt)], stdout=subprocess.PIPE, text=True)
+    out = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)  # this child's own usage (RUSAGE_CHILDREN is the largest of all)
+    child.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
-    summary = json.loads(done.stdout.strip().splitlines()[-1])
-    max_rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    if child.returncode != 0:
+        raise RuntimeError(f"the memory run failed with exit status {child.returncode}")
+    summary = json.loads(out.strip().splitlines()[-1])
+    max_rss_kb = usage.ru_maxrss  # KiB on Linux
     return {"records": records, "events": summary["events"], "max_rss_mb": max_rss_kb / 1024, "seconds": seconds,
             "accounted": summary["ok"]}
 
