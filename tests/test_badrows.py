@@ -230,12 +230,12 @@ def test_enrichment_failures_from_enrich():
 
 def test_enrichment_failures_of_configured_enrichments():
     class Failing:
-        def enrich(self, event, raw):
-            return [
+        def enrich_batch(self, events, raws):
+            return [[
                 {"enrichment": {"schemaKey": "iglu:com.snowplowanalytics.snowplow/ip_lookups/jsonschema/2-0-0",
                                 "identifier": "ip-lookups"}, "message": {"error": "database unavailable"}},
                 {"enrichment": None, "message": {"field": "user_ipaddress", "value": "x", "expectation": "an IP"}},
-            ]
+            ] for _ in events]
 
     assert_valid(enrich_bad_row(BASE, Failing()), "enrichment_failures")
 

@@ -538,16 +538,17 @@ def test_configured_enrichments_run_in_order_and_their_failures_are_reported():
     seen = []
 
     class First:
-        def enrich(self, event, raw):
-            seen.append(("first", event.get("page_urlhost")))
-            event["geo_country"] = "GB"
-            return []
+        def enrich_batch(self, events, raws):
+            for event in events:
+                seen.append(("first", event.get("page_urlhost")))
+                event["geo_country"] = "GB"
+            return [[] for _ in events]
 
     class Failing:
-        def enrich(self, event, raw):
-            seen.append(("failing", event.get("geo_country")))
-            return [{"enrichment": {"schemaKey": "iglu:com.acme/e/jsonschema/1-0-0", "identifier": "e"},
-                     "message": {"error": "lookup timed out"}}]
+        def enrich_batch(self, events, raws):
+            seen.extend(("failing", event.get("geo_country")) for event in events)
+            return [[{"enrichment": {"schemaKey": "iglu:com.acme/e/jsonschema/1-0-0", "identifier": "e"},
+                      "message": {"error": "lookup timed out"}}] for _ in events]
 
     kind, messages = rejected({"url": "https://h.example/"}, First(), Failing())
     assert seen == [("first", "h.example"), ("failing", "GB")]

@@ -145,20 +145,48 @@ def test_parquet_pieces_carry_their_events_compressed(config):
     assert len(piece.data) * 3 < len(plain.getvalue())  # the runner holds pieces until the writers group them
 
 
-def test_enrichments_written_in_python_see_every_event_of_a_batch(config, monkeypatch):
-    class Tagging:  # an enrichment without NATIVE_KIND: it runs after the native chain, on every event
-        def enrich(self, event, raw):
-            event["geo_country"] = "GB"
-            return []
+def test_enrichments_written_in_python_run_once_per_batch_over_its_events(config, monkeypatch):
+    calls = []
+
+    class Tagging:  # an enrichment without NATIVE_KIND: it runs after the native chain, once per batch
+        def enrich_batch(self, events, raws):
+            calls.append(sorted(raw.parameters["uid"] for raw in raws))
+            for event in events:
+                event["geo_country"] = "GB"
+            return [[] for _ in events]
 
     lines = [raw_line(querystring=page_view(uid=f"user{n}")).encode() for n in range(5)]
     plain = RecordProcessor(config).process(lines)
     shipped = PipelineConfig.enrichments
     monkeypatch.setattr(PipelineConfig, "enrichments", lambda self: [*shipped(self), Tagging()])
     tagged = RecordProcessor(config).process(lines)
+    assert calls == [[f"user{n}" for n in range(5)]]
     assert plain.counters["good"] == tagged.counters["good"] == 5
     assert _table(plain.good[0])[0]["geo_country"] is None
     assert [row["geo_country"] for row in _table(tagged.good[0])] == ["GB"] * 5
+
+
+def test_a_python_enrichment_that_raises_costs_only_the_events_it_fails_on(config, monkeypatch, caplog):
+    class Picky:  # fails on one event: the batch is then finished event by event
+        def enrich_batch(self, events, raws):
+            if any(raw.parameters["uid"] == "user3" for raw in raws):
+                raise RuntimeError("cannot take user3")
+            return [[] for _ in events]
+
+    class WrongLength:
+        def enrich_batch(self, events, raws):
+            return []
+
+    lines = [raw_line(querystring=page_view(uid=f"user{n}")).encode() for n in range(5)]
+    shipped = PipelineConfig.enrichments
+    monkeypatch.setattr(PipelineConfig, "enrichments", lambda self: [*shipped(self), Picky()])
+    result = RecordProcessor(config).process(lines)
+    assert result.counters["events"] == 5 and result.counters["good"] == 4
+    assert result.counters["enriched_bad_generic_error"] == 1
+    assert "RuntimeError" in caplog.text and "user3" not in caplog.text
+    monkeypatch.setattr(PipelineConfig, "enrichments", lambda self: [*shipped(self), WrongLength()])
+    result = RecordProcessor(config).process(lines)
+    assert result.counters["good"] == 0 and result.counters["enriched_bad_generic_error"] == 5
 
 
 # ---- the composite and the writers ---------------------------------------------------------------

@@ -427,10 +427,10 @@ def test_an_unexpected_error_keeps_the_record_out_of_logs_and_bad_rows(monkeypat
 
     secret = "QsecretQuotedByAnException"
 
-    def broken(self, raw, mapped):
-        raise ValueError(f"cannot handle uid={raw.parameters.get('uid')}")
+    def broken(self, mapped):
+        raise ValueError(f"cannot handle uid={mapped[0][0].parameters.get('uid')}")
 
-    monkeypatch.setattr(EventEnricher, "finish", broken)
+    monkeypatch.setattr(EventEnricher, "finish_batch", broken)
     caplog.set_level(logging.DEBUG)
     good, bad = run_steps(record(sample_payload(querystring=urlencode({"e": "pv", "p": "web", "tv": "js",
                                                                        "uid": secret}))))

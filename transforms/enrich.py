@@ -101,8 +101,9 @@ class EventEnricher:
 
     ``enrichments`` run in order after the built-in steps: those of the native core (a class with ``NATIVE_KIND``
     and ``native_settings()``, every enrichment this project ships) in its :class:`native.EnrichmentChain`, within
-    the native call that maps the batch; then enrichments written in Python (an object with ``enrich(event,
-    raw_event) -> list[dict]`` returning enrichment_failures messages), here. ``clock``: the time of enrichment
+    the native call that maps the batch; then enrichments written in Python, here, once per batch: an object with
+    ``enrich_batch(events, raw_events) -> list[list[dict]]``, which may change the events (dicts) in place and
+    returns, per event in order, its ``enrichment_failures`` messages. ``clock``: the time of enrichment
     (``etl_tstamp``), read once per batch.
     """
 
@@ -119,25 +120,57 @@ class EventEnricher:
 
     def enrich(self, raw: RawEvent, seed: bytes, index: int) -> dict:
         """The enriched event for the ``index``-th event of the record whose SHA-256 is ``seed`` (one event; the
-        pipeline maps a batch of records per native call and calls :meth:`finish`)."""
+        pipeline maps a batch of records per native call and calls :meth:`finish_batch`)."""
         mapped = native.map_event(payload_of(raw.source), raw.parameters, seed, index, self.clock(), V_ETL, self.chain)
-        return self.finish(raw, mapped)[0]
+        finished = self.finish_batch([(raw, mapped)])[0]
+        if isinstance(finished, EnrichmentError):
+            raise finished
+        return finished[0]
 
-    def finish(self, raw: RawEvent, mapped: "native.MappedEvent") -> tuple[dict, bool]:
-        """The enriched event of a mapped one, the enrichments written in Python run, and whether it is already
-        validated (by the store, in the native call); raises :class:`EnrichmentError` with the bad row."""
-        event = mapped.event
-        if mapped.invalid is not None:
-            raise EnrichmentError(badrows.schema_violations(raw, event, mapped.invalid))
-        failures = mapped.failures
-        for enrichment in self._python:
-            failures.extend(enrichment.enrich(event, raw))
-        if failures:
-            raise EnrichmentError(badrows.enrichment_failures(raw, event, failures))
-        if not self._python:
-            return event, mapped.validated
-        too_long = native.too_long_fields(event)  # what the Python-written enrichments set is checked here
+    def finish_batch(self, mapped: Sequence[tuple[RawEvent, "native.MappedEvent"]]) -> list:
+        """Per mapped event of a batch, in order: ``(event, validated)`` (validated: by the store, in the native
+        call), or the :class:`EnrichmentError` holding its bad row. The enrichments written in Python run here,
+        each once over the batch's events that mapped; an exception they raise propagates (the record processor
+        then finishes the events one by one)."""
+        out: list = [None] * len(mapped)
+        open_at = []
+        for at, (raw, event) in enumerate(mapped):
+            if event.invalid is not None:
+                out[at] = EnrichmentError(badrows.schema_violations(raw, event.event, event.invalid))
+            else:
+                open_at.append(at)
+        failures = {at: mapped[at][1].failures for at in open_at}
+        if self._python and open_at:
+            for enrichment in self._python:
+                found = self._messages_of(enrichment, [mapped[at][1].event for at in open_at],
+                                           [mapped[at][0] for at in open_at])
+                for at, messages in zip(open_at, found):
+                    failures[at].extend(messages)
+        for at in open_at:
+            raw, event = mapped[at][0], mapped[at][1].event
+            if failures[at]:
+                out[at] = EnrichmentError(badrows.enrichment_failures(raw, event, failures[at]))
+            elif not self._python:
+                out[at] = event, mapped[at][1].validated
+            else:
+                out[at] = self._checked_lengths(raw, event)
+        return out
+
+    @staticmethod
+    def _messages_of(enrichment, events: list[dict], raws: list[RawEvent]) -> list[list]:
+        """One enrichment written in Python over events: its messages per event (a result that is not one list
+        per event is a ``TypeError``)."""
+        found = enrichment.enrich_batch(events, raws)
+        if not isinstance(found, (list, tuple)) or len(found) != len(events) or not all(
+                isinstance(messages, (list, tuple)) for messages in found):
+            raise TypeError(f"{type(enrichment).__name__}.enrich_batch must return one list of messages per event")
+        return found
+
+    @staticmethod
+    def _checked_lengths(raw: RawEvent, event: dict):
+        """What the Python-written enrichments set, against the atomic maxLengths."""
+        too_long = native.too_long_fields(event)
         if too_long:
             reports = [atomic_report(name, f"exceeds maxLength {limit}", "maxLength", event[name]) for name, limit in too_long]
-            raise EnrichmentError(badrows.schema_violations(raw, event, [atomic_violation(reports)]))
+            return EnrichmentError(badrows.schema_violations(raw, event, [atomic_violation(reports)]))
         return event, False

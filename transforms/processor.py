@@ -10,7 +10,8 @@ benchmarks call it directly. One record's path, in :meth:`RecordProcessor.enrich
 3. map: each raw event -> its fields and the built-in enrichments, else ``schema_violations`` or
    ``enrichment_failures`` (steps 1 to 3 in the native core, one call per batch:
    :meth:`~transforms.adapters.AdapterRegistry.adapt_records`);
-4. enrich: the configured enrichments and the field lengths (:meth:`~transforms.enrich.EventEnricher.finish`),
+4. enrich: the configured enrichments and the field lengths (:meth:`~transforms.enrich.EventEnricher.finish_batch`,
+   once over the events of the batch that the native call left open),
    else ``enrichment_failures`` or ``schema_violations``;
 5. validate: the event's self-describing JSON against Iglu, else ``schema_violations``.
 
@@ -219,6 +220,7 @@ class RecordProcessor:
         events: list[dict] = []
         bad: list[BadRow] = []
         counters["raw_records"] += len(records)
+        open_events: list[tuple] = []  # (record, adapted, raw event, mapped event)
         readable = []
         for record in records:
             if isinstance(record, Unreadable):  # a line too long to read, or the damaged rest of a file
@@ -244,35 +246,49 @@ class RecordProcessor:
                 bad.append(keep_original(rejection(result), record))
             else:
                 counters["records_adapted"] += 1
-                counters["events"] += result.good
+                counters["events"] += result.good + len(result.events)
                 if result.events:  # events the native call did not finish (invalid, failed, or left to Python)
-                    self._finish_events(record, result, events, bad, counters)
+                    source = Source.from_payload(result.payload, result.vendor, result.version)
+                    open_events += [(record, result, RawEvent(mapped.parameters, source), mapped)
+                                    for mapped in result.events]
+        self._finish_events(open_events, events, bad)
         if counters["events"] > events_before:
             micros.append((time.perf_counter_ns() - started) // 1000 // (counters["events"] - events_before))
         return native_good, events, bad
 
-    def _finish_events(self, record, adapted, events: list, bad: list, counters: Counter) -> None:
-        source = Source.from_payload(adapted.payload, adapted.vendor, adapted.version)
-        finish = self._enricher.finish
+    def _finish_events(self, open_events: list[tuple], events: list, bad: list) -> None:
+        """The events the native call left open, finished as one batch (the enrichments written in Python run once
+        over it) and validated. When the batch's finishing raises, each event is finished alone, so that only the
+        events it fails on become ``generic_error`` rows."""
+        if not open_events:
+            return
+        try:
+            finished = self._enricher.finish_batch([(raw, mapped) for _, _, raw, mapped in open_events])
+        except IgluSystemError:
+            raise
+        except Exception:  # a bug must not lose the batch: find the events it fails on
+            finished = [self._finish_alone(adapted, raw, mapped) for _, adapted, raw, mapped in open_events]
         validate = self._validator.event
-        for mapped in adapted.events:
-            counters["events"] += 1
-            raw_event = RawEvent(mapped.parameters, source)
-            try:
-                event, validated = finish(raw_event, mapped)
-            except EnrichmentError as exc:
-                bad.append(keep_original(exc.bad_row, record))
-                continue
-            except IgluSystemError:
-                raise
-            except Exception:  # a bug must not lose the record: keep it as a bad row and carry on
-                bad.append(keep_original(_internal_error(adapted.payload), record))
-                continue
-            messages = [] if validated else validate(event)
-            if messages:
-                bad.append(keep_original(badrows.schema_violations(raw_event, event, messages), record))
+        for (record, _, raw, _), outcome in zip(open_events, finished):
+            if isinstance(outcome, EnrichmentError):
+                bad.append(keep_original(outcome.bad_row, record))
             else:
-                events.append(event)
+                event, validated = outcome
+                messages = [] if validated else validate(event)
+                if messages:
+                    bad.append(keep_original(badrows.schema_violations(raw, event, messages), record))
+                else:
+                    events.append(event)
+
+    def _finish_alone(self, adapted, raw: RawEvent, mapped):
+        """One event finished on its own; when that raises, its record's ``generic_error`` row (as an
+        :class:`EnrichmentError`)."""
+        try:
+            return self._enricher.finish_batch([(raw, mapped)])[0]
+        except IgluSystemError:
+            raise
+        except Exception:
+            return EnrichmentError(_internal_error(adapted.payload))
 
     # ---- the edge: pseudonymized and serialized once ------------------------------------------------------------
 
