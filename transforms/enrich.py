@@ -127,33 +127,30 @@ class EventEnricher:
             raise finished
         return finished[0]
 
-    def finish_batch(self, mapped: Sequence[tuple[RawEvent, "native.MappedEvent"]]) -> list:
+    def finish_batch(self, items: Sequence[tuple[RawEvent, "native.MappedEvent"]]) -> list:
         """Per mapped event of a batch, in order: ``(event, validated)`` (validated: by the store, in the native
         call), or the :class:`EnrichmentError` holding its bad row. The enrichments written in Python run here,
         each once over the batch's events that mapped; an exception they raise propagates (the record processor
         then finishes the events one by one)."""
-        out: list = [None] * len(mapped)
-        open_at = []
-        for at, (raw, event) in enumerate(mapped):
-            if event.invalid is not None:
-                out[at] = EnrichmentError(badrows.schema_violations(raw, event.event, event.invalid))
+        out: list = [None] * len(items)
+        mapped_ok = []  # (position, raw event, mapped event) of the events whose parameters fit their fields
+        for at, (raw, mapped) in enumerate(items):
+            if mapped.invalid is not None:
+                out[at] = EnrichmentError(badrows.schema_violations(raw, mapped.event, mapped.invalid))
             else:
-                open_at.append(at)
-        failures = {at: mapped[at][1].failures for at in open_at}
-        if self._python and open_at:
-            for enrichment in self._python:
-                found = self._messages_of(enrichment, [mapped[at][1].event for at in open_at],
-                                           [mapped[at][0] for at in open_at])
-                for at, messages in zip(open_at, found):
-                    failures[at].extend(messages)
-        for at in open_at:
-            raw, event = mapped[at][0], mapped[at][1].event
-            if failures[at]:
-                out[at] = EnrichmentError(badrows.enrichment_failures(raw, event, failures[at]))
+                mapped_ok.append((at, raw, mapped))
+        for enrichment in self._python if mapped_ok else ():
+            found = self._messages_of(enrichment, [mapped.event for _, _, mapped in mapped_ok],
+                                      [raw for _, raw, _ in mapped_ok])
+            for (_, _, mapped), messages in zip(mapped_ok, found):
+                mapped.failures.extend(messages)
+        for at, raw, mapped in mapped_ok:
+            if mapped.failures:
+                out[at] = EnrichmentError(badrows.enrichment_failures(raw, mapped.event, mapped.failures))
             elif not self._python:
-                out[at] = event, mapped[at][1].validated
+                out[at] = mapped.event, mapped.validated
             else:
-                out[at] = self._checked_lengths(raw, event)
+                out[at] = self._checked_lengths(raw, mapped.event)
         return out
 
     @staticmethod
