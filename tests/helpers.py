@@ -339,7 +339,7 @@ def hmac_uuid(value: str, salt: bytes = SALT) -> str:
 
 
 POLICY = Policy.from_file()
-PSEUDONYMIZER = Pseudonymizer(POLICY, SALT, validate=Validator(Resolver.embedded()).validate)  # as the pipeline does
+PSEUDONYMIZER = Pseudonymizer(POLICY, SALT, is_valid=Validator(Resolver.embedded()).is_valid)  # as the pipeline does
 
 
 # ---- planted values and what an output exposes ---------------------------------------------------------------

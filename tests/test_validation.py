@@ -36,6 +36,9 @@ class NoStore:
     def valid(self, *args):
         return False
 
+    def verdict(self, *args):
+        return None
+
     def accept_event(self, *args):
         return False
 
@@ -152,6 +155,26 @@ def test_invalid_events_get_the_same_messages_and_stay_untouched(registry):
     assert as_text(by_store) == as_text(by_python) and by_store["contexts"]["schema"] == CONTEXTS_1
 
 
+def test_is_valid_takes_the_stores_verdict_either_way_and_python_where_it_cannot_tell(registry):
+    fast, slow = validators(registry)
+    slow_paths = []
+    validate_slow = fast._validate_slow
+    fast._validate_slow = lambda key, uri, data: slow_paths.append(uri) or validate_slow(key, uri, data)
+    unknown = "iglu:com.acme/unknown/jsonschema/1-0-0"
+    cases = [  # (instance, valid, whose verdict): by the schemas of the registry fixture and Iglu Central
+        (sdj(OLD, {"a": 1}), True, "store"), (sdj(OLD, {"a": "one"}), False, "store"),
+        (sdj(OLD, {"b": "long"}), False, "store"), (SESSION, True, "store"),
+        (sdj(SESSION["schema"], {**SESSION["data"], "sessionIndex": "3"}), False, "store"),
+        (sdj(LOOKAHEAD, {"code": "abc"}), True, "python"), (sdj(LOOKAHEAD, {"code": "xabc"}), False, "python"),
+        (sdj(unknown, {}), False, "python"), ({"schema": OLD}, False, "neither"), ([OLD], False, "neither"),
+    ]
+    for instance, valid, judge in cases:
+        fast.validate(instance if isinstance(instance, dict) else {})  # resolved, and in the store if it takes it
+        slow_paths.clear()
+        assert fast.is_valid(instance) is valid is slow.is_valid(instance), instance
+        assert slow_paths == ([instance["schema"]] if judge == "python" else []), instance
+
+
 def test_an_expired_entry_goes_back_to_the_resolver(registry):
     clock = Clock()
     fast, _ = validators(registry, clock=clock, cache_ttl=60)
@@ -210,6 +233,7 @@ def test_patterns_are_never_more_lenient_than_python_re():
             matched = compiled.search(text) is not None
             valid = store.valid("iglu:com.acme/p/jsonschema/1-0-0", text, 0)
             assert matched or not valid, (pattern, text)
+            assert store.verdict("iglu:com.acme/p/jsonschema/1-0-0", text, 0) in (None, matched), (pattern, text)
             if text.isascii():
                 assert valid == matched, (pattern, text)
     assert taken > 100

@@ -102,7 +102,7 @@ class PipelineConfig:
         key = ("pseudonymizer", self.pseudonymization_config, _digest(salt), recovery and _digest(recovery),
                self.iglu_resolver)
         return _shared(key, lambda: Pseudonymizer(self.policy(), salt, recovery=self._keyring(recovery),
-                                                  validate=self.validator().validate))
+                                                  is_valid=self.validator().is_valid))
 
     def check_secrets(self) -> None:
         """The start-up checks of the salt and the recovery key, shared by every launch (batch, streaming,

@@ -277,19 +277,19 @@ class Pseudonymizer:
     ``recovery``: a :class:`transforms.recovery.Keyring`; when given, bad rows keep their raw record
     sealed with it (see :meth:`bad_row`).
 
-    ``validate``: Iglu validation of a self-describing JSON (``sdj -> failure messages``, empty when
-    valid: :meth:`transforms.iglu.validator.Validator.validate`). In bad rows, an entity's rule applies only when
+    ``is_valid``: whether a self-describing JSON validates against its Iglu schema (``sdj -> bool``:
+    :meth:`transforms.iglu.validator.Validator.is_valid`). In bad rows, an entity's rule applies only when
     the entity validates (the data of one that does not is free text: every leaf hashed), and every
     pseudonymized bad row is checked against its own schema (one that fails becomes a
     ``generic_error`` holding it as a pseudonym). Without it, entities in bad rows are hashed whole and
     bad rows are not checked.
     """
 
-    def __init__(self, policy: Policy, salt: bytes, recovery=None, validate=None):
+    def __init__(self, policy: Policy, salt: bytes, recovery=None, is_valid=None):
         self.policy = policy
         self._hash = Hasher(salt)
         self._recovery = recovery
-        self._validate = validate
+        self._is_valid = is_valid
         self._good = native.GoodEvents(
             FIELDS, sorted(policy.atomic_allowlist), {name: _shape_text(shape) for name, shape in FIELD_SHAPES.items()},
             [(str(rule.criterion), rule.allow, list(rule.paths)) for rule in policy.rules], salt,
@@ -348,7 +348,7 @@ class Pseudonymizer:
         return self._self_describing(entity, data)
 
     def _entity_valid(self, entity: dict) -> bool:
-        return self._validate is not None and not self._validate(entity)
+        return self._is_valid is not None and self._is_valid(entity)
 
     def envelope(self, field: str, envelope, validated: bool = True):
         """The value of ``unstruct_event`` (one entity inside) or ``contexts`` / ``derived_contexts`` (a list)."""
@@ -538,7 +538,7 @@ class Pseudonymizer:
             except (KeyError, TypeError, AttributeError, ValueError, IndexError):
                 data = self._all_leaves(bad.row.get("data"))  # not a shape the builders make: every leaf hashed
         row = self._self_describing(bad.row, data)
-        if self._validate is not None and self._validate(row):
+        if self._is_valid is not None and not self._is_valid(row):
             row = self._schemaless(bad, row)
         if bad.original is not None and self._recovery is not None:
             row[RECOVERY_FIELD] = self._recovery.seal(bad.original)

@@ -724,13 +724,29 @@ impl SchemaStore {
             .is_some_and(|(uri, key, data)| snowplow_1(&key, "payload_data") && self.valid(uri, data, now_ms))
     }
 
-    /// `Some(superseded_by)` when valid.
-    fn check(&self, uri: &str, data: &Value, now_ms: i64) -> Option<Option<&str>> {
+    /// Whether `data` is valid against the schema of `uri`, when the store can tell: None when that schema is
+    /// unknown, refused or expired, or a keyword met a value it cannot judge as Python would. Its keywords mean
+    /// what they mean in Python, so "invalid" is Python's verdict too (what a bad row's entity check needs: it
+    /// hashes what fails, and needs no message).
+    pub fn verdict(&self, uri: &str, data: &Value, now_ms: i64) -> Option<bool> {
+        self.judged(uri, data, now_ms).map(|(valid, _)| valid)
+    }
+
+    /// The verdict and the `$supersededBy` version of the schema of `uri`.
+    fn judged(&self, uri: &str, data: &Value, now_ms: i64) -> Option<(bool, Option<&str>)> {
         let (validator, superseded_by) = self.live(uri, now_ms)?;
         UNSURE.with(|flag| flag.set(false));
         let valid = validator.is_valid(data);
         let sure = !UNSURE.with(|flag| flag.replace(false));
-        (valid && sure).then_some(superseded_by)
+        sure.then_some((valid, superseded_by))
+    }
+
+    /// `Some(superseded_by)` when valid.
+    fn check(&self, uri: &str, data: &Value, now_ms: i64) -> Option<Option<&str>> {
+        match self.judged(uri, data, now_ms)? {
+            (true, superseded_by) => Some(superseded_by),
+            (false, _) => None,
+        }
     }
 
     /// A self-describing JSON valid by the store: its URI's superseding version when it has one.
@@ -1191,6 +1207,21 @@ mod tests {
         let store = store_of(json!({"type": "object", "properties": {"a": {"$ref": "#/definitions/a"}},
                                     "definitions": {"a": {"type": "string"}}}));
         assert!(valid(&store, json!({"a": "x"})) && !valid(&store, json!({"a": 1})));
+    }
+
+    #[test]
+    fn the_verdict_is_given_either_way_only_where_the_store_can_tell() {
+        let mut store = SchemaStore::new();
+        let uri = "iglu:com.acme/x/jsonschema/1-0-0";
+        assert!(store.add(uri, json!({"type": "string", "pattern": "^\\d+$"}), Some(1_000), None));
+        assert_eq!(store.verdict(uri, &json!("12"), 0), Some(true));
+        assert_eq!(store.verdict(uri, &json!("1a"), 0), Some(false));
+        assert_eq!(store.verdict(uri, &json!(12), 0), Some(false));
+        assert_eq!(store.verdict(uri, &json!("١٢"), 0), None, "\\d on non-ASCII text: Python decides");
+        assert_eq!(store.verdict(uri, &json!("12"), 1_000), None, "expired");
+        assert_eq!(store.verdict("iglu:com.acme/y/jsonschema/1-0-0", &json!("12"), 0), None, "unknown");
+        assert!(!store.add(uri, json!({"multipleOf": 2}), None, None));
+        assert_eq!(store.verdict(uri, &json!(3), 0), None, "refused");
     }
 
     #[test]

@@ -75,6 +75,16 @@ class Validator:
         """The failure messages of a self-describing JSON instance (``[]`` when it is valid)."""
         return self.validate_with_criterion(instance, None)
 
+    def is_valid(self, instance: dict) -> bool:
+        """Whether a self-describing JSON instance is valid, without its failure messages: the native store's
+        verdict where it can tell (valid or not), else :meth:`validate`'s. What needs only the answer (the
+        entity and row checks of bad rows) is spared the slow path's messages."""
+        if isinstance(instance, dict) and isinstance(instance.get("schema"), str) and "data" in instance:
+            verdict = self.store.verdict(instance["schema"], instance["data"], _ms(self.resolver.clock()))
+            if verdict is not None:
+                return verdict
+        return not self.validate(instance)
+
     def validate_with_criterion(self, instance: dict, criterion: SchemaCriterion | None) -> list[dict]:
         """As `validate`, but first requires the schema key to match ``criterion`` when one is given
         (CriterionMismatch otherwise), as enrich does for the ``unstruct_event`` and ``contexts`` envelopes."""

@@ -56,6 +56,13 @@ impl SchemaStore {
         self.store.read().is_ok_and(|store| store.valid(uri, &data, now_ms))
     }
 
+    /// The store's verdict on `data` against the schema of `uri`: True or False where it can tell (see
+    /// `SchemaStore::verdict`), None where Python must decide.
+    fn verdict(&self, uri: &str, data: &Bound<'_, PyAny>, now_ms: i64) -> Option<bool> {
+        let data = exact_json(data)?;
+        self.store.read().ok()?.verdict(uri, &data, now_ms)
+    }
+
     /// When everything `EventValidator.event` validates in `event` is valid by the store: writes what it
     /// writes on its valid path (the contexts envelopes as 1-0-1 or removed when empty, the `validation_info`
     /// derived contexts) into the dict and returns True; else False and the dict is untouched.
