@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use regex::bytes::Regex;
 
-use crate::pseudonym::{in_json_range, push_json_float, AsText, Hasher, Pseudonym, Text, Value};
+use crate::pseudonym::{in_json_range, push_json_float, Hasher, Json, Node, Pseudonym, Text};
 use policy::{is_schema_uri, rule_for, EntityRule, SchemaKey, Trie};
 
 /// What a call refuses, as the Python exception it becomes: `Type` (TypeError: a value of a type the field or
@@ -89,17 +89,46 @@ impl Field {
     }
 }
 
+/// The value of one field of an enriched event, read in place: a JSON value ([`Json`]: Python's values, the
+/// native events' JSON fields) or one of the native events' plain values.
+#[derive(Debug)]
+pub enum FieldRef<'e, J> {
+    Json(&'e J),
+    Str(Text<'e>),
+    Int(i128),
+    Bool(bool),
+}
+
+impl<J> Clone for FieldRef<'_, J> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<J> Copy for FieldRef<'_, J> {}
+
+impl<'e, J: Json> FieldRef<'e, J> {
+    pub fn node(self) -> Node<'e, J> {
+        match self {
+            FieldRef::Json(value) => value.node(),
+            FieldRef::Str(text) => Node::Str(text),
+            FieldRef::Int(int) => Node::Int(int),
+            FieldRef::Bool(flag) => Node::Bool(flag),
+        }
+    }
+}
+
 /// An enriched event: per field (in the order of the fields given to [`GoodEvents::new`]) its value if set, and
 /// how many keys outside the fields held strings (Python's metric counts them as pseudonymized).
 #[derive(Debug)]
-pub struct Event<S> {
-    pub values: Vec<Option<Value<S>>>,
+pub struct Event<'e, J> {
+    pub values: Vec<Option<FieldRef<'e, J>>>,
     pub unknown_texts: usize,
 }
 
-impl<S> Event<S> {
-    pub fn new(fields: usize) -> Event<S> {
-        Event { values: (0..fields).map(|_| None).collect(), unknown_texts: 0 }
+impl<J> Event<'_, J> {
+    pub fn new(fields: usize) -> Self {
+        Event { values: vec![None; fields], unknown_texts: 0 }
     }
 }
 
@@ -119,7 +148,7 @@ pub enum Cell {
 /// ([`tsv::Lines`]).
 pub trait Rows {
     /// One event, pseudonymized as `cells` ([`GoodEvents::pseudonymize`]).
-    fn push<S: AsText>(&mut self, fields: &[Field], event: &Event<S>, cells: &[Cell]) -> Result<(), Error>;
+    fn push<J: Json>(&mut self, fields: &[Field], event: &Event<'_, J>, cells: &[Cell]) -> Result<(), Error>;
 }
 
 /// The good-event path under one policy and one salt.
@@ -198,7 +227,7 @@ impl GoodEvents {
 
     /// The pseudonymized fields of `event` into `cells` (one per field), and how many of them were pseudonymized
     /// (values that are not None outside the allowlist: Python's `pseudonymized_fields`).
-    pub fn pseudonymize<S: AsText>(&self, event: &Event<S>, cells: &mut Vec<Cell>) -> Result<usize, Error> {
+    pub fn pseudonymize<J: Json>(&self, event: &Event<'_, J>, cells: &mut Vec<Cell>) -> Result<usize, Error> {
         if event.values.len() != self.fields.len() {
             return Err(Error::Value(format!("an event of {} fields, not {}", event.values.len(), self.fields.len())));
         }
@@ -206,28 +235,30 @@ impl GoodEvents {
         let mut count = event.unknown_texts;
         let walker = Walker { hasher: &self.hasher, rules: &self.rules };
         for (field, value) in self.fields.iter().zip(&event.values) {
-            let cell = match value {
-                None | Some(Value::Null) => Cell::Absent,
-                Some(value) if self.clear && field.kind == Kind::Json => {
+            let Some(value) = *value else {
+                cells.push(Cell::Absent);
+                continue;
+            };
+            let cell = match value.node() {
+                Node::Null => Cell::Absent,
+                node if self.clear && field.kind == Kind::Json => {
                     let mut out = String::with_capacity(1024);
-                    push_json(value, &mut out, 0)?;
+                    push_json(node, &mut out, 0)?;
                     Cell::Json(out)
                 }
-                Some(Value::Str(text)) if field.allowlisted && !field.fits(text.text()) => {
-                    Cell::Hashed(walker.hasher.text(text.text()))
-                }
-                Some(_) if field.allowlisted => Cell::Kept,
-                Some(value) if field.kind == Kind::Json => {
+                Node::Str(text) if field.allowlisted && !field.fits(text) => Cell::Hashed(walker.hasher.text(text)),
+                _ if field.allowlisted => Cell::Kept,
+                _ if field.kind == Kind::Json => {
                     let mut out = String::with_capacity(1024);
                     walker.envelope(field.name == "unstruct_event", value, &mut out)?;
                     count += 1;
                     Cell::Json(out)
                 }
-                Some(Value::Str(text)) if field.kind != Kind::Decimal => {
+                Node::Str(text) if field.kind != Kind::Decimal => {
                     count += 1;
-                    Cell::Hashed(walker.hasher.text(text.text()))
+                    Cell::Hashed(walker.hasher.text(text))
                 }
-                Some(_) => Cell::Absent,
+                _ => Cell::Absent,
             };
             cells.push(cell);
         }
@@ -235,31 +266,27 @@ impl GoodEvents {
     }
 }
 
-fn get<'v, S: AsText>(pairs: &'v [(S, Value<S>)], key: &str) -> Option<&'v Value<S>> {
-    pairs.iter().find(|(name, _)| name.text() == Text::Utf8(key)).map(|(_, value)| value)
-}
-
 /// Whether a value is a string holding a valid Iglu URI.
-fn is_uri<S: AsText>(value: Option<&Value<S>>) -> bool {
-    matches!(value, Some(Value::Str(text)) if is_schema_uri(text.text()))
+fn is_uri<J: Json>(value: Option<&J>) -> bool {
+    matches!(value.map(Json::node), Some(Node::Str(text)) if is_schema_uri(text))
 }
 
 /// The schema key of a value that is a string holding a valid Iglu URI.
-fn schema_key<S: AsText>(value: Option<&Value<S>>) -> Option<SchemaKey<'_>> {
-    match value {
-        Some(Value::Str(text)) => text.text().as_str().and_then(SchemaKey::parse),
+fn schema_key<J: Json>(value: Option<&J>) -> Option<SchemaKey<'_>> {
+    match value?.node() {
+        Node::Str(text) => text.as_str().and_then(SchemaKey::parse),
         _ => None,
     }
 }
 
 /// `[item,item]`, each item written by `write`, one level deeper than `depth`.
-fn push_array<T, F>(items: &[T], out: &mut String, depth: usize, mut write: F) -> Result<(), Error>
+fn push_array<T, F>(items: impl Iterator<Item = T>, out: &mut String, depth: usize, mut write: F) -> Result<(), Error>
 where
-    F: FnMut(&T, &mut String) -> Result<(), Error>,
+    F: FnMut(T, &mut String) -> Result<(), Error>,
 {
     too_deep(depth + 1)?;
     out.push('[');
-    for (at, item) in items.iter().enumerate() {
+    for (at, item) in items.enumerate() {
         if at > 0 {
             out.push(',');
         }
@@ -270,17 +297,22 @@ where
 }
 
 /// `{"key":value,...}`, keys as orjson writes them, each value written by `write`, one level deeper than `depth`.
-fn push_object<S: AsText, V, F>(pairs: &[(S, V)], out: &mut String, depth: usize, mut write: F) -> Result<(), Error>
+fn push_object<'a, J: 'a, F>(
+    members: impl Iterator<Item = (Text<'a>, &'a J)>,
+    out: &mut String,
+    depth: usize,
+    mut write: F,
+) -> Result<(), Error>
 where
-    F: FnMut(&S, &V, &mut String) -> Result<(), Error>,
+    F: FnMut(Text<'a>, &'a J, &mut String) -> Result<(), Error>,
 {
     too_deep(depth + 1)?;
     out.push('{');
-    for (at, (key, item)) in pairs.iter().enumerate() {
+    for (at, (key, item)) in members.enumerate() {
         if at > 0 {
             out.push(',');
         }
-        push_json_str(key.text(), out)?;
+        push_json_str(key, out)?;
         out.push(':');
         write(key, item, out)?;
     }
@@ -331,20 +363,18 @@ pub fn push_json_str(text: Text<'_>, out: &mut String) -> Result<(), Error> {
 }
 
 /// A value as orjson writes it, in clear.
-pub fn push_json<S: AsText>(value: &Value<S>, out: &mut String, depth: usize) -> Result<(), Error> {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Int(int) if in_json_range(*int) => out.push_str(&int.to_string()),
-        Value::Int(_) | Value::BigInt(_) => return Err(Error::Type("Integer exceeds 64-bit range".into())),
-        Value::Float(float) => push_json_float(*float, out),
-        Value::Str(text) => push_json_str(text.text(), out)?,
-        Value::Array(items) => {
-            push_array(items, out, depth, |item, out| push_json(item, out, depth + 1))?;
-        }
-        Value::Object(pairs) => {
-            push_object(pairs, out, depth, |_, item, out| push_json(item, out, depth + 1))?;
+pub fn push_json<J: Json>(node: Node<'_, J>, out: &mut String, depth: usize) -> Result<(), Error> {
+    match node {
+        Node::Null => out.push_str("null"),
+        Node::Bool(true) => out.push_str("true"),
+        Node::Bool(false) => out.push_str("false"),
+        Node::Int(int) if in_json_range(int) => out.push_str(&int.to_string()),
+        Node::Int(_) | Node::BigInt(_) => return Err(Error::Type("Integer exceeds 64-bit range".into())),
+        Node::Float(float) => push_json_float(float, out),
+        Node::Str(text) => push_json_str(text, out)?,
+        Node::Array(items) => push_array(items, out, depth, |item, out| push_json(item.node(), out, depth + 1))?,
+        Node::Object(members) => {
+            push_object(members, out, depth, |_, item, out| push_json(item.node(), out, depth + 1))?;
         }
     }
     Ok(())
@@ -358,20 +388,20 @@ struct Walker<'g> {
 
 impl Walker<'_> {
     /// Every leaf hashed (`_all_leaves`); keys kept.
-    fn all_leaves<S: AsText>(&self, node: &Value<S>, out: &mut String, depth: usize) -> Result<(), Error> {
+    fn all_leaves<J: Json>(&self, node: Node<'_, J>, out: &mut String, depth: usize) -> Result<(), Error> {
         match node {
-            Value::Array(items) => {
-                push_array(items, out, depth, |item, out| self.all_leaves(item, out, depth + 1))?;
+            Node::Array(items) => push_array(items, out, depth, |item, out| self.all_leaves(item.node(), out, depth + 1)),
+            Node::Object(members) => {
+                push_object(members, out, depth, |_, item, out| self.all_leaves(item.node(), out, depth + 1))
             }
-            Value::Object(pairs) => {
-                push_object(pairs, out, depth, |_, item, out| self.all_leaves(item, out, depth + 1))?;
+            leaf => {
+                self.leaf(&leaf, out);
+                Ok(())
             }
-            leaf => self.leaf(leaf, out),
         }
-        Ok(())
     }
 
-    fn leaf<S: AsText>(&self, leaf: &Value<S>, out: &mut String) {
+    fn leaf<J: Json>(&self, leaf: &Node<'_, J>, out: &mut String) {
         match self.hasher.leaf(leaf) {
             Some(pseudonym) => {
                 out.push('"');
@@ -384,55 +414,41 @@ impl Walker<'_> {
 
     /// A rule's walk (`_walk`): with `allow`, the paths of the trie in clear and every other leaf hashed; without,
     /// only the paths hashed. A listed path covers everything below it; arrays are transparent.
-    fn walk<S: AsText>(
-        &self,
-        node: &Value<S>,
-        trie: Option<&Trie>,
-        allow: bool,
-        out: &mut String,
-        depth: usize,
-    ) -> Result<(), Error> {
+    fn walk<J: Json>(&self, node: &J, trie: Option<&Trie>, allow: bool, out: &mut String, depth: usize) -> Result<(), Error> {
         let trie = match trie {
-            None if allow => return self.all_leaves(node, out, depth),
-            None => return push_json(node, out, depth),
-            Some(trie) if trie.terminal && allow => return push_json(node, out, depth),
-            Some(trie) if trie.terminal => return self.all_leaves(node, out, depth),
+            None if allow => return self.all_leaves(node.node(), out, depth),
+            None => return push_json(node.node(), out, depth),
+            Some(trie) if trie.terminal && allow => return push_json(node.node(), out, depth),
+            Some(trie) if trie.terminal => return self.all_leaves(node.node(), out, depth),
             Some(trie) => trie,
         };
-        match node {
-            Value::Object(pairs) => {
-                push_object(pairs, out, depth, |key, item, out| self.walk(item, trie.child(key.text()), allow, out, depth + 1))?;
+        match node.node() {
+            Node::Object(members) => {
+                push_object(members, out, depth, |key, item, out| self.walk(item, trie.child(key), allow, out, depth + 1))
             }
-            Value::Array(items) => {
-                push_array(items, out, depth, |item, out| self.walk(item, Some(trie), allow, out, depth + 1))?;
+            Node::Array(items) => push_array(items, out, depth, |item, out| self.walk(item, Some(trie), allow, out, depth + 1)),
+            leaf if allow => {
+                self.leaf(&leaf, out);
+                Ok(())
             }
-            leaf if allow => self.leaf(leaf, out),
-            leaf => push_json(leaf, out, depth)?,
+            leaf => push_json(leaf, out, depth),
         }
-        Ok(())
     }
 
     /// A self-describing JSON (`_self_describing`) with its data written by `data`: `{"schema", "data"}` when it
     /// has just these two keys and its schema is an Iglu URI; else its keys in their order, the schema in clear if
-    /// it is an Iglu URI, every other key's value hashed. `pairs` holds a "data" key; `valid`: whether its
-    /// "schema" is an Iglu URI.
-    fn self_describing<S: AsText, F>(
-        &self,
-        pairs: &[(S, Value<S>)],
-        valid: bool,
-        out: &mut String,
-        depth: usize,
-        data: F,
-    ) -> Result<(), Error>
+    /// it is an Iglu URI, every other key's value hashed. `sdj` is an object holding a "data" key; `valid`:
+    /// whether its "schema" is an Iglu URI.
+    fn self_describing<J: Json, F>(&self, sdj: &J, valid: bool, out: &mut String, depth: usize, data: F) -> Result<(), Error>
     where
         F: FnOnce(&Self, &mut String) -> Result<(), Error>,
     {
         too_deep(depth + 1)?;
-        if pairs.len() == 2 && valid {
-            let schema = get(pairs, "schema");
+        let Node::Object(members) = sdj.node() else { return self.all_leaves(sdj.node(), out, depth) };
+        if members.len() == 2 && valid {
             out.push_str("{\"schema\":");
-            if let Some(schema) = schema {
-                push_json(schema, out, depth + 1)?;
+            if let Some(schema) = sdj.get("schema") {
+                push_json(schema.node(), out, depth + 1)?;
             }
             out.push_str(",\"data\":");
             data(self, out)?;
@@ -441,22 +457,21 @@ impl Walker<'_> {
         }
         let mut data = Some(data);
         out.push('{');
-        for (at, (key, value)) in pairs.iter().enumerate() {
+        for (at, (key, value)) in members.enumerate() {
             if at > 0 {
                 out.push(',');
             }
-            push_json_str(key.text(), out)?;
+            push_json_str(key, out)?;
             out.push(':');
-            let key = key.text();
             if key == Text::Utf8("data") {
                 match data.take() {
                     Some(write) => write(self, out)?,
-                    None => self.all_leaves(value, out, depth + 1)?, // a dict has one "data" key: never
+                    None => self.all_leaves(value.node(), out, depth + 1)?, // a dict has one "data" key: never
                 }
             } else if key == Text::Utf8("schema") && valid {
-                push_json(value, out, depth + 1)?;
+                push_json(value.node(), out, depth + 1)?;
             } else {
-                self.all_leaves(value, out, depth + 1)?;
+                self.all_leaves(value.node(), out, depth + 1)?;
             }
         }
         out.push('}');
@@ -464,28 +479,27 @@ impl Walker<'_> {
     }
 
     /// A self-describing entity (`entity`): its data per the rule its schema picks, every leaf hashed without one.
-    fn entity<S: AsText>(&self, entity: &Value<S>, out: &mut String, depth: usize) -> Result<(), Error> {
-        let Value::Object(pairs) = entity else { return self.all_leaves(entity, out, depth) };
-        let Some(data) = get(pairs, "data") else { return self.all_leaves(entity, out, depth) };
-        let key = schema_key(get(pairs, "schema"));
+    fn entity<J: Json>(&self, entity: &J, out: &mut String, depth: usize) -> Result<(), Error> {
+        let Some(data) = entity.get("data") else { return self.all_leaves(entity.node(), out, depth) };
+        let key = schema_key(entity.get("schema"));
         let rule = key.as_ref().and_then(|key| rule_for(self.rules, key));
-        self.self_describing(pairs, key.is_some(), out, depth, |walker, out| match rule {
-            None => walker.all_leaves(data, out, depth + 1),
+        self.self_describing(entity, key.is_some(), out, depth, |walker, out| match rule {
+            None => walker.all_leaves(data.node(), out, depth + 1),
             Some(rule) => walker.walk(data, Some(&rule.trie), rule.allow, out, depth + 1),
         })
     }
 
     /// The value of a JSON field (`envelope`): the unstruct event holds one entity, contexts a list of them.
-    fn envelope<S: AsText>(&self, unstruct: bool, envelope: &Value<S>, out: &mut String) -> Result<(), Error> {
-        let Value::Object(pairs) = envelope else { return self.all_leaves(envelope, out, 0) };
-        let Some(data) = get(pairs, "data") else { return self.all_leaves(envelope, out, 0) };
-        let valid = is_uri(get(pairs, "schema"));
-        self.self_describing(pairs, valid, out, 0, |walker, out| match data {
+    fn envelope<J: Json>(&self, unstruct: bool, envelope: FieldRef<'_, J>, out: &mut String) -> Result<(), Error> {
+        let FieldRef::Json(envelope) = envelope else { return self.all_leaves(envelope.node(), out, 0) };
+        let Some(data) = envelope.get("data") else { return self.all_leaves(envelope.node(), out, 0) };
+        let valid = is_uri(envelope.get("schema"));
+        self.self_describing(envelope, valid, out, 0, |walker, out| match data.node() {
             _ if unstruct => walker.entity(data, out, 1),
-            Value::Array(items) => {
+            Node::Array(items) => {
                 too_deep(2)?;
                 out.push('[');
-                for (at, item) in items.iter().enumerate() {
+                for (at, item) in items.enumerate() {
                     if at > 0 {
                         out.push(',');
                     }
@@ -494,7 +508,7 @@ impl Walker<'_> {
                 out.push(']');
                 Ok(())
             }
-            _ => walker.all_leaves(data, out, 1),
+            node => walker.all_leaves(node, out, 1),
         })
     }
 }

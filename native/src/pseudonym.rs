@@ -2,9 +2,10 @@
 //! `hmac.digest(salt, text.encode("utf-8", "surrogatepass"), "sha256").hex()`, where the text of a JSON leaf
 //! is the string itself, or the number or boolean as orjson prints it (`42`, `1e+16`, `true`); null stays null.
 //!
-//! Also the values these pseudonyms are made of: [`Text`] (a Python `str`, lone surrogates included) and
+//! Also the values these pseudonyms are made of: [`Text`] (a Python `str`, lone surrogates included),
 //! [`Value`] (a JSON value as Python holds it once parsed), generic over the string type so that the Python
-//! bindings read their strings in place and tests write plain Rust strings.
+//! bindings read their strings in place and tests write plain Rust strings, and [`Json`], what reads a
+//! [`Value`] and the native events' JSON alike.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -87,6 +88,90 @@ pub enum Value<S> {
     Object(Vec<(S, Value<S>)>),
 }
 
+/// A JSON value read in place, one level at a time: Python's values once read ([`Value`]) and the native
+/// events' (`serde_json::Value`) alike, so that the good-event walks read either without converting it.
+pub trait Json: Sized {
+    type Items<'a>: ExactSizeIterator<Item = &'a Self>
+    where
+        Self: 'a;
+    type Members<'a>: ExactSizeIterator<Item = (Text<'a>, &'a Self)>
+    where
+        Self: 'a;
+
+    fn node(&self) -> Node<'_, Self>;
+
+    /// The value of `key` in an object (the first, as Python's dict holds one per key); None in anything else.
+    fn get(&self, key: &str) -> Option<&Self> {
+        match self.node() {
+            Node::Object(mut members) => members.find(|(name, _)| *name == Text::Utf8(key)).map(|(_, value)| value),
+            _ => None,
+        }
+    }
+}
+
+/// One level of a [`Json`] value: a leaf, or the items or members to read further.
+pub enum Node<'a, J: Json + 'a> {
+    Null,
+    Bool(bool),
+    Int(i128),
+    BigInt(&'a str),
+    Float(f64),
+    Str(Text<'a>),
+    Array(J::Items<'a>),
+    Object(J::Members<'a>),
+}
+
+type ValueMembers<'a, S> = std::iter::Map<std::slice::Iter<'a, (S, Value<S>)>, fn(&'a (S, Value<S>)) -> (Text<'a>, &'a Value<S>)>;
+
+fn value_member<S: AsText>((key, value): &(S, Value<S>)) -> (Text<'_>, &Value<S>) {
+    (key.text(), value)
+}
+
+impl<S: AsText> Json for Value<S> {
+    type Items<'a> = std::slice::Iter<'a, Value<S>> where S: 'a;
+    type Members<'a> = ValueMembers<'a, S> where S: 'a;
+
+    fn node(&self) -> Node<'_, Self> {
+        match self {
+            Value::Null => Node::Null,
+            Value::Bool(flag) => Node::Bool(*flag),
+            Value::Int(int) => Node::Int(*int),
+            Value::BigInt(text) => Node::BigInt(text),
+            Value::Float(float) => Node::Float(*float),
+            Value::Str(text) => Node::Str(text.text()),
+            Value::Array(items) => Node::Array(items.iter()),
+            Value::Object(pairs) => Node::Object(pairs.iter().map(value_member as fn(&(S, Value<S>)) -> (Text<'_>, &Value<S>))),
+        }
+    }
+}
+
+type SerdeMember<'a> = fn((&'a String, &'a serde_json::Value)) -> (Text<'a>, &'a serde_json::Value);
+type SerdeMembers<'a> = std::iter::Map<serde_json::map::Iter<'a>, SerdeMember<'a>>;
+
+fn serde_member<'a>((key, value): (&'a String, &'a serde_json::Value)) -> (Text<'a>, &'a serde_json::Value) {
+    (Text::Utf8(key), value)
+}
+
+impl Json for serde_json::Value {
+    type Items<'a> = std::slice::Iter<'a, serde_json::Value>;
+    type Members<'a> = SerdeMembers<'a>;
+
+    fn node(&self) -> Node<'_, Self> {
+        match self {
+            serde_json::Value::Null => Node::Null,
+            serde_json::Value::Bool(flag) => Node::Bool(*flag),
+            serde_json::Value::Number(number) => match (number.as_i64(), number.as_u64()) {
+                (Some(int), _) => Node::Int(int.into()),
+                (None, Some(int)) => Node::Int(int.into()),
+                _ => Node::Float(number.as_f64().unwrap_or(f64::NAN)),
+            },
+            serde_json::Value::String(text) => Node::Str(Text::Utf8(text)),
+            serde_json::Value::Array(items) => Node::Array(items.iter()),
+            serde_json::Value::Object(members) => Node::Object(members.iter().map(serde_member as SerdeMember<'_>)),
+        }
+    }
+}
+
 /// The integers orjson writes (beyond them it raises "Integer exceeds 64-bit range").
 pub fn in_json_range(value: i128) -> bool {
     (i128::from(i64::MIN)..=i128::from(u64::MAX)).contains(&value)
@@ -160,16 +245,16 @@ impl Hasher {
     /// The pseudonym of a JSON leaf (Python's `Hasher.leaf`): strings as they are, numbers and booleans as their
     /// JSON text (an integer beyond orjson's 64 bits as its decimal text), null kept (`None`). A list or an object
     /// is not a leaf: `None` too (the walks never ask for one).
-    pub fn leaf<S: AsText>(&self, value: &Value<S>) -> Option<Pseudonym> {
+    pub fn leaf<J: Json>(&self, node: &Node<'_, J>) -> Option<Pseudonym> {
         let mut number = String::new();
-        match value {
-            Value::Null | Value::Array(_) | Value::Object(_) => return None,
-            Value::Str(text) => return Some(self.text(text.text())),
-            Value::Bool(true) => number.push_str("true"),
-            Value::Bool(false) => number.push_str("false"),
-            Value::Int(int) => number.push_str(&int.to_string()),
-            Value::BigInt(text) => number.push_str(text),
-            Value::Float(float) => push_json_float(*float, &mut number),
+        match node {
+            Node::Null | Node::Array(_) | Node::Object(_) => return None,
+            Node::Str(text) => return Some(self.text(*text)),
+            Node::Bool(true) => number.push_str("true"),
+            Node::Bool(false) => number.push_str("false"),
+            Node::Int(int) => number.push_str(&int.to_string()),
+            Node::BigInt(text) => number.push_str(text),
+            Node::Float(float) => push_json_float(*float, &mut number),
         }
         Some(self.text(Text::Utf8(&number)))
     }
@@ -214,7 +299,7 @@ mod tests {
     #[test]
     fn leaves_hash_as_their_json_text() {
         let hasher = Hasher::new(SALT).unwrap_or_else(|_| unreachable!());
-        let leaf = |hasher: &Hasher, value: Value<String>| hasher.leaf(&value).map(|p| p.as_str().to_owned());
+        let leaf = |hasher: &Hasher, value: Value<String>| hasher.leaf(&value.node()).map(|p| p.as_str().to_owned());
         let json = |text: &str| Some(hex(SALT, Text::Utf8(text)));
         assert_eq!(leaf(&hasher, Value::Int(42)), Some("88058dafef15033dbb0351541e229edcbc8c4ad3a4ed3fdaa7f8009aae96d0fe".into()));
         assert_eq!(leaf(&hasher, Value::Bool(true)), Some("e2cc7c5f8fd170a11788776e39b83cecc0ec8e2efbc1c99c1db18a5f4a277ddd".into()));

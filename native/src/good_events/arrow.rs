@@ -6,8 +6,8 @@
 //! `float64`, `bool`, timestamps as `int64` milliseconds (`timestamp[ms, tz=UTC]`), decimals as `decimal128(38, 18)`.
 //! A value the field's type cannot hold is refused, as `pa.array` refused it.
 
-use super::{Cell, Error, Event, Field, Kind, Rows};
-use crate::pseudonym::{AsText, Value};
+use super::{Cell, Error, Event, Field, FieldRef, Kind, Rows};
+use crate::pseudonym::{Json, Node};
 
 /// Digits after the point of `decimal128(38, 18)`, and the most before it.
 const DECIMAL_SCALE: usize = 18;
@@ -99,29 +99,29 @@ impl Column {
     }
 
     /// A value kept as it is, in the field's type.
-    fn push_value<S: AsText>(&mut self, field: &Field, value: &Value<S>) -> Result<(), Error> {
-        let refused = || Error::Type(format!("{}: a {} value in a field of type {:?}", field.name, kind_of(value), field.kind));
-        match (&mut self.values, value) {
-            (_, Value::Null) => {
+    fn push_value<J: Json>(&mut self, field: &Field, value: FieldRef<'_, J>) -> Result<(), Error> {
+        let node = value.node();
+        let refused = || Error::Type(format!("{}: a {} value in a field of type {:?}", field.name, kind_of(&value.node()), field.kind));
+        match (&mut self.values, node) {
+            (_, Node::Null) => {
                 self.push_null();
                 return Ok(());
             }
-            (Values::Text { .. }, Value::Str(text)) => {
-                let text = text.text().as_str().ok_or_else(|| {
+            (Values::Text { .. }, Node::Str(text)) => {
+                let text = text.as_str().ok_or_else(|| {
                     Error::Value(format!("{}: str is not valid UTF-8: surrogates not allowed", field.name))
                 })?;
                 return self.push_text(field, text);
             }
-            (Values::Int(values), Value::Int(int)) => {
-                let int = i64::try_from(*int)
+            (Values::Int(values), Node::Int(int)) => {
+                let int = i64::try_from(int)
                     .map_err(|_| Error::Overflow(format!("{}: {int} does not fit a 64-bit integer", field.name)))?;
                 values.push(int);
             }
-            (Values::Float(values), Value::Float(float)) => values.push(*float),
-            (Values::Float(values), Value::Int(int)) if int.abs() <= EXACT_FLOAT_INT => values.push(*int as f64),
-            (Values::Bool(bits), Value::Bool(flag)) => bits.push(*flag),
-            (Values::Decimal(values), Value::Str(text)) => {
-                let text = text.text();
+            (Values::Float(values), Node::Float(float)) => values.push(float),
+            (Values::Float(values), Node::Int(int)) if int.abs() <= EXACT_FLOAT_INT => values.push(int as f64),
+            (Values::Bool(bits), Node::Bool(flag)) => bits.push(flag),
+            (Values::Decimal(values), Node::Str(text)) => {
                 let decimal = text.as_str().and_then(decimal_128).ok_or_else(|| {
                     Error::Value(format!(
                         "{}: {:?} is not a decimal of at most {DECIMAL_WHOLE_DIGITS} digits before the point and \
@@ -160,15 +160,15 @@ fn le_bytes<T: Copy, const N: usize>(values: &[T], bytes: fn(T) -> [u8; N]) -> V
     out
 }
 
-fn kind_of<S>(value: &Value<S>) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Int(_) | Value::BigInt(_) => "int",
-        Value::Float(_) => "float",
-        Value::Str(_) => "str",
-        Value::Array(_) => "list",
-        Value::Object(_) => "dict",
+fn kind_of<J: Json>(node: &Node<'_, J>) -> &'static str {
+    match node {
+        Node::Null => "null",
+        Node::Bool(_) => "bool",
+        Node::Int(_) | Node::BigInt(_) => "int",
+        Node::Float(_) => "float",
+        Node::Str(_) => "str",
+        Node::Array(_) => "list",
+        Node::Object(_) => "dict",
     }
 }
 
@@ -219,11 +219,11 @@ impl Columns {
 
 impl Rows for Columns {
     /// On an error the columns are left uneven: the caller drops them.
-    fn push<S: AsText>(&mut self, fields: &[Field], event: &Event<S>, cells: &[Cell]) -> Result<(), Error> {
+    fn push<J: Json>(&mut self, fields: &[Field], event: &Event<'_, J>, cells: &[Cell]) -> Result<(), Error> {
         for (((column, field), cell), value) in self.columns.iter_mut().zip(fields).zip(cells).zip(&event.values) {
             match (cell, value) {
                 (Cell::Absent, _) | (Cell::Kept, None) => column.push_null(),
-                (Cell::Kept, Some(value)) => column.push_value(field, value)?,
+                (Cell::Kept, Some(value)) => column.push_value(field, *value)?,
                 (Cell::Hashed(pseudonym), _) => column.push_text(field, pseudonym.as_str())?,
                 (Cell::Json(text), _) => column.push_text(field, text)?,
             }
@@ -236,6 +236,7 @@ impl Rows for Columns {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pseudonym::Value;
 
     #[test]
     fn decimals_are_unscaled_by_eighteen_digits() {
@@ -273,20 +274,20 @@ mod tests {
         let mut column = Column::new(Kind::String, 3);
         column.push_text(&field, "ab").unwrap();
         column.push_null();
-        column.push_value(&field, &Value::Str("é")).unwrap();
+        column.push_value(&field, FieldRef::Json(&Value::Str("é"))).unwrap();
         let buffers = column.buffers(3);
         assert_eq!(buffers.nulls, 1);
         assert_eq!(buffers.buffers, vec![Some(vec![0b101]), Some([0i32, 2, 2, 4].iter().flat_map(|o| o.to_le_bytes()).collect()), Some("abé".as_bytes().to_vec())]);
 
         let mut full = Column::new(Kind::Int, 1);
-        full.push_value(&Field { kind: Kind::Int, ..field }, &Value::<&str>::Int(-2)).unwrap();
+        full.push_value(&Field { kind: Kind::Int, ..field }, FieldRef::Json(&Value::<&str>::Int(-2))).unwrap();
         assert_eq!(full.buffers(1).buffers, vec![None, Some((-2i64).to_le_bytes().to_vec())]);
     }
 
     #[test]
     fn values_the_type_cannot_hold_are_refused() {
         let field = |kind| Field { name: "f".into(), kind, max_length: None, allowlisted: true, shape: None };
-        let refused = |kind, value: Value<&str>| Column::new(kind, 1).push_value(&field(kind), &value).unwrap_err();
+        let refused = |kind, value: Value<&str>| Column::new(kind, 1).push_value(&field(kind), FieldRef::Json(&value)).unwrap_err();
         assert!(matches!(refused(Kind::Int, Value::Int(1 << 63)), Error::Overflow(_)));
         assert!(matches!(refused(Kind::Int, Value::Bool(true)), Error::Type(_)));
         assert!(matches!(refused(Kind::String, Value::Int(1)), Error::Type(_)));

@@ -4,7 +4,7 @@
 use super::policy::EntityRule;
 use super::tsv::push_line;
 use super::*;
-use crate::pseudonym::OwnedText;
+use crate::pseudonym::{OwnedText, Value};
 
 const SALT: &[u8] = b"pepper-2024";
 const JANE: &str = "8f20763de2964cf1c8be67a844b090ace0602bf1f229851eae7dd268f2aa13b5";
@@ -80,20 +80,20 @@ fn json(text: &str) -> Value<String> {
     convert(serde_json::from_str(text).unwrap_or(serde_json::Value::Null))
 }
 
-fn event(good: &GoodEvents, values: Vec<(&str, Value<String>)>) -> Event<String> {
+fn event<'a, J: Json>(good: &GoodEvents, values: &'a [(&str, J)]) -> Event<'a, J> {
     let mut event = Event::new(good.fields().len());
     for (name, value) in values {
         let at = good.field_index(name).unwrap_or(usize::MAX);
         if let Some(slot) = event.values.get_mut(at) {
-            *slot = Some(value);
+            *slot = Some(FieldRef::Json(value));
         } else {
-            event.unknown_texts += usize::from(matches!(value, Value::Str(_)));
+            event.unknown_texts += usize::from(matches!(value.node(), Node::Str(_)));
         }
     }
     event
 }
 
-fn line(good: &GoodEvents, event: &Event<String>) -> Result<(String, usize), Error> {
+fn line(good: &GoodEvents, event: &Event<'_, Value<String>>) -> Result<(String, usize), Error> {
     let mut cells = Vec::new();
     let count = good.pseudonymize(event, &mut cells)?;
     let mut out = String::new();
@@ -101,23 +101,29 @@ fn line(good: &GoodEvents, event: &Event<String>) -> Result<(String, usize), Err
     Ok((out, count))
 }
 
+/// The JSON cell of `field` holding the JSON text `value`, read as Python's values ([`Value`]) and as the native
+/// events' (serde_json's): the two must agree.
 fn json_cell(good: &GoodEvents, field: &str, value: &str) -> Result<String, Error> {
-    let event = event(good, vec![(field, json(value))]);
-    let mut cells = Vec::new();
-    good.pseudonymize(&event, &mut cells)?;
-    let at = good.field_index(field).unwrap_or(usize::MAX);
-    match cells.get(at) {
-        Some(Cell::Json(text)) => Ok(text.clone()),
-        other => Err(Error::Value(format!("{other:?}"))),
+    fn cell<J: Json>(good: &GoodEvents, field: &str, value: J) -> Result<String, Error> {
+        let values = [(field, value)];
+        let mut cells = Vec::new();
+        good.pseudonymize(&event(good, &values), &mut cells)?;
+        let at = good.field_index(field).unwrap_or(usize::MAX);
+        match cells.get(at) {
+            Some(Cell::Json(text)) => Ok(text.clone()),
+            other => Err(Error::Value(format!("{other:?}"))),
+        }
     }
+    let as_python = cell(good, field, json(value));
+    let native = serde_json::from_str::<serde_json::Value>(value).map_err(|err| Error::Value(err.to_string()))?;
+    assert_eq!(cell(good, field, native), as_python, "{value}");
+    as_python
 }
 
 #[test]
 fn an_event_pseudonymized_and_written_as_tsv() {
     let good = good_events();
-    let event = event(
-        &good,
-        vec![
+    let values = vec![
             ("app_id", Value::Str("shop\tone\r\n".into())),
             ("user_id", Value::Str("jane".into())),
             ("br_lang", Value::Str("en-US".into())),
@@ -129,8 +135,8 @@ fn an_event_pseudonymized_and_written_as_tsv() {
             ("se_value", Value::Str("3".into())),
             ("geo_latitude", Value::Float(1e16)),
             ("not_a_field", Value::Str("x".into())),
-        ],
-    );
+    ];
+    let event = event(&good, &values);
     // user_id (hashed) and the unknown key's string count; se_value and dvce_ismobile are removed
     let expected = format!("shop    one  \t{JANE}\ten-US\t42\t\t0\t2025-11-28 09:00:00.123\t12.50\t\t1e+16\t\t");
     assert_eq!(line(&good, &event), Ok((expected, 2)));
@@ -146,7 +152,8 @@ fn a_shaped_field_that_does_not_fit_is_hashed_but_stays_allowlisted() {
         ("en-US-x-aaaaaaa-aaaaa", "5bb56d9363e7e6856b5ee9e811de4b925d7ab59db1dc1405884e3ff57acbb188".to_owned()),
         ("en\n", "da79da2c1ee4d679cb6f030e882c378ce88eefbc925878aae8678d1410d92f05".to_owned()), // $ is the end
     ] {
-        let one = event(&good, vec![("br_lang", Value::Str(value.into()))]);
+        let values = [("br_lang", Value::Str(value.into()))];
+        let one = event(&good, &values);
         let (line, count) = line(&good, &one).unwrap_or_default();
         assert_eq!(line.split('\t').nth(2), Some(expected.as_str()), "{value:?}");
         assert_eq!(count, 0);
@@ -218,24 +225,24 @@ fn strings_are_written_as_orjson_writes_them() {
 fn what_orjson_refuses_in_clear_is_refused() {
     let good = good_events();
     // a deny rule keeps the other paths in clear: an integer beyond 64 bits there cannot be written
-    let event_with = |good: &GoodEvents, value| event(good, vec![("unstruct_event", value)]);
     let mut cells = Vec::new();
+    let mut pseudonymized = |good: &GoodEvents, value| good.pseudonymize(&event(good, &[("unstruct_event", value)]), &mut cells);
     let entity = Value::Object(vec![
         ("schema".to_owned(), Value::Str("iglu:com.acme/user/jsonschema/1-0-0".to_owned())),
         ("data".to_owned(), Value::Object(vec![("n".to_owned(), Value::Int(i128::from(u64::MAX) + 1))])),
     ]);
     let envelope = Value::Object(vec![("data".to_owned(), entity)]);
-    let refused = good.pseudonymize(&event_with(&good, envelope), &mut cells);
+    let refused = pseudonymized(&good, envelope);
     assert_eq!(refused, Err(Error::Type("Integer exceeds 64-bit range".into())));
     // hashed, the same integer is its decimal text
     let hashed = Value::Object(vec![("data".to_owned(), Value::Array(vec![Value::BigInt("18446744073709551616".into())]))]);
-    assert!(good.pseudonymize(&event_with(&good, hashed), &mut cells).is_ok());
+    assert!(pseudonymized(&good, hashed).is_ok());
     // nested deeper than orjson writes
     let mut deep = Value::Array(vec![]);
     for _ in 0..MAX_DEPTH {
         deep = Value::Array(vec![deep]);
     }
-    let refused = good.pseudonymize(&event_with(&good, deep), &mut cells);
+    let refused = pseudonymized(&good, deep);
     assert_eq!(refused, Err(Error::Type("Recursion limit reached".into())));
 }
 
@@ -244,13 +251,13 @@ fn surrogates_hash_but_cannot_be_written_in_clear() {
     let fields = [("app_id".to_owned(), Kind::String, None), ("user_id".to_owned(), Kind::String, None)];
     let good = GoodEvents::new(&fields, &["app_id".to_owned()], &[], Vec::new(), SALT);
     let Ok(good) = good else { panic!("GoodEvents::new") };
-    let lone = || Some(Value::Str(OwnedText::Surrogates(b"a\xed\xa0\x80b".to_vec())));
-    let hashed = Event { values: vec![None, lone()], unknown_texts: 0 };
+    let lone = Value::Str(OwnedText::Surrogates(b"a\xed\xa0\x80b".to_vec()));
+    let hashed = Event { values: vec![None, Some(FieldRef::Json(&lone))], unknown_texts: 0 };
     let mut cells = Vec::new();
     assert_eq!(good.pseudonymize(&hashed, &mut cells), Ok(1));
     // hmac.digest(SALT, "a\ud800b".encode("utf-8", "surrogatepass"), "sha256").hex()
     assert_eq!(cells.get(1).map(|c| format!("{c:?}")), Some("Hashed(4b3e749634efdcdd9fd61169b121e561cb4c03472735e2243d0b5b67ffdd9286)".into()));
-    let clear = Event { values: vec![lone(), None], unknown_texts: 0 };
+    let clear = Event { values: vec![Some(FieldRef::Json(&lone)), None], unknown_texts: 0 };
     assert_eq!(good.pseudonymize(&clear, &mut cells), Ok(0));
     let mut out = String::new();
     assert!(matches!(push_line(good.fields(), &clear, &cells, &mut out), Err(Error::Value(_))));
@@ -278,7 +285,8 @@ fn in_clear_every_value_is_kept_and_json_is_written_as_it_is() {
     let Ok(good) = GoodEvents::in_clear(&fields) else { panic!("GoodEvents::in_clear") };
     let text = |s: &str| Value::Str(OwnedText::Utf8(s.to_owned()));
     let json = Value::Object(vec![(OwnedText::Utf8("a".to_owned()), text("jane\t"))]);
-    let event = Event { values: vec![Some(text("jane")), Some(json)], unknown_texts: 0 };
+    let jane = text("jane");
+    let event = Event { values: vec![Some(FieldRef::Json(&jane)), Some(FieldRef::Json(&json))], unknown_texts: 0 };
     let mut cells = Vec::new();
     assert_eq!(good.pseudonymize(&event, &mut cells), Ok(0));
     assert_eq!(cells, vec![Cell::Kept, Cell::Json("{\"a\":\"jane\\t\"}".into())]);

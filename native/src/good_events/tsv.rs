@@ -3,9 +3,9 @@
 //! (UTC); booleans `1`/`0`; the JSON fields as orjson's compact text; integers and floats as Python's `str()`;
 //! decimals as their text; an absent value as nothing.
 
-use super::{push_json, Cell, Error, Event, Field, Kind, Rows};
+use super::{push_json, Cell, Error, Event, Field, FieldRef, Kind, Rows};
 use crate::atomic::civil;
-use crate::pseudonym::{AsText, Text, Value};
+use crate::pseudonym::{Json, Node, Text};
 
 /// Snowplow's enriched timestamp of milliseconds since the epoch (Python's `format_timestamp`), years 1 to 9999.
 pub fn push_timestamp(millis: i128, out: &mut String) -> Result<(), Error> {
@@ -102,16 +102,16 @@ fn utf8<'a>(field: &Field, text: Text<'a>) -> Result<&'a str, Error> {
 }
 
 /// An allowlisted value as it is, by its field's type.
-fn push_kept<S: AsText>(field: &Field, value: &Value<S>, out: &mut String) -> Result<(), Error> {
-    match (field.kind, value) {
-        (Kind::String, Value::Str(text)) => push_cleaned(utf8(field, text.text())?, out),
-        (Kind::Decimal, Value::Str(text)) => out.push_str(utf8(field, text.text())?),
-        (Kind::Timestamp, Value::Int(millis)) => push_timestamp(*millis, out)?,
-        (Kind::Bool, Value::Bool(flag)) => out.push(if *flag { '1' } else { '0' }),
-        (Kind::Int | Kind::Float, Value::Int(int)) => out.push_str(&int.to_string()),
-        (Kind::Int | Kind::Float, Value::BigInt(text)) => out.push_str(text),
-        (Kind::Float, Value::Float(float)) => push_python_float(*float, out),
-        (Kind::Json, value) => push_json(value, out, 0)?,
+fn push_kept<J: Json>(field: &Field, value: FieldRef<'_, J>, out: &mut String) -> Result<(), Error> {
+    match (field.kind, value.node()) {
+        (Kind::String, Node::Str(text)) => push_cleaned(utf8(field, text)?, out),
+        (Kind::Decimal, Node::Str(text)) => out.push_str(utf8(field, text)?),
+        (Kind::Timestamp, Node::Int(millis)) => push_timestamp(millis, out)?,
+        (Kind::Bool, Node::Bool(flag)) => out.push(if flag { '1' } else { '0' }),
+        (Kind::Int | Kind::Float, Node::Int(int)) => out.push_str(&int.to_string()),
+        (Kind::Int | Kind::Float, Node::BigInt(text)) => out.push_str(text),
+        (Kind::Float, Node::Float(float)) => push_python_float(float, out),
+        (Kind::Json, node) => push_json(node, out, 0)?,
         (kind, _) => return Err(Error::Type(format!("{}: not a value of type {kind:?}", field.name))),
     }
     Ok(())
@@ -122,7 +122,7 @@ fn push_kept<S: AsText>(field: &Field, value: &Value<S>, out: &mut String) -> Re
 pub struct Lines(pub String);
 
 impl Rows for Lines {
-    fn push<S: AsText>(&mut self, fields: &[Field], event: &Event<S>, cells: &[Cell]) -> Result<(), Error> {
+    fn push<J: Json>(&mut self, fields: &[Field], event: &Event<'_, J>, cells: &[Cell]) -> Result<(), Error> {
         push_line(fields, event, cells, &mut self.0)?;
         self.0.push('\n');
         Ok(())
@@ -131,7 +131,7 @@ impl Rows for Lines {
 
 /// The TSV line of `event` pseudonymized as `cells` (from [`super::GoodEvents::pseudonymize`]), without a line
 /// end, appended to `out`.
-pub fn push_line<S: AsText>(fields: &[Field], event: &Event<S>, cells: &[Cell], out: &mut String) -> Result<(), Error> {
+pub fn push_line<J: Json>(fields: &[Field], event: &Event<'_, J>, cells: &[Cell], out: &mut String) -> Result<(), Error> {
     for (at, ((field, value), cell)) in fields.iter().zip(&event.values).zip(cells).enumerate() {
         if at > 0 {
             out.push('\t');
@@ -140,7 +140,7 @@ pub fn push_line<S: AsText>(fields: &[Field], event: &Event<S>, cells: &[Cell], 
             (Cell::Absent, _) => {}
             (Cell::Hashed(pseudonym), _) => out.push_str(pseudonym.as_str()),
             (Cell::Json(text), _) => out.push_str(text),
-            (Cell::Kept, Some(value)) => push_kept(field, value, out)?,
+            (Cell::Kept, Some(value)) => push_kept(field, *value, out)?,
             (Cell::Kept, None) => {}
         }
     }

@@ -9,7 +9,7 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
 use crate::good_events::policy::EntityRule;
 use crate::good_events::arrow::Columns;
 use crate::good_events::tsv::Lines;
-use crate::good_events::{self as core, Error, Event, Kind, Rows, MAX_DEPTH};
+use crate::good_events::{self as core, Error, Event, FieldRef, Kind, Rows, MAX_DEPTH};
 use super::records::GoodBatch;
 use crate::event::{Event as NativeEvent, FieldValue};
 use crate::pseudonym::{AsText, Text, Value};
@@ -129,53 +129,33 @@ pub struct GoodEvents {
 /// A column's `(null_count, buffers)` for `pa.Array.from_buffers`.
 type ArrowColumn<'py> = (usize, Vec<Option<Bound<'py, PyBytes>>>);
 
-/// One event's dict read into `event`.
-fn read_event<'py>(core: &core::GoodEvents, dict: &Bound<'py, PyDict>, event: &mut Event<PyText<'py>>) -> PyResult<()> {
-    event.values.iter_mut().for_each(|slot| *slot = None);
-    event.unknown_texts = 0;
+/// An event's dict as read: its values by field position (each read into a [`Value`], its strings in place),
+/// and how many keys outside the fields held strings.
+type ReadEvent<'py> = (Vec<(usize, Value<PyText<'py>>)>, usize);
+
+fn read_event<'py>(core: &core::GoodEvents, dict: &Bound<'py, PyDict>) -> PyResult<ReadEvent<'py>> {
+    let mut values = Vec::with_capacity(dict.len());
+    let mut unknown_texts = 0;
     for (key, item) in dict.iter() {
         let at = key.downcast::<PyString>().ok().and_then(|key| key.to_str().ok()).and_then(|key| core.field_index(key));
-        let Some(at) = at else {
-            event.unknown_texts += usize::from(item.is_instance_of::<PyString>());
-            continue;
-        };
-        if let Some(slot) = event.values.get_mut(at) {
-            *slot = Some(value(item, 0)?);
+        match at {
+            Some(at) => values.push((at, value(item, 0)?)),
+            None => unknown_texts += usize::from(item.is_instance_of::<PyString>()),
         }
     }
-    Ok(())
+    Ok((values, unknown_texts))
 }
 
-
-/// A value of a native event as the writer reads it (its strings borrowed).
-fn native_value(value: &serde_json::Value) -> Value<&str> {
-    match value {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(flag) => Value::Bool(*flag),
-        serde_json::Value::Number(number) => match (number.as_i64(), number.as_u64()) {
-            (Some(int), _) => Value::Int(int.into()),
-            (None, Some(int)) => Value::Int(int.into()),
-            _ => Value::Float(number.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_json::Value::String(text) => Value::Str(text.as_str()),
-        serde_json::Value::Array(items) => Value::Array(items.iter().map(native_value).collect()),
-        serde_json::Value::Object(members) => {
-            Value::Object(members.iter().map(|(key, item)| (key.as_str(), native_value(item))).collect())
-        }
-    }
-}
-
-/// One event of a [`GoodBatch`] read into `event` (its strings borrowed).
-fn read_native<'e>(core: &core::GoodEvents, source: &'e NativeEvent, event: &mut Event<&'e str>) {
+/// One event of a [`GoodBatch`] read into `event`, in place.
+fn read_native<'e>(core: &core::GoodEvents, source: &'e NativeEvent, event: &mut Event<'e, serde_json::Value>) {
     event.values.iter_mut().for_each(|slot| *slot = None);
-    event.unknown_texts = 0;
     for (name, value) in source {
         let Some(slot) = core.field_index(name).and_then(|at| event.values.get_mut(at)) else { continue };
         *slot = Some(match value {
-            FieldValue::Str(text) => Value::Str(text.as_str()),
-            FieldValue::Int(int) => Value::Int((*int).into()),
-            FieldValue::Bool(flag) => Value::Bool(*flag),
-            FieldValue::Json(json) => native_value(json),
+            FieldValue::Str(text) => FieldRef::Str(Text::Utf8(text)),
+            FieldValue::Int(int) => FieldRef::Int((*int).into()),
+            FieldValue::Bool(flag) => FieldRef::Bool(*flag),
+            FieldValue::Json(json) => FieldRef::Json(json),
         });
     }
 }
@@ -203,9 +183,15 @@ impl GoodEvents {
             count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
             rows.push(fields, &event, &cells).map_err(py_error)?;
         }
-        let mut event = Event::new(fields.len());
         for dict in events {
-            read_event(&self.core, dict, &mut event)?;
+            let (values, unknown_texts) = read_event(&self.core, dict)?;
+            let mut event = Event::new(fields.len());
+            event.unknown_texts = unknown_texts;
+            for (at, value) in &values {
+                if let Some(slot) = event.values.get_mut(*at) {
+                    *slot = Some(FieldRef::Json(value));
+                }
+            }
             count += self.core.pseudonymize(&event, &mut cells).map_err(py_error)?;
             rows.push(fields, &event, &cells).map_err(py_error)?;
         }
