@@ -13,6 +13,15 @@ pub const MAX_JSON_DEPTH: usize = 50;
 const TOO_DEEP: &str = "JSON nested deeper than 50 levels";
 const TOO_BIG: &str = "an integer beyond 64 bits";
 
+/// `{"schema": schema, "data": data}`, `data` moved in (the `json!` macro would copy it: it serializes an
+/// expression it is given).
+pub fn self_describing_value(schema: &str, data: Value) -> Value {
+    let mut envelope = serde_json::Map::with_capacity(2);
+    envelope.insert("schema".to_owned(), Value::String(schema.to_owned()));
+    envelope.insert("data".to_owned(), data);
+    Value::Object(envelope)
+}
+
 /// The parsed document, or why it is refused (a message that never quotes the document).
 pub fn parse(text: &str) -> Result<Value, String> {
     parse_bytes(text.as_bytes())
@@ -147,6 +156,12 @@ mod tests {
 
     fn refused(text: &str) -> String {
         parse(text).expect_err(text)
+    }
+
+    #[test]
+    fn a_self_describing_value_is_written_schema_first() {
+        let envelope = self_describing_value("iglu:com.acme/x/jsonschema/1-0-0", json!([{"a": 1}]));
+        assert_eq!(dumps(&envelope), r#"{"schema":"iglu:com.acme/x/jsonschema/1-0-0","data":[{"a":1}]}"#);
     }
 
     #[test]

@@ -30,6 +30,7 @@ use serde_json::{Map, Value};
 
 use crate::event::{Event, FieldValue};
 use crate::iglu_key::{parse_schema_key, SchemaKey};
+use crate::json::self_describing_value;
 
 /// Entries kept (schemas taken or refused); the store is cleared when full, as the Python caches are.
 pub const MAX_ENTRIES: usize = 10_000;
@@ -866,13 +867,13 @@ pub fn rewrite_event<E: JsonFields>(event: &mut E, accepted: &Accepted) {
         data.extend(accepted.validation_info.iter().map(|(original, version)| {
             serde_json::json!({"schema": VALIDATION_INFO, "data": {"originalSchema": original, "validatedWith": version}})
         }));
-        event.set_json("derived_contexts", serde_json::json!({"schema": CONTEXTS_WRITTEN, "data": data}));
+        event.set_json("derived_contexts", self_describing_value(CONTEXTS_WRITTEN, Value::Array(data)));
     }
     for field in ["contexts", "derived_contexts"] {
         let Some(envelope) = event.json_mut(field).filter(|v| !v.is_null()) else { continue };
         let data = envelope.get_mut("data").map(Value::take).unwrap_or(Value::Null);
         if data.as_array().is_some_and(|items| !items.is_empty()) {
-            *envelope = serde_json::json!({"schema": CONTEXTS_WRITTEN, "data": data});
+            *envelope = self_describing_value(CONTEXTS_WRITTEN, data);
         } else {
             event.remove_field(field);
         }

@@ -125,7 +125,7 @@ impl Enrichment for CrossNavigation {
         }
         if let (true, Some(_), Some(stamp)) = (self.extended, &duid, stamp) {
             values.insert("timestamp".to_string(), Value::String(format_iso_timestamp(stamp)));
-            let context = serde_json::json!({"schema": CONTEXT_SCHEMA, "data": values});
+            let context = crate::json::self_describing_value(CONTEXT_SCHEMA, Value::Object(values));
             add_derived_contexts(event, vec![context]);
         }
         Vec::new()

@@ -70,5 +70,5 @@ pub fn add_derived_contexts(event: &mut Event, entities: Vec<Value>) {
             return;
         }
     }
-    event.insert("derived_contexts", FieldValue::Json(json!({"schema": CONTEXTS_SCHEMA, "data": entities})));
+    event.insert("derived_contexts", FieldValue::Json(crate::json::self_describing_value(CONTEXTS_SCHEMA, Value::Array(entities))));
 }
