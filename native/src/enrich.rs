@@ -646,7 +646,8 @@ fn map_input(
     etl_tstamp: i64,
     v_etl: &str,
 ) -> (Event, Vec<Value>, Vec<Value>) {
-    let mut event = Event::with_capacity_and_hasher(48, Default::default());
+    // room for the fields a tracker event fills once enriched (44 to 57 in the sample mix), so that it never grows
+    let mut event = Event::with_capacity_and_hasher(64, Default::default());
     event.insert("collector_tstamp", FieldValue::Int(payload.timestamp.unwrap_or(0)));
     event.insert("etl_tstamp", FieldValue::Int(etl_tstamp));
     event.insert("v_etl", FieldValue::Str(v_etl.to_string()));
