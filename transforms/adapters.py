@@ -166,7 +166,8 @@ class AdapterRegistry:
         ``native.EnrichmentChain``, enriched and checked, and with the validator's ``store``, validated where the
         store can): a ``native.PayloadProblem``, ``native.Rejected`` (see :func:`rejection`) or ``native.Adapted``
         (its ``events``: ``native.MappedEvent``) per record; and the ``native.GoodBatch`` of the events kept
-        native (with ``keep_good``: valid by the store, enriched without failure)."""
+        native (with ``keep_good``: valid by the store, enriched without failure); a record whose events all
+        stayed native is their count (an ``int``), not an ``Adapted``."""
         return native.adapt_records(records, base64_lines, self._validate_payload_data, IgluSystemError,
                                     etl_tstamp, v_etl, enrichments, store, store_now_ms, keep_good)
 

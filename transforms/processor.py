@@ -127,6 +127,12 @@ def arrow_table(data: bytes) -> pa.Table:
     return pa.ipc.open_stream(data).read_all()
 
 
+def _record_text(record, base64_lines: bool):
+    """A record as its bad rows keep it: a line read as bytes as text, one character per byte (any line, exactly;
+    base64 is ASCII); Thrift bytes as they are."""
+    return record.decode("latin-1") if base64_lines and type(record) is bytes else record
+
+
 def _format_violation(record, problem) -> BadRow:
     """A record the decoder refused (``record``: the line as text, or Thrift bytes); a failure of the decoder
     itself, never the record's fault, is a ``generic_error``."""
@@ -183,20 +189,25 @@ class RecordProcessor:
         ``GoodBatch.stage_ns``), ``results`` (the rest of the batch's path: the events and bad rows that leave the
         native call as Python objects, Python enrichments and validation), ``pseudonymize`` (the good events'
         columns or lines), ``serialize`` (their Arrow IPC stream) and ``bad_rows`` (pseudonymized, as JSON lines)."""
+        with _collector_paused():
+            return self._processed(records, base64_lines)
+
+    def _processed(self, records: Sequence, base64_lines: bool) -> BatchResult:
+        """:meth:`process` itself: its events and bad rows are freed when it returns, before the collector runs
+        again (else its next collection walks them all)."""
         counters: Counter = Counter()
         stages: Counter = Counter()
         micros: list[int] = []
-        with _collector_paused():
-            started = time.perf_counter_ns()
-            native_good, events, bad = self._run(records, base64_lines, counters, micros,
-                                                 keep_good=self._enricher.all_native)
-            stages.update(dict(native_good.stage_ns()))
-            stages["results"] = _elapsed_ns(started) - sum(stages.values())
-            good = self._good_pieces(native_good, events, counters, stages)
-            started = time.perf_counter_ns()
-            bad_pieces = self._bad_pieces(bad, counters)
-            stages["bad_rows"] = _elapsed_ns(started)
-            return BatchResult(good, bad_pieces, counters, micros, stages)
+        started = time.perf_counter_ns()
+        native_good, events, bad = self._run(records, base64_lines, counters, micros,
+                                             keep_good=self._enricher.all_native)
+        stages.update(dict(native_good.stage_ns()))
+        stages["results"] = _elapsed_ns(started) - sum(stages.values())
+        good = self._good_pieces(native_good, events, counters, stages)
+        started = time.perf_counter_ns()
+        bad_pieces = self._bad_pieces(bad, counters)
+        stages["bad_rows"] = _elapsed_ns(started)
+        return BatchResult(good, bad_pieces, counters, micros, stages)
 
     def process_bad_rows(self, lines: Sequence) -> BatchResult:
         """Lines of the collector's raw-bad output (files or stream; :class:`Unreadable` where a file could not be
@@ -234,20 +245,23 @@ class RecordProcessor:
             [line_bytes(record) for record in readable], base64_lines, self._enricher.clock(), V_ETL,
             self._enricher.chain, validator.store, validator.store_now_ms(), keep_good)
         for record, result in zip(readable, results):
-            if base64_lines and type(record) is bytes:
-                record = record.decode("latin-1")  # one character per byte: any line, exactly; base64 is ASCII
-            if isinstance(result, PayloadProblem):
+            if type(result) is int:  # a record whose events all stayed native: how many
+                counters["records_adapted"] += 1
+                counters["events"] += result
+            elif isinstance(result, PayloadProblem):
                 counters["records_unreadable"] += 1
+                record = _record_text(record, base64_lines)
                 bad.append(keep_original(_format_violation(record, result), record))
             elif isinstance(result, native.Rejected):
                 counters["records_rejected"] += 1
                 if result.kind == "generic_error":
                     _LOG.error("internal error in the native adapters, kept as a generic_error bad row")
-                bad.append(keep_original(rejection(result), record))
+                bad.append(keep_original(rejection(result), _record_text(record, base64_lines)))
             else:
                 counters["records_adapted"] += 1
                 counters["events"] += result.good + len(result.events)
                 if result.events:  # events the native call did not finish (invalid, failed, or left to Python)
+                    record = _record_text(record, base64_lines)
                     source = Source.from_payload(result.payload, result.vendor, result.version)
                     open_events += [(record, result, RawEvent(mapped.parameters, source), mapped)
                                     for mapped in result.events]

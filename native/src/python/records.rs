@@ -296,8 +296,17 @@ fn finished(mapped: Mapped, raw: &RawEvent<'_>, finishing: &mut Finishing<'_>, s
     (Mapped::Event { event, failures }, validated)
 }
 
+/// A record's payload refused (`kind`: the bad row's type) with its `messages`.
+fn rejected<'py>(py: Python<'py>, payload: CollectorPayload, kind: &'static str, messages: PyObject) -> PyResult<Bound<'py, PyAny>> {
+    let (vendor, version) =
+        adapters::split_path(payload.path.as_deref()).map(|(vendor, version)| (vendor.to_owned(), version.to_owned())).unzip();
+    let payload = Py::new(py, PyCollectorPayload::from(payload))?;
+    Ok(Bound::new(py, Rejected { payload, vendor, version, kind, messages })?.into_any())
+}
+
 /// Each record (bytes: base64 lines as read, or raw Thrift) decoded, adapted and mapped, in order: a
-/// `PayloadProblem`, a [`Rejected`] or an [`Adapted`] per record. Event ids not sent are derived from the
+/// `PayloadProblem`, a [`Rejected`] or an [`Adapted`] per record, or an `int` for a record whose events all stayed
+/// native (how many; see `keep_good`). Event ids not sent are derived from the
 /// SHA-256 of the record's bytes (the line as read, or the Thrift bytes) and the event's index.
 /// `validate_payload_data(envelope) -> messages` checks tp2 bodies; an exception of type `stop_on` it raises is
 /// raised here. `etl_tstamp` (ms) and `v_etl` are set on every event. With `enrichments`, each mapped event goes
@@ -339,19 +348,9 @@ fn adapt_records<'py>(
         };
         let outcome =
             outcome(py, &payload, record, &validate_payload_data, &stop_on, (etl_tstamp, v_etl), finishing.as_mut(), &mut stages)?;
-        let (vendor, version) =
-            adapters::split_path(payload.path.as_deref()).map(|(vendor, version)| (vendor.to_owned(), version.to_owned())).unzip();
-        let payload_object = Py::new(py, PyCollectorPayload::from(payload))?;
         let item = match outcome {
-            Outcome::Failed(kind, messages) => {
-                let messages = py_json_list(py, &messages)?;
-                Bound::new(py, Rejected { payload: payload_object, vendor, version, kind: kind_name(kind), messages })?.into_any()
-            }
-            Outcome::Internal(error) => {
-                let messages = PyList::new(py, [error])?.into_any().unbind();
-                Bound::new(py, Rejected { payload: payload_object, vendor, version, kind: "generic_error", messages })?
-                    .into_any()
-            }
+            Outcome::Failed(kind, messages) => rejected(py, payload, kind_name(kind), py_json_list(py, &messages)?)?,
+            Outcome::Internal(error) => rejected(py, payload, "generic_error", PyList::new(py, [error])?.into_any().unbind())?,
             Outcome::Events(adapted, mapped) => {
                 let kept = good.len();
                 let mut events = Vec::with_capacity(mapped.len());
@@ -361,9 +360,16 @@ fn adapt_records<'py>(
                         mapped => events.push(Py::new(py, py_mapped(py, parameters, mapped, validated)?)?),
                     }
                 }
+                let finished = good.len() - kept;
+                if events.is_empty() && finished > 0 {
+                    // every event of the record stayed native: Python needs their count only
+                    results.push(finished.into_pyobject(py)?.into_any());
+                    continue;
+                }
                 let events = PyList::new(py, events)?.into_any().unbind();
-                let (vendor, version, good) = (adapted.vendor, adapted.version, good.len() - kept);
-                Bound::new(py, Adapted { payload: payload_object, vendor, version, events, good })?.into_any()
+                let payload = Py::new(py, PyCollectorPayload::from(payload))?;
+                let (vendor, version) = (adapted.vendor, adapted.version);
+                Bound::new(py, Adapted { payload, vendor, version, events, good: finished })?.into_any()
             }
         };
         results.push(item);
