@@ -137,7 +137,7 @@ fn violation(messages: Vec<Value>) -> AdapterFailure {
 /// The body as text, as Python's `body.decode("utf-8", "replace")` reads it (empty when there is none: the
 /// adapters treat both alike).
 fn body_text(payload: &CollectorPayload) -> String {
-    String::from_utf8_lossy(payload.body.as_deref().unwrap_or_default()).into_owned()
+    crate::python_text::decode_replace(payload.body.as_deref().unwrap_or_default())
 }
 
 /// The media type of a Content-Type, lowercased (`Application/JSON; charset=utf-8` is `application/json`).

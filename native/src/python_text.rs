@@ -1,5 +1,5 @@
-//! Python's text rules that the port keeps, in one place: what `str.isspace()` calls whitespace and what
-//! `str.strip()` removes.
+//! Python's text rules that the port keeps, in one place: what `str.isspace()` calls whitespace, what
+//! `str.strip()` removes, and how `bytes.decode("utf-8", "replace")` reads bytes.
 
 /// Python's `str.isspace()`: Unicode's White_Space and the separators U+001C..U+001F.
 pub fn is_space(c: char) -> bool {
@@ -11,9 +11,35 @@ pub fn strip(text: &str) -> &str {
     text.trim_matches(is_space)
 }
 
+/// Python's `bytes.decode("utf-8", "replace")`: U+FFFD for each maximal invalid part. Valid UTF-8 (nearly all
+/// of it) is checked by the fast validator and copied once.
+pub fn decode_replace(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// [`decode_replace`] of owned bytes: valid UTF-8 is kept in place.
+pub fn decode_replace_owned(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|err| String::from_utf8_lossy(err.as_bytes()).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_decode_as_python_replaces_them() {
+        // b.decode("utf-8", "replace") of each, pasted
+        for (bytes, text) in [
+            (&b"caf\xc3\xa9"[..], "café"), (b"a\xffb", "a\u{fffd}b"), (b"\xe2\x82", "\u{fffd}"),
+            (b"\xed\xa0\x80", "\u{fffd}\u{fffd}\u{fffd}"), (b"\xf0\x9f\x98\x80\x80", "\u{1F600}\u{fffd}"), (b"", ""),
+        ] {
+            assert_eq!(decode_replace(bytes), text);
+            assert_eq!(decode_replace_owned(bytes.to_vec()), text);
+        }
+    }
 
     #[test]
     fn whitespace_is_pythons() {

@@ -48,7 +48,7 @@ fn unquote_plus(text: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    crate::python_text::decode_replace_owned(out)
 }
 
 fn hex_value(digit: &u8) -> Option<u8> {

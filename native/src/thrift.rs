@@ -191,7 +191,7 @@ fn min_size(ttype: u8) -> Option<usize> {
 }
 
 fn text(raw: &[u8]) -> String {
-    String::from_utf8_lossy(raw).into_owned()
+    crate::python_text::decode_replace(raw)
 }
 
 fn read_payload(data: &[u8]) -> Result<CollectorPayload, Malformed> {
