@@ -4,7 +4,8 @@
 
 use std::sync::OnceLock;
 
-use crate::good_events::{Kind, NameMap};
+use crate::event::NameMap;
+use crate::good_events::Kind;
 
 /// One canonical field: name, logical type and the maxLength (in code points) of atomic/jsonschema/1-0-0.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,6 +7,12 @@ use indexmap::IndexMap;
 /// keys, and seeded per process, so that crafted parameter names cannot make a map quadratic.
 pub type Hashing = foldhash::fast::RandomState;
 
+/// A map keyed by names or texts (fields, parameters, schema URIs, cached querystrings), with [`Hashing`].
+pub type NameMap<K, V> = std::collections::HashMap<K, V, Hashing>;
+
+/// A set of names, with [`Hashing`].
+pub type NameSet<K> = std::collections::HashSet<K, Hashing>;
+
 /// A raw event's tracker parameters, name -> value, in the order they were first sent (for a repeated name the
 /// last value wins, in the position of the first: what Python's `dict(pairs)` does).
 pub type Parameters = IndexMap<String, String, Hashing>;

@@ -15,10 +15,9 @@ pub mod arrow;
 pub mod policy;
 pub mod tsv;
 
-use std::collections::HashMap;
-
 use regex::bytes::Regex;
 
+use crate::event::NameMap;
 use crate::pseudonym::{in_json_range, push_json_float, Hasher, Json, Node, Pseudonym, Text};
 use policy::{is_schema_uri, rule_for, EntityRule, SchemaKey, Trie};
 
@@ -162,8 +161,6 @@ pub struct GoodEvents {
     clear: bool,
 }
 
-/// A map of names (fields, path keys), with the pipeline's fast hash.
-pub type NameMap<K, V> = HashMap<K, V, crate::event::Hashing>;
 
 impl GoodEvents {
     /// `fields`: (name, type, maxLength) in their order; `allowlist`: the fields kept in clear; `shapes`: (field,

@@ -20,7 +20,6 @@
 //! them makes the verdict "unsure", which is not "valid".
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use jsonschema::paths::Location;
@@ -28,7 +27,7 @@ use jsonschema::{Keyword, ValidationError, Validator};
 use regex::Regex;
 use serde_json::{Map, Value};
 
-use crate::event::{Event, FieldValue};
+use crate::event::{Event, FieldValue, NameMap};
 use crate::iglu_key::{parse_schema_key, SchemaKey};
 use crate::json::self_describing_value;
 
@@ -672,7 +671,7 @@ pub struct Accepted {
 /// Iglu URI -> compiled schema, with the expiry of the resolver's entry and the `$supersededBy` version.
 #[derive(Default)]
 pub struct SchemaStore {
-    entries: HashMap<String, Entry>,
+    entries: NameMap<String, Entry>,
 }
 
 impl SchemaStore {

@@ -7,13 +7,12 @@
 //! configured order, and the click-id parameters (the defaults, then the configured ones) in the order they are
 //! tried.
 
-use std::collections::HashMap;
 
 use regex::Regex;
 use serde_json::Value;
 
 use super::{Enrichment, RawEvent};
-use crate::event::{Event, FieldValue};
+use crate::event::{Event, FieldValue, NameMap};
 use crate::querystring::parse_querystring;
 
 /// The bytes of querystrings kept in the cache at most (besides `cache_size` entries).
@@ -62,7 +61,7 @@ pub struct CampaignAttribution {
     fields: Vec<(&'static str, Vec<String>)>,
     click_ids: Vec<(String, String)>,
     candidates: Candidates,
-    cache: HashMap<String, Fields>,
+    cache: NameMap<String, Fields>,
     cache_size: usize,
     cache_bytes: usize,
 }
@@ -103,7 +102,7 @@ impl CampaignAttribution {
             fields.iter().flat_map(|(_, names)| names.iter().cloned()).chain(click_ids.iter().map(|(name, _)| name.clone())).collect();
         names.sort_unstable();
         names.dedup();
-        Ok(CampaignAttribution { fields, click_ids, candidates: Candidates::new(names), cache: HashMap::new(), cache_size, cache_bytes: 0 })
+        Ok(CampaignAttribution { fields, click_ids, candidates: Candidates::new(names), cache: NameMap::default(), cache_size, cache_bytes: 0 })
     }
 
     /// The fields a querystring sets, in order (what the cache holds per querystring).

@@ -11,14 +11,13 @@
 //! with Python's case equivalences for ASCII letters; a pattern outside it (lookarounds, backreferences, `\b`,
 //! other flags, `(?i)` with non-ASCII letters...) is refused by `from_settings`, rather than matched otherwise.
 
-use std::collections::HashSet;
 
 use regex::Regex;
 use serde_json::{json, Value};
 
 use super::{add_derived_contexts, Enrichment, RawEvent};
 use crate::python_text;
-use crate::event::Event;
+use crate::event::{Event, NameSet};
 
 pub const COOKIE_CONTEXT: &str = "iglu:org.ietf/http_cookie/jsonschema/1-0-0";
 pub const HEADER_CONTEXT: &str = "iglu:org.ietf/http_header/jsonschema/1-0-0";
@@ -50,7 +49,7 @@ fn is_cookie_header(name: &str) -> bool {
 }
 
 pub struct CookieExtractor {
-    names: HashSet<String>,
+    names: NameSet<String>,
 }
 
 impl CookieExtractor {

@@ -4,13 +4,11 @@
 //!
 //! Settings: `{"hashAlgorithm": "MD5" | "SHA1" | "SHA256" | "SHA384" | "SHA512", "excludeParameters": [names]}`.
 
-use std::collections::HashSet;
-
 use serde_json::Value;
 use sha2::Digest;
 
 use super::{Enrichment, RawEvent};
-use crate::event::{Event, FieldValue};
+use crate::event::{Event, FieldValue, NameSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Algorithm {
@@ -23,7 +21,7 @@ enum Algorithm {
 
 pub struct EventFingerprint {
     algorithm: Algorithm,
-    excluded: HashSet<String>,
+    excluded: NameSet<String>,
 }
 
 impl EventFingerprint {
@@ -42,7 +40,7 @@ impl EventFingerprint {
             Some(Value::Array(names)) => names
                 .iter()
                 .map(|name| name.as_str().map(str::to_owned).ok_or("excludeParameters must be strings"))
-                .collect::<Result<HashSet<_>, _>>()?,
+                .collect::<Result<NameSet<_>, _>>()?,
             _ => return Err("excludeParameters must be a list of parameter names".to_string()),
         };
         Ok(EventFingerprint { algorithm, excluded })

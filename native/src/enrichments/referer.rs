@@ -7,13 +7,12 @@
 //! domain table (the database, then the `referrers` mappings, a later entry of a domain replacing an earlier
 //! one), its internal domains (already stripped) and the size of its cache.
 
-use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
 use super::{Enrichment, RawEvent};
 use crate::atomic::fix_tabs_newlines;
-use crate::event::{Event, FieldValue};
+use crate::event::{Event, FieldValue, NameMap, NameSet};
 use crate::querystring::query_pairs;
 
 /// The bytes of cache keys kept at most (besides `cache_size` entries): referers may be long.
@@ -37,11 +36,11 @@ enum Class {
 
 pub struct RefererParser {
     sources: Vec<Source>,
-    lookup: HashMap<String, usize>,
+    lookup: NameMap<String, usize>,
     /// The length in bytes of the longest domain of `lookup`: no longer text can be found there.
     longest: usize,
-    internal: HashSet<String>,
-    cache: HashMap<String, Option<Class>>,
+    internal: NameSet<String>,
+    cache: NameMap<String, Option<Class>>,
     cache_size: usize,
     cache_bytes: usize,
 }
@@ -61,8 +60,8 @@ impl RefererParser {
             .and_then(Value::as_object)
             .ok_or("\"lookup\" must be an object of domains")?;
         let mut sources = Vec::new();
-        let mut index: HashMap<(String, String, Vec<String>), usize> = HashMap::new();
-        let mut lookup = HashMap::with_capacity(lookup_settings.len());
+        let mut index: NameMap<(String, String, Vec<String>), usize> = NameMap::default();
+        let mut lookup = NameMap::with_capacity_and_hasher(lookup_settings.len(), Default::default());
         for (domain, entry) in lookup_settings {
             let text = |name: &str| {
                 entry
@@ -88,7 +87,7 @@ impl RefererParser {
                 .ok_or("\"cache_size\" must be a non-negative integer")?,
         };
         let longest = lookup.keys().map(String::len).max().unwrap_or(0);
-        Ok(RefererParser { sources, lookup, longest, internal, cache: HashMap::new(), cache_size, cache_bytes: 0 })
+        Ok(RefererParser { sources, lookup, longest, internal, cache: NameMap::default(), cache_size, cache_bytes: 0 })
     }
 
     /// The source of the first suffix of `text` found, trying `text` then what follows each dot of its first

@@ -3,7 +3,7 @@
 //! (`allow`) or hashes (`deny`), as a trie. The policy file is read and validated by Python's `Policy`; this
 //! module is given its rules.
 
-use super::NameMap;
+use crate::event::NameMap;
 use crate::pseudonym::Text;
 
 /// `[a-zA-Z0-9-_]+` (with `.` too for a vendor).
