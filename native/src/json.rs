@@ -45,6 +45,10 @@ pub fn parse_bytes(data: &[u8]) -> Result<Value, String> {
     if container && brackets > MAX_JSON_DEPTH && depth(&value) > MAX_JSON_DEPTH {
         return Err(TOO_DEEP.to_string());
     }
+    // an integer beyond 64 bits and an integer -0 both parse as floats: a document without one needs no scan
+    if !holds_float(&value) {
+        return Ok(value);
+    }
     let numbers = scan_numbers(data);
     // bounded_json checks integers only in arrays and objects: a bare integer beyond 64 bits stays orjson's float
     if container && numbers.beyond_64_bits {
@@ -77,6 +81,20 @@ fn depth(value: &Value) -> usize {
         deepest = deepest.max(level);
     }
     deepest
+}
+
+/// Whether `value` holds a number serde_json read as a float, without recursion.
+fn holds_float(value: &Value) -> bool {
+    let mut stack = vec![value];
+    while let Some(node) = stack.pop() {
+        match node {
+            Value::Number(number) if number.is_f64() => return true,
+            Value::Array(items) => stack.extend(items),
+            Value::Object(members) => stack.extend(members.values()),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// What the integer tokens of a valid document hold that its parsed value does not show.
