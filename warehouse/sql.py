@@ -268,8 +268,10 @@ def create_bad_legacy_view(o: Objects) -> str:
 
     ``line`` is the bad row's payload as text (a raw payload's text, or the JSON of the raw and partially
     enriched event), base64-encoded; ``errors`` has one ``{level: "error", message}`` per failure message (a
-    message object as JSON text), in order; ``failure_tstamp`` is the failure's RFC 3339 timestamp. Rows that
-    are already legacy bad rows (no ``schema``: loaded before the switch) pass through unchanged.
+    message object as JSON text), in order; ``failure_tstamp`` is the failure's RFC 3339 timestamp. Identical
+    rows loaded together (one damaged record sent twice, failing in one millisecond) are kept once before their
+    messages are flattened, so they make one legacy row with its messages once. Rows that are already legacy bad
+    rows (no ``schema``: loaded before the switch) pass through unchanged.
     """
     messages = ("COALESCE(jsontext:data:failure:messages, jsontext:data:failure:errors, "
                 "ARRAY_CONSTRUCT(COALESCE(jsontext:data:failure:message, jsontext:data:failure:expectation)))")
@@ -284,6 +286,7 @@ def create_bad_legacy_view(o: Objects) -> str:
         f"    {UPLOADED_AT}\n"
         f"  FROM {o.qualified(o.bad_table)}\n"
         "  WHERE jsontext:schema IS NOT NULL\n"
+        f"  QUALIFY ROW_NUMBER() OVER (PARTITION BY row_key, {UPLOADED_AT} ORDER BY row_key) = 1\n"
         ")\n"
         "SELECT\n"
         "  OBJECT_CONSTRUCT(\n"
